@@ -1,0 +1,85 @@
+// @ts-check
+// Starts the real Foxtail binary through tauri-driver (which drives WebKitWebDriver)
+// with its data folder and keychain service moved out of the way of a person's own.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Builder, By, until } from 'selenium-webdriver';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const appBinary = process.env.FOXTAIL_APP_BINARY ?? join(repoRoot, 'target', 'debug', 'foxtail');
+export const artifactsDir = join(repoRoot, 'artifacts', 'e2e');
+
+/** A fresh, empty data folder for one test. */
+export function freshDataDir() {
+  return mkdtempSync(join(tmpdir(), 'foxtail-e2e-'));
+}
+
+/** Waits until something answers HTTP on `url`, or fails after `ms`. */
+async function waitForHttp(url, ms) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      await fetch(url);
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`nothing answered on ${url}: ${err}`);
+      await sleep(100);
+    }
+  }
+}
+
+let nextPort = 4444 + (process.pid % 500) * 2;
+
+/**
+ * Opens the app with `FOXTAIL_DATA_DIR=dataDir` and returns the WebDriver session and
+ * a function that closes both the window and tauri-driver.
+ * @param {{dataDir: string, env?: Record<string, string>}} options
+ */
+export async function launchApp({ dataDir, env = {} }) {
+  const port = nextPort;
+  nextPort += 2;
+  // tauri-driver passes its environment down to WebKitWebDriver and so to the app.
+  const driverProcess = spawn('tauri-driver', ['--port', String(port), '--native-port', String(port + 1)], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: {
+      ...process.env,
+      FOXTAIL_DATA_DIR: dataDir,
+      FOXTAIL_KEYRING_SERVICE: `foxtail-e2e-${process.pid}`,
+      ...env,
+    },
+  });
+  await waitForHttp(`http://127.0.0.1:${port}/status`, 20_000);
+  const driver = await new Builder()
+    .usingServer(`http://127.0.0.1:${port}/`)
+    .withCapabilities({ browserName: 'wry', 'tauri:options': { application: appBinary } })
+    .build();
+  const close = async () => {
+    try {
+      await driver.quit();
+    } finally {
+      driverProcess.kill();
+    }
+  };
+  return { driver, close };
+}
+
+/** The element with `data-testid`, once it is on the page. */
+export async function byTestId(driver, id, ms = 20_000) {
+  return driver.wait(until.elementLocated(By.css(`[data-testid="${id}"]`)), ms);
+}
+
+/** Saves a PNG of the window under artifacts/e2e/. */
+export async function screenshot(driver, name) {
+  mkdirSync(artifactsDir, { recursive: true });
+  // WebKit captures the last painted frame: let the page paint what the test just did.
+  await driver.executeAsyncScript(
+    'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done()));',
+  );
+  const path = join(artifactsDir, `${name}.png`);
+  writeFileSync(path, await driver.takeScreenshot(), 'base64');
+  return path;
+}

@@ -1,0 +1,76 @@
+// @ts-check
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { By, Key, until } from 'selenium-webdriver';
+import { byTestId, freshDataDir, launchApp, screenshot } from './app.mjs';
+
+/** Every path under `dir`, relative to it. */
+function listFiles(dir, prefix = '') {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const rel = join(prefix, entry.name);
+    return entry.isDirectory() ? [rel, ...listFiles(join(dir, entry.name), rel)] : [rel];
+  });
+}
+
+test('the window opens titled Foxtail with the chat layout', async () => {
+  const dataDir = freshDataDir();
+  // The platform's own folders point into an empty place, to catch any file written
+  // outside FOXTAIL_DATA_DIR.
+  const platformHome = freshDataDir();
+  const env = {
+    XDG_DATA_HOME: join(platformHome, 'data'),
+    XDG_CONFIG_HOME: join(platformHome, 'config'),
+    XDG_CACHE_HOME: join(platformHome, 'cache'),
+  };
+  const { driver, close } = await launchApp({ dataDir, env });
+  try {
+    const composer = await byTestId(driver, 'composer');
+    assert.equal(await driver.getTitle(), 'Foxtail');
+    assert.ok(await (await byTestId(driver, 'sidebar')).isDisplayed(), 'sidebar is shown');
+    assert.ok(await (await byTestId(driver, 'message-list')).isDisplayed(), 'message list is shown');
+    assert.ok(await composer.isDisplayed(), 'composer is shown');
+
+    // The default settings reached the window from the backend's store.
+    const model = await byTestId(driver, 'model');
+    await driver.wait(async () => (await model.getText()) === 'openai/gpt-4o', 10_000);
+
+    const send = await byTestId(driver, 'send');
+    assert.equal(await send.isEnabled(), false, 'nothing to send yet');
+    await composer.sendKeys('Hello, Foxtail');
+    await composer.sendKeys(Key.ENTER);
+    const first = await driver.wait(until.elementLocated(By.css('[data-testid="message"][data-role="user"]')), 10_000);
+    assert.equal(await first.getText(), 'Hello, Foxtail');
+    assert.equal(await composer.getAttribute('value'), '', 'the composer is cleared after sending');
+
+    const shot = await screenshot(driver, 'window');
+    assert.ok(statSync(shot).size > 10_000, 'the screenshot holds a real picture');
+  } finally {
+    await close();
+  }
+
+  // Every file the app wrote is inside FOXTAIL_DATA_DIR.
+  const settings = JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8'));
+  assert.equal(settings.provider, 'ofox');
+  assert.ok(existsSync(join(dataDir, 'webview')), 'the web view keeps its storage in the data folder');
+  const strays = listFiles(platformHome).filter((path) => /foxtail/i.test(path));
+  assert.deepEqual(strays, [], 'nothing of Foxtail is written outside FOXTAIL_DATA_DIR');
+});
+
+test('a corrupt settings file is kept aside and the person is told', async () => {
+  const dataDir = freshDataDir();
+  writeFileSync(join(dataDir, 'settings.json'), '{"model": "half-writ');
+  const { driver, close } = await launchApp({ dataDir });
+  try {
+    const banner = await byTestId(driver, 'banner');
+    await driver.wait(async () => (await banner.getText()).includes('settings.json.corrupt-'), 10_000);
+    await screenshot(driver, 'settings-recovered');
+  } finally {
+    await close();
+  }
+  const aside = readdirSync(dataDir).filter((name) => name.startsWith('settings.json.corrupt-'));
+  assert.equal(aside.length, 1);
+  assert.equal(readFileSync(join(dataDir, aside[0] ?? ''), 'utf8'), '{"model": "half-writ');
+  assert.equal(JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8')).model, 'openai/gpt-4o');
+});

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Sets everything up and runs every test: type checks and lints, frontend unit tests,
+# the Rust crates' tests against a real Secret Service, then the real app window
+# driven through WebDriver under a virtual display.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh test
+export PATH="$HOME/.cargo/bin:$PATH"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "Frontend: type check"
+npm run check
+
+step "Frontend: unit tests"
+npx vitest run
+
+step "Rust: format and lints"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+# The keychain tests need a Secret Service: a private D-Bus session with an unlocked
+# gnome-keyring, so no test ever touches a person's own keychain.
+with_keyring() {
+  dbus-run-session -- bash -c '
+    echo -n foxtail-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+    exec "$@"' with_keyring "$@"
+}
+
+step "Rust: tests"
+with_keyring cargo test --workspace --locked
+
+step "App: debug build and .deb bundle"
+npx tauri build --debug --bundles deb --ci
+
+step "App: end-to-end tests in the real window"
+mkdir -p artifacts/e2e
+# The display comes first so that services D-Bus starts for the app can open it too.
+xvfb-run -a --server-args="-screen 0 1280x900x24" \
+  bash -c "$(declare -f with_keyring); with_keyring node --test --test-concurrency=1 e2e/"
+echo "Screenshots are in artifacts/e2e/"

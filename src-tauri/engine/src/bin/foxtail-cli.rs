@@ -1,0 +1,3 @@
+fn main() {
+    println!("{}", foxtail_engine::USER_AGENT);
+}

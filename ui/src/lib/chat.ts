@@ -1,0 +1,5 @@
+export interface ChatMessage {
+  id: number;
+  role: 'user' | 'notice';
+  text: string;
+}
