@@ -19,12 +19,15 @@ step "Rust: format and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-# The keychain tests need a Secret Service: a private D-Bus session with an unlocked
-# gnome-keyring, so no test ever touches a person's own keychain.
+# The keychain tests need a Secret Service: a private D-Bus session with a fresh,
+# unlocked gnome-keyring whose files live in a temporary folder, so no test ever
+# touches (or is refused by) a person's own keychain.
 with_keyring() {
+  local keyring_home
+  keyring_home=$(mktemp -d)
   dbus-run-session -- bash -c '
-    echo -n foxtail-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-    exec "$@"' with_keyring "$@"
+    echo -n foxtail-test | XDG_DATA_HOME="$0" gnome-keyring-daemon --unlock --components=secrets >/dev/null
+    exec "$@"' "$keyring_home" "$@"
 }
 
 step "Rust: tests"
