@@ -5,6 +5,8 @@ use serde::{Serialize, Serializer};
 pub enum AppError {
     #[error(transparent)]
     Keychain(#[from] foxtail_keychain::KeychainError),
+    #[error(transparent)]
+    Storage(#[from] foxtail_storage::StorageError),
     #[error("Foxtail could not use its data folder {path}: {source}")]
     DataDir {
         path: String,
@@ -12,14 +14,21 @@ pub enum AppError {
     },
     #[error("The settings could not be read or saved: {0}")]
     Settings(String),
+    #[error("No API key is set for this provider. Add one in Settings.")]
+    NoKey,
+    #[error("The message is empty.")]
+    EmptyMessage,
 }
 
 impl AppError {
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Keychain(inner) => inner.kind(),
+            Self::Storage(inner) => inner.kind(),
             Self::DataDir { .. } => "data_dir",
             Self::Settings(_) => "settings",
+            Self::NoKey => "no_key",
+            Self::EmptyMessage => "empty_message",
         }
     }
 }

@@ -1,14 +1,26 @@
 //! The thin Tauri shell around Foxtail's Tauri-free crates.
 
+mod answer_sink;
+mod chat;
 mod commands;
 mod data_dir;
 mod error;
+mod history;
+mod keys;
+mod providers;
 mod settings;
 
 pub use data_dir::DATA_DIR_ENV;
 pub use error::AppError;
 
+use std::sync::Arc;
+
+use foxtail_keychain::Keychain;
+use foxtail_storage::Storage;
 use tauri::{Manager, WebviewUrl, WebviewWindowBuilder};
+
+/// Deleted conversations stay restorable this long, even across a restart.
+const UNDO_WINDOW_MS: i64 = 10 * 60 * 1000;
 
 pub fn run() {
     tauri::Builder::default()
@@ -17,8 +29,24 @@ pub fn run() {
             let data_dir = data_dir::resolve(app.handle())?;
             std::fs::create_dir_all(&data_dir)?;
             let settings = settings::open(app.handle(), &data_dir)?;
+            let (storage, history_recovered_from) =
+                Storage::open_or_recover(&data_dir.join(foxtail_storage::FILE_NAME))?;
+            // An answer still "streaming" in the file was cut off when the app stopped.
+            storage.mark_unfinished_interrupted()?;
+            let now_ms = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as i64)
+                .unwrap_or_default();
+            storage.purge_deleted(now_ms - UNDO_WINDOW_MS)?;
+
             app.manage(data_dir::DataDir(data_dir.clone()));
             app.manage(settings);
+            app.manage(commands::Recovered {
+                history_from: history_recovered_from,
+            });
+            app.manage(Arc::new(storage));
+            app.manage(Arc::new(chat::ActiveAnswers::default()));
+            app.manage(keys::Keys::new(Keychain::from_env()));
 
             // The window is built here rather than in tauri.conf.json so that the web
             // view's own storage follows FOXTAIL_DATA_DIR like every other file.
@@ -32,7 +60,21 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
-            commands::get_settings
+            commands::get_settings,
+            keys::key_status,
+            keys::save_key,
+            keys::delete_key,
+            history::list_conversations,
+            history::conversation_messages,
+            history::rename_conversation,
+            history::delete_conversation,
+            history::restore_conversation,
+            history::search_conversations,
+            history::export_conversation,
+            chat::send_message,
+            chat::regenerate_answer,
+            chat::continue_answer,
+            chat::stop_answer,
         ])
         .run(tauri::generate_context!())
         .expect("Foxtail failed to start");

@@ -1,5 +1,37 @@
 //! Foxtail's streaming engine. It has no Tauri dependency, so the desktop app, the
 //! `foxtail-cli` binary, tests and benchmarks all drive the same code.
+//!
+//! ```no_run
+//! # async fn demo(key: secrecy::SecretString) {
+//! use foxtail_engine::{ChatRequest, Client, Event, Options, Protocol};
+//! let client = Client::new(key, Options::default()).unwrap();
+//! let request = ChatRequest::new(Protocol::Openai, "Hello!");
+//! let cancel = tokio_util::sync::CancellationToken::new();
+//! let end = client
+//!     .stream_chat(&request, &cancel, &mut |event: Event| println!("{event:?}"))
+//!     .await;
+//! # }
+//! ```
+
+mod anthropic;
+mod client;
+pub mod decode;
+mod error;
+mod event;
+mod openai;
+mod options;
+mod request;
+pub mod resume;
+mod retry;
+pub mod sse;
+
+pub use client::{stream_chat, Client, Finish, Sink};
+pub use error::Error;
+pub use event::{Event, FinishReason, ToolCall, Usage};
+pub use options::Options;
+pub use request::{ChatRequest, Message, Part, Protocol, Role, DEFAULT_ANTHROPIC_MAX_TOKENS};
+pub use secrecy::SecretString;
+pub use tokio_util::sync::CancellationToken;
 
 /// The name and version that requests identify themselves with.
 pub const USER_AGENT: &str = concat!("Foxtail/", env!("CARGO_PKG_VERSION"));

@@ -14,6 +14,11 @@ const en = {
   settingsRecovered:
     'Your settings file could not be read, so Foxtail started with default settings. The old file was kept at {path}.',
   backendUnavailable: 'Foxtail’s background service did not answer. Restart the app.',
+  markdownCopyCode: 'Copy code',
+  markdownCopied: 'Copied',
+  markdownShowImage: 'Show image from {host}',
+  markdownImageLoading: 'Loading image…',
+  markdownImageFailed: 'Could not load the image from {host}. Try again',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -34,6 +39,11 @@ const ko: Catalogue = {
   settingsRecovered:
     '설정 파일을 읽을 수 없어 기본 설정으로 시작했습니다. 이전 파일은 {path}에 보관했습니다.',
   backendUnavailable: 'Foxtail 백그라운드 서비스가 응답하지 않습니다. 앱을 다시 시작하세요.',
+  markdownCopyCode: '코드 복사',
+  markdownCopied: '복사했습니다',
+  markdownShowImage: '{host}의 이미지 보기',
+  markdownImageLoading: '이미지를 불러오는 중…',
+  markdownImageFailed: '{host}에서 이미지를 불러오지 못했습니다. 다시 시도',
 };
 
 export const catalogues = { en, ko } satisfies Record<string, Catalogue>;

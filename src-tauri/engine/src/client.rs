@@ -1,0 +1,544 @@
+//! The HTTP side: one request per attempt, and the loop that retries, resumes and ends
+//! every stream with exactly one `finish` or `error`.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::{FutureExt, Stream, StreamExt};
+use reqwest::header::{HeaderValue, CONTENT_TYPE};
+use secrecy::{ExposeSecret, SecretString};
+use tokio_util::sync::CancellationToken;
+
+use crate::decode::{self, Decoder, Flow};
+use crate::error::Error;
+use crate::event::{Event, FinishReason};
+use crate::options::Options;
+use crate::request::{ChatRequest, Protocol};
+use crate::resume::{self, Joint};
+use crate::retry;
+use crate::sse::{self, SseEvent};
+
+/// Where events go. Any `FnMut(Event)` is a sink; a sink that buffers (a terminal, a
+/// pipe) also implements `idle` to flush whenever the engine is about to wait, so that
+/// nothing received sits in a buffer.
+pub trait Sink {
+    fn event(&mut self, event: Event);
+
+    /// The engine is about to wait for the network or a retry delay.
+    fn idle(&mut self) {}
+}
+
+impl<F: FnMut(Event)> Sink for F {
+    fn event(&mut self, event: Event) {
+        self(event)
+    }
+}
+
+/// How a finished answer ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finish {
+    pub reason: FinishReason,
+    /// The provider's own word (`stop`, `end_turn`, `max_tokens`…).
+    pub raw: String,
+}
+
+/// A gateway client holding the key and the transport options. Cheap to clone; clones
+/// share one connection pool.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    api_key: SecretString,
+    options: Options,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("api_key", &"[redacted]")
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+/// One streamed answer, start to end: the convenience form of [`Client::stream_chat`].
+pub async fn stream_chat(
+    request: &ChatRequest,
+    options: Options,
+    api_key: SecretString,
+    cancel: &CancellationToken,
+    sink: &mut impl Sink,
+) -> Result<Finish, Error> {
+    match Client::new(api_key, options) {
+        Ok(client) => client.stream_chat(request, cancel, sink).await,
+        Err(error) => {
+            sink.event(Event::Error(error.clone()));
+            Err(error)
+        }
+    }
+}
+
+struct Failure {
+    error: Error,
+    asked_delay: Option<Duration>,
+    /// The gateway reported the error inside a 200 stream.
+    in_stream: bool,
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        Failure {
+            error,
+            asked_delay: None,
+            in_stream: false,
+        }
+    }
+}
+
+/// Passes events on while keeping what resume needs: the text so far, whether any
+/// output was shown, and the joint that de-duplicates a continuation.
+struct Emitter<'a, S: Sink> {
+    sink: &'a mut S,
+    text: String,
+    output: bool,
+    attempt_output: bool,
+    joint: Option<Joint>,
+}
+
+impl<S: Sink> Emitter<'_, S> {
+    fn event(&mut self, event: Event) {
+        match event {
+            Event::Text { text } => {
+                self.attempt_output = true;
+                self.output = true;
+                let text = match &mut self.joint {
+                    Some(joint) => match joint.push(&text) {
+                        Some(text) => text,
+                        None => return,
+                    },
+                    None => text,
+                };
+                self.text.push_str(&text);
+                self.sink.event(Event::Text { text });
+            }
+            other => {
+                if matches!(
+                    other,
+                    Event::Reasoning { .. } | Event::Refusal { .. } | Event::ToolCallDelta { .. }
+                ) {
+                    self.attempt_output = true;
+                    self.output = true;
+                }
+                self.settle();
+                self.sink.event(other);
+            }
+        }
+    }
+
+    /// Lets out text the joint still holds.
+    fn settle(&mut self) {
+        if let Some(text) = self.joint.as_mut().and_then(Joint::settle) {
+            self.text.push_str(&text);
+            self.sink.event(Event::Text { text });
+        }
+    }
+}
+
+impl Client {
+    pub fn new(api_key: SecretString, options: Options) -> Result<Self, Error> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(options.connect_timeout)
+            .user_agent(crate::USER_AGENT)
+            .build()
+            .map_err(|err| Error::network(format!("could not set up HTTP: {}", chain(&err))))?;
+        Ok(Client {
+            http,
+            api_key,
+            options,
+        })
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Streams one answer into `sink`, ending with exactly one `finish` or `error` event,
+    /// which is also returned. Retries before the first output and resumes after it, as
+    /// the options allow; `cancel` stops everything at once.
+    pub async fn stream_chat(
+        &self,
+        request: &ChatRequest,
+        cancel: &CancellationToken,
+        sink: &mut impl Sink,
+    ) -> Result<Finish, Error> {
+        let mut out = Emitter {
+            sink,
+            text: String::new(),
+            output: false,
+            attempt_output: false,
+            joint: None,
+        };
+        let mut retries = 0;
+        let mut resumes = 0;
+        loop {
+            out.attempt_output = false;
+            let resumed;
+            let attempt = if resumes > 0 {
+                out.joint = Some(Joint::new(request.protocol, &out.text));
+                resumed = resume::request(request, &out.text);
+                &resumed
+            } else {
+                request
+            };
+            let mut decoder = decode::decoder(request.protocol);
+            let failure = match self
+                .attempt(attempt, cancel, &mut out, decoder.as_mut())
+                .await
+            {
+                Ok(()) => {
+                    out.settle();
+                    decoder.end(&mut |event| out.event(event));
+                    let raw = decoder.state().finish_raw.clone().unwrap_or_default();
+                    let finish = Finish {
+                        reason: FinishReason::from_raw(&raw),
+                        raw,
+                    };
+                    out.sink.event(Event::Finish {
+                        reason: finish.reason,
+                        raw: finish.raw.clone(),
+                    });
+                    return Ok(finish);
+                }
+                Err(failure) => failure,
+            };
+            let error = self.redact(failure.error);
+
+            if !matches!(error, Error::Cancelled { .. }) && retry::is_retryable(&error) {
+                if !out.output && retries < self.options.max_retries {
+                    retries += 1;
+                    let delay = retry::delay(&self.options, retries, failure.asked_delay);
+                    out.sink.event(Event::Retry {
+                        attempt: retries,
+                        delay_ms: delay.as_millis() as u64,
+                        reason: error.message().to_owned(),
+                    });
+                    if self.pause(delay, cancel, &mut out).await.is_ok() {
+                        continue;
+                    }
+                    return self.fail(Error::cancelled(), &mut out, decoder.as_mut());
+                }
+                let resumable = out.output
+                    && !(failure.in_stream && out.attempt_output)
+                    && !out.text.trim().is_empty();
+                if resumable && self.options.resume && resumes < self.options.max_resumes {
+                    resumes += 1;
+                    out.settle();
+                    let delay = retry::delay(&self.options, resumes, failure.asked_delay);
+                    out.sink.event(Event::Retry {
+                        attempt: resumes,
+                        delay_ms: delay.as_millis() as u64,
+                        reason: format!("resuming the interrupted answer ({})", error.message()),
+                    });
+                    if self.pause(delay, cancel, &mut out).await.is_ok() {
+                        continue;
+                    }
+                    return self.fail(Error::cancelled(), &mut out, decoder.as_mut());
+                }
+                if out.output && !(failure.in_stream && out.attempt_output) {
+                    let error = Error::Interrupted {
+                        message: format!("the answer was interrupted: {}", error.message()),
+                    };
+                    return self.fail(error, &mut out, decoder.as_mut());
+                }
+            }
+            return self.fail(error, &mut out, decoder.as_mut());
+        }
+    }
+
+    fn fail<S: Sink>(
+        &self,
+        error: Error,
+        out: &mut Emitter<'_, S>,
+        decoder: &mut dyn Decoder,
+    ) -> Result<Finish, Error> {
+        out.settle();
+        if !matches!(error, Error::Cancelled { .. }) {
+            decoder.end(&mut |event| out.event(event));
+        }
+        out.sink.event(Event::Error(error.clone()));
+        Err(error)
+    }
+
+    async fn pause<S: Sink>(
+        &self,
+        delay: Duration,
+        cancel: &CancellationToken,
+        out: &mut Emitter<'_, S>,
+    ) -> Result<(), Error> {
+        out.sink.idle();
+        tokio::select! {
+            _ = cancel.cancelled() => Err(Error::cancelled()),
+            _ = tokio::time::sleep(delay) => Ok(()),
+        }
+    }
+
+    /// Error text comes from servers and libraries; a server that echoes the key back
+    /// must not get it shown.
+    fn redact(&self, error: Error) -> Error {
+        let key = self.api_key.expose_secret();
+        if key.len() < 4 || !error.message().contains(key) {
+            return error;
+        }
+        let message = error.message().replace(key, "[redacted]");
+        match error {
+            Error::Auth { status, .. } => Error::Auth { message, status },
+            Error::RateLimit { status, .. } => Error::RateLimit { message, status },
+            Error::Server { status, .. } => Error::Server { message, status },
+            Error::Network { .. } => Error::Network { message },
+            Error::Timeout { .. } => Error::Timeout { message },
+            Error::BadRequest { status, .. } => Error::BadRequest { message, status },
+            Error::Protocol { .. } => Error::Protocol { message },
+            Error::Interrupted { .. } => Error::Interrupted { message },
+            Error::Cancelled { .. } => Error::Cancelled { message },
+        }
+    }
+
+    fn http_request(&self, request: &ChatRequest) -> Result<reqwest::RequestBuilder, Error> {
+        let builder = self
+            .http
+            .post(request.url())
+            .header(reqwest::header::ACCEPT, "text/event-stream")
+            .json(&request.body());
+        Ok(match request.protocol {
+            Protocol::Openai => builder.bearer_auth(self.api_key.expose_secret()),
+            Protocol::Anthropic => {
+                let mut key =
+                    HeaderValue::from_str(self.api_key.expose_secret()).map_err(|_| {
+                        Error::Auth {
+                            message: "the API key contains characters that cannot be sent".into(),
+                            status: None,
+                        }
+                    })?;
+                key.set_sensitive(true);
+                builder
+                    .header("x-api-key", key)
+                    .header("anthropic-version", "2023-06-01")
+            }
+        })
+    }
+
+    async fn attempt<S: Sink>(
+        &self,
+        request: &ChatRequest,
+        cancel: &CancellationToken,
+        out: &mut Emitter<'_, S>,
+        decoder: &mut dyn Decoder,
+    ) -> Result<(), Failure> {
+        let idle = self.options.idle_timeout;
+        let http_request = self.http_request(request)?;
+        out.sink.idle();
+        let response = tokio::select! {
+            _ = cancel.cancelled() => return Err(Error::cancelled().into()),
+            sent = tokio::time::timeout(idle, http_request.send()) => match sent {
+                Err(_) => return Err(Error::Timeout {
+                    message: format!("the gateway sent no answer for {}", seconds(idle)),
+                }.into()),
+                Ok(Err(err)) => return Err(send_error(&err).into()),
+                Ok(Ok(response)) => response,
+            },
+        };
+
+        let status = response.status();
+        if !status.is_success() {
+            let asked_delay = retry::asked_delay(response.headers());
+            let code = status.as_u16();
+            let body = read_some(response, idle, cancel).await?;
+            let message = provider_message(&body).unwrap_or_else(|| {
+                format!(
+                    "HTTP {code} {}",
+                    status.canonical_reason().unwrap_or_default()
+                )
+            });
+            return Err(Failure {
+                error: Error::from_status(code, message),
+                asked_delay,
+                in_stream: false,
+            });
+        }
+
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if !content_type.is_empty() && !content_type.starts_with("text/event-stream") {
+            let body = read_some(response, idle, cancel).await?;
+            if let Some(error) = serde_json::from_str::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|v| v.get("error").cloned())
+                .filter(|e| e.is_object())
+            {
+                return Err(Failure {
+                    error: decode::stream_error(&error),
+                    asked_delay: None,
+                    in_stream: true,
+                });
+            }
+            return Err(Error::protocol(format!(
+                "the gateway answered with {content_type} instead of an event stream: {}",
+                crate::openai::preview(body.trim())
+            ))
+            .into());
+        }
+
+        let mut events = Box::pin(sse::events(
+            body_with_idle_timeout(response, idle),
+            self.options.max_event_bytes,
+        ));
+        loop {
+            let next = match events.next().now_or_never() {
+                Some(next) => next,
+                None => {
+                    out.sink.idle();
+                    tokio::select! {
+                        _ = cancel.cancelled() => return Err(Error::cancelled().into()),
+                        next = events.next() => next,
+                    }
+                }
+            };
+            let event: SseEvent = match next {
+                Some(Ok(event)) => event,
+                Some(Err(error)) => return Err(error.into()),
+                None => break,
+            };
+            match decoder.event(&event, &mut |e| out.event(e)) {
+                Ok(Flow::Done) => return Ok(()),
+                Ok(Flow::Continue) => {}
+                Err(error) => {
+                    return Err(Failure {
+                        error,
+                        asked_delay: None,
+                        in_stream: true,
+                    })
+                }
+            }
+            if cancel.is_cancelled() {
+                return Err(Error::cancelled().into());
+            }
+        }
+        if decoder.state().finish_raw.is_some() {
+            // The end marker went missing but the model had said it was done.
+            return Ok(());
+        }
+        Err(Error::Interrupted {
+            message: "the stream ended before the answer was complete".into(),
+        }
+        .into())
+    }
+}
+
+fn seconds(d: Duration) -> String {
+    format!("{:.1} s", d.as_secs_f64())
+}
+
+/// The error and its causes, which is where reqwest keeps the useful part.
+fn chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+fn send_error(err: &reqwest::Error) -> Error {
+    if err.is_timeout() {
+        Error::Timeout {
+            message: format!("connecting to the gateway timed out: {}", chain(err)),
+        }
+    } else if err.is_connect() {
+        Error::network(format!("could not connect to the gateway: {}", chain(err)))
+    } else {
+        Error::network(format!("the request failed: {}", chain(err)))
+    }
+}
+
+fn body_with_idle_timeout(
+    response: reqwest::Response,
+    idle: Duration,
+) -> impl Stream<Item = Result<Bytes, Error>> {
+    futures_util::stream::unfold(Some(response.bytes_stream()), move |body| async move {
+        let mut body = body?;
+        match tokio::time::timeout(idle, body.next()).await {
+            Ok(Some(Ok(bytes))) => Some((Ok(bytes), Some(body))),
+            Ok(Some(Err(err))) => Some((
+                Err(Error::network(format!(
+                    "the connection dropped: {}",
+                    chain(&err)
+                ))),
+                None,
+            )),
+            Ok(None) => None,
+            Err(_) => Some((
+                Err(Error::Timeout {
+                    message: format!("the gateway went silent for {}", seconds(idle)),
+                }),
+                None,
+            )),
+        }
+    })
+}
+
+/// Reads the start of a non-stream body (an error page, a JSON error) for its message.
+async fn read_some(
+    response: reqwest::Response,
+    idle: Duration,
+    cancel: &CancellationToken,
+) -> Result<String, Failure> {
+    const LIMIT: usize = 64 * 1024;
+    let mut body = Vec::new();
+    let mut stream = Box::pin(body_with_idle_timeout(response, idle));
+    loop {
+        let next = tokio::select! {
+            _ = cancel.cancelled() => return Err(Error::cancelled().into()),
+            next = stream.next() => next,
+        };
+        match next {
+            Some(Ok(bytes)) => {
+                body.extend_from_slice(&bytes);
+                if body.len() >= LIMIT {
+                    body.truncate(LIMIT);
+                    break;
+                }
+            }
+            // A body cut short still says something; the status is what counts.
+            Some(Err(_)) | None => break,
+        }
+    }
+    Ok(String::from_utf8_lossy(&body).into_owned())
+}
+
+/// The provider's own words from an error body: `error.message` (OpenAI, Anthropic),
+/// `message`, a bare `error` string, or else the text itself.
+fn provider_message(body: &str) -> Option<String> {
+    let body = body.trim();
+    if body.is_empty() {
+        return None;
+    }
+    if let Ok(value) = serde_json::from_str::<serde_json::Value>(body) {
+        let found = value
+            .pointer("/error/message")
+            .or_else(|| value.get("message"))
+            .or_else(|| value.get("error"))
+            .and_then(|v| v.as_str());
+        if let Some(message) = found {
+            return Some(message.to_owned());
+        }
+    }
+    Some(crate::openai::preview(body).to_owned())
+}

@@ -1,0 +1,281 @@
+//! The built `foxtail-cli` binary against the mock gateway.
+
+use std::io::{Read, Write};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use foxtail_mock_gateway::{answer_text, scenario, MockGateway, PIECES};
+use serde_json::Value;
+
+const KEY: &str = "sk-cli-test-0a1b2c3d4e5f";
+
+fn cli(gateway: &MockGateway, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_foxtail-cli"));
+    command
+        .args([
+            "--base-url",
+            &gateway.url(),
+            "--retry-delay-ms",
+            "5",
+            "--max-retry-delay-ms",
+            "50",
+        ])
+        .args(args)
+        .env("OFOX_API_KEY", KEY)
+        .env("FOXTAIL_KEYRING_SERVICE", "foxtail-cli-tests")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    command
+}
+
+fn run(gateway: &MockGateway, args: &[&str]) -> Output {
+    let output = cli(gateway, args).output().unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!all.contains(KEY), "the key was printed");
+    output
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+async fn start(name: &str, anthropic: bool) -> MockGateway {
+    MockGateway::start(scenario(name, anthropic).unwrap())
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn text_is_printed_as_it_arrives() {
+    for (protocol, anthropic) in [("openai", false), ("anthropic", true)] {
+        let gateway = start("slow:100", anthropic).await;
+        let started = Instant::now();
+        let mut child = cli(&gateway, &["--protocol", protocol, "Hi"])
+            .spawn()
+            .unwrap();
+        let mut out = child.stdout.take().unwrap();
+        let mut first = [0u8; 5];
+        out.read_exact(&mut first).unwrap();
+        let first_at = started.elapsed();
+        assert_eq!(&first, b"Hello");
+        let mut rest = String::new();
+        out.read_to_string(&mut rest).unwrap();
+        let status = child.wait().unwrap();
+        let total = started.elapsed();
+        assert!(status.success());
+        assert_eq!(format!("Hello{rest}"), format!("{}\n", answer_text()));
+        // Seven more events follow the first text at 100 ms intervals.
+        assert!(
+            total - first_at >= Duration::from_millis(600),
+            "{first_at:?} of {total:?}"
+        );
+        let requests = gateway.requests();
+        match anthropic {
+            false => assert_eq!(
+                requests[0].header("authorization"),
+                Some(&*format!("Bearer {KEY}"))
+            ),
+            true => {
+                assert_eq!(requests[0].header("x-api-key"), Some(KEY));
+                assert_eq!(requests[0].path, "/v1/messages");
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_prints_one_event_per_line() {
+    let gateway = start("ok", false).await;
+    let o = run(&gateway, &["--json", "Hi"]);
+    assert_eq!(o.status.code(), Some(0));
+    let events: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let texts: Vec<&str> = events
+        .iter()
+        .filter(|e| e["type"] == "text")
+        .map(|e| e["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts, PIECES);
+    let last = events.last().unwrap();
+    assert_eq!(
+        last,
+        &serde_json::json!({"type": "finish", "reason": "stop", "raw": "stop"})
+    );
+    assert!(events
+        .iter()
+        .any(|e| e["type"] == "usage" && e["input_tokens"] == 12));
+    assert_eq!(stderr(&o), "");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn errors_go_to_stderr_in_plain_words_with_exit_code_1() {
+    let gateway = start("unauthorized", false).await;
+    let o = run(&gateway, &["Hi"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o), "");
+    let err = stderr(&o);
+    assert!(err.contains("The gateway refused the API key"), "{err}");
+    assert!(err.contains("Invalid API key provided."), "{err}");
+    assert_eq!(gateway.requests().len(), 1);
+
+    let gateway = gateway_json_error().await;
+    let o = run(&gateway, &["--json", "Hi"]);
+    assert_eq!(o.status.code(), Some(1));
+    let last: Value = serde_json::from_str(stdout(&o).lines().last().unwrap()).unwrap();
+    assert_eq!(last["type"], "error");
+    assert_eq!(last["kind"], "bad_request");
+    assert_eq!(last["status"], 400);
+}
+
+async fn gateway_json_error() -> MockGateway {
+    start("bad-request", true).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retries_are_announced_on_stderr() {
+    let gateway = start("unavailable", false).await;
+    let o = run(&gateway, &["Hi"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o), format!("{}\n", answer_text()));
+    let err = stderr(&o);
+    assert_eq!(err.matches("trying again in").count(), 2, "{err}");
+    assert!(err.contains("Service unavailable."), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupted_answer_keeps_its_text_and_exits_1() {
+    let gateway = start("truncated", true).await;
+    let o = run(&gateway, &["--protocol", "anthropic", "--no-resume", "Hi"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o), PIECES[..4].concat());
+    assert!(
+        stderr(&o).contains("The answer is incomplete"),
+        "{}",
+        stderr(&o)
+    );
+    // With resume (the default) the same fault is invisible.
+    let gateway = start("truncated", true).await;
+    let o = run(&gateway, &["--protocol", "anthropic", "Hi"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o), format!("{}\n", answer_text()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_usage_exits_2() {
+    let gateway = start("ok", false).await;
+    for args in [
+        &["--protocol", "gopher", "Hi"][..],
+        &["--max-tokens", "lots", "Hi"],
+        &["--idle-timeout", "0", "Hi"],
+        &["--no-such-flag", "Hi"],
+        &["--tools", "builtin", "Hi"],
+        &[],
+    ] {
+        let o = run(&gateway, args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(!stderr(&o).is_empty());
+    }
+    assert!(gateway.requests().is_empty());
+    let o = run(&gateway, &["--help"]);
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_prompt_comes_from_the_argument_or_stdin() {
+    let gateway = start("ok", false).await;
+    let o = run(
+        &gateway,
+        &[
+            "--system",
+            "Be brief.",
+            "--max-tokens",
+            "9",
+            "--model",
+            "m/x",
+            "From the argument",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    for (arg, input) in [(Some("-"), "From stdin, dashed\n"), (None, "From stdin\n")] {
+        let mut command = cli(&gateway, &[]);
+        command.args(arg).stdin(Stdio::piped());
+        let mut child = command.spawn().unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(0));
+    }
+    let bodies: Vec<Value> = gateway.requests().iter().map(|r| r.json()).collect();
+    assert_eq!(bodies[0]["messages"][0]["content"], "Be brief.");
+    assert_eq!(bodies[0]["messages"][1]["content"], "From the argument");
+    assert_eq!(bodies[0]["max_tokens"], 9);
+    assert_eq!(bodies[0]["model"], "m/x");
+    assert_eq!(bodies[1]["messages"][0]["content"], "From stdin, dashed\n");
+    assert_eq!(bodies[2]["messages"][0]["content"], "From stdin\n");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_key_it_says_so() {
+    let gateway = start("ok", false).await;
+    let o = cli(&gateway, &["Hi"])
+        .env("OFOX_API_KEY", "")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("no API key"), "{err}");
+    assert!(gateway.requests().is_empty());
+}
+
+fn wait_for_text(child: &mut Child, text: &str) -> String {
+    let mut out = child.stdout.take().unwrap();
+    let mut seen = Vec::new();
+    let mut byte = [0u8; 1];
+    while !String::from_utf8_lossy(&seen).contains(text) {
+        assert_eq!(out.read(&mut byte).unwrap(), 1, "stdout ended early");
+        seen.push(byte[0]);
+    }
+    child.stdout = Some(out);
+    String::from_utf8(seen).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_stops_at_once_with_exit_code_130() {
+    for (protocol, anthropic) in [("openai", false), ("anthropic", true)] {
+        let gateway = start("stall", anthropic).await;
+        let mut child = cli(&gateway, &["--protocol", protocol, "Hi"])
+            .spawn()
+            .unwrap();
+        let shown = wait_for_text(&mut child, PIECES[0]);
+        let sent = Instant::now();
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(child.id() as i32),
+            nix::sys::signal::Signal::SIGINT,
+        )
+        .unwrap();
+        let o = child.wait_with_output().unwrap();
+        assert!(
+            sent.elapsed() < Duration::from_secs(1),
+            "{:?}",
+            sent.elapsed()
+        );
+        assert_eq!(o.status.code(), Some(130));
+        assert_eq!(shown, PIECES[0]);
+        assert!(stderr(&o).contains("Cancelled."), "{}", stderr(&o));
+    }
+}

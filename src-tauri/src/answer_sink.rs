@@ -1,0 +1,280 @@
+use std::time::{Duration, Instant};
+
+use foxtail_engine::{Event, Sink};
+use foxtail_storage::{MessageStatus, Storage, StorageError};
+use serde::Serialize;
+
+/// What crosses the bridge to the window for one answer.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Update {
+    /// Engine events, with runs of text (and of reasoning) joined into one.
+    Events { events: Vec<Event> },
+    /// The answer could not be saved; it stays on screen, and the save is tried again.
+    SaveFailed { kind: String, message: String },
+}
+
+/// About one display frame: tokens arriving faster than this are joined, so the
+/// bridge carries at most one message per frame however fast the model writes.
+pub const FRAME: Duration = Duration::from_millis(16);
+/// How much of a streaming answer a crash may lose.
+pub const SAVE_EVERY: Duration = Duration::from_secs(1);
+
+/// Receives the engine's events for one answer: sends them to the window in frame-sized
+/// batches and saves the growing answer to the database.
+pub struct AnswerSink<'a, F: FnMut(Update)> {
+    send: F,
+    storage: &'a Storage,
+    answer_id: i64,
+    pending: Vec<Event>,
+    sent_any: bool,
+    last_flush: Instant,
+    last_save: Instant,
+    save_every: Duration,
+    /// The whole answer so far, including text that was there before a "Continue".
+    pub text: String,
+    pub reasoning: String,
+    end: Option<Event>,
+    save_failed: bool,
+}
+
+impl<'a, F: FnMut(Update)> AnswerSink<'a, F> {
+    pub fn new(storage: &'a Storage, answer_id: i64, earlier_text: String, send: F) -> Self {
+        let now = Instant::now();
+        Self {
+            send,
+            storage,
+            answer_id,
+            pending: Vec::new(),
+            sent_any: false,
+            last_flush: now,
+            last_save: now,
+            save_every: SAVE_EVERY,
+            text: earlier_text,
+            reasoning: String::new(),
+            end: None,
+            save_failed: false,
+        }
+    }
+
+    #[cfg(test)]
+    fn saving_every(mut self, interval: Duration) -> Self {
+        self.save_every = interval;
+        self
+    }
+
+    fn flush(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let events = std::mem::take(&mut self.pending);
+        (self.send)(Update::Events { events });
+        self.sent_any = true;
+        self.last_flush = Instant::now();
+    }
+
+    fn save(&mut self, status: MessageStatus, error: Option<String>) {
+        let result = self.storage.update_message(
+            self.answer_id,
+            &self.text,
+            &self.reasoning,
+            status,
+            error.as_deref(),
+        );
+        self.last_save = Instant::now();
+        match result {
+            Ok(()) => self.save_failed = false,
+            // Tell the window once per failure spell, not on every token.
+            Err(err) if !self.save_failed => {
+                self.save_failed = true;
+                self.report_save_error(&err);
+            }
+            Err(_) => {}
+        }
+    }
+
+    fn report_save_error(&mut self, err: &StorageError) {
+        self.flush();
+        (self.send)(Update::SaveFailed {
+            kind: err.kind().to_string(),
+            message: err.to_string(),
+        });
+    }
+
+    /// Sends what is left and saves the answer with its final status. Returns the event
+    /// that ended the stream.
+    pub fn finish(mut self) -> Option<Event> {
+        self.flush();
+        let (status, error) = match &self.end {
+            Some(Event::Finish { .. }) => (MessageStatus::Complete, None),
+            Some(Event::Error(err)) => {
+                let status = match err.kind() {
+                    "cancelled" => MessageStatus::Cancelled,
+                    "interrupted" => MessageStatus::Interrupted,
+                    _ => MessageStatus::Error,
+                };
+                (status, serde_json::to_string(err).ok())
+            }
+            _ => (MessageStatus::Interrupted, None),
+        };
+        self.save(status, error);
+        self.end
+    }
+}
+
+impl<F: FnMut(Update)> Sink for AnswerSink<'_, F> {
+    fn event(&mut self, event: Event) {
+        match &event {
+            Event::Text { text } => self.text.push_str(text),
+            Event::Reasoning { text } => self.reasoning.push_str(text),
+            _ => {}
+        }
+        let joins_previous = match (self.pending.last_mut(), &event) {
+            (Some(Event::Text { text: a }), Event::Text { text: b })
+            | (Some(Event::Reasoning { text: a }), Event::Reasoning { text: b }) => {
+                a.push_str(b);
+                true
+            }
+            _ => false,
+        };
+        if event.is_end() {
+            self.end = Some(event.clone());
+        }
+        let urgent = !matches!(event, Event::Text { .. } | Event::Reasoning { .. });
+        if !joins_previous {
+            self.pending.push(event);
+        }
+        // The first token goes at once: that is the moment a person waits for.
+        if urgent || !self.sent_any || self.last_flush.elapsed() >= FRAME {
+            self.flush();
+        }
+        if self.end.is_none() && self.last_save.elapsed() >= self.save_every {
+            self.save(MessageStatus::Streaming, None);
+        }
+    }
+
+    fn idle(&mut self) {
+        self.flush();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use foxtail_engine::FinishReason;
+    use foxtail_storage::{NewMessage, Role};
+
+    fn text(t: &str) -> Event {
+        Event::Text { text: t.into() }
+    }
+
+    fn setup() -> (Storage, i64) {
+        let storage = Storage::open_in_memory().unwrap();
+        let c = storage.create_conversation("t").unwrap();
+        let answer = storage
+            .add_message(
+                c.id,
+                NewMessage {
+                    role: Role::Assistant,
+                    content: "",
+                    status: MessageStatus::Streaming,
+                    model: None,
+                },
+            )
+            .unwrap();
+        (storage, answer.id)
+    }
+
+    #[test]
+    fn the_first_token_goes_at_once_and_fast_tokens_are_joined_per_frame() {
+        let (storage, id) = setup();
+        let mut sent = Vec::new();
+        let mut sink = AnswerSink::new(&storage, id, String::new(), |u| sent.push(u));
+        sink.event(text("Hel"));
+        sink.event(text("lo"));
+        sink.event(text(", "));
+        sink.event(Event::Reasoning { text: "hm".into() });
+        sink.event(text("world"));
+        sink.idle();
+        sink.event(Event::Finish {
+            reason: FinishReason::Stop,
+            raw: "stop".into(),
+        });
+        let end = sink.finish();
+        assert!(matches!(end, Some(Event::Finish { .. })));
+        assert_eq!(
+            sent,
+            vec![
+                Update::Events {
+                    events: vec![text("Hel")]
+                },
+                Update::Events {
+                    events: vec![
+                        text("lo, "),
+                        Event::Reasoning { text: "hm".into() },
+                        text("world")
+                    ]
+                },
+                Update::Events {
+                    events: vec![Event::Finish {
+                        reason: FinishReason::Stop,
+                        raw: "stop".into()
+                    }]
+                },
+            ]
+        );
+        let saved = &storage.messages(1).unwrap()[0];
+        assert_eq!(saved.content, "Hello, world");
+        assert_eq!(saved.reasoning, "hm");
+        assert_eq!(saved.status, MessageStatus::Complete);
+    }
+
+    #[test]
+    fn the_growing_answer_is_saved_while_it_streams() {
+        let (storage, id) = setup();
+        let mut sink =
+            AnswerSink::new(&storage, id, "Earlier ".into(), |_| {}).saving_every(Duration::ZERO);
+        sink.event(text("part"));
+        let saved = &storage.messages(1).unwrap()[0];
+        assert_eq!(saved.content, "Earlier part", "saved before the end");
+        assert_eq!(saved.status, MessageStatus::Streaming);
+        drop(sink);
+    }
+
+    #[test]
+    fn a_stopped_answer_keeps_its_text_and_says_why_it_ended() {
+        let (storage, id) = setup();
+        let mut sink = AnswerSink::new(&storage, id, String::new(), |_| {});
+        sink.event(text("half an ans"));
+        sink.event(Event::Error(foxtail_engine::Error::Cancelled {
+            message: "Stopped.".into(),
+        }));
+        sink.finish();
+        let saved = &storage.messages(1).unwrap()[0];
+        assert_eq!(saved.content, "half an ans");
+        assert_eq!(saved.status, MessageStatus::Cancelled);
+        assert!(saved.error.as_deref().unwrap().contains("cancelled"));
+    }
+
+    #[test]
+    fn a_failed_save_is_reported_once_and_the_stream_goes_on() {
+        let (storage, id) = setup();
+        storage.delete_conversation(1).unwrap();
+        storage.purge_deleted(i64::MAX).unwrap();
+        let mut sent = Vec::new();
+        let mut sink = AnswerSink::new(&storage, id, String::new(), |u| sent.push(u))
+            .saving_every(Duration::ZERO);
+        sink.event(text("a"));
+        sink.event(text("b"));
+        sink.idle();
+        drop(sink);
+        let failures = sent
+            .iter()
+            .filter(|u| matches!(u, Update::SaveFailed { .. }))
+            .count();
+        assert_eq!(failures, 1);
+        assert!(sent.contains(&Update::Events {
+            events: vec![text("b")]
+        }));
+    }
+}

@@ -1,0 +1,131 @@
+use serde::Serialize;
+
+/// A gateway a person can pick in the first-run setup. The key is stored per preset id,
+/// so switching between OfoxAI and OpenAI keeps both keys.
+#[derive(Debug, Clone, Serialize)]
+pub struct Preset {
+    pub id: &'static str,
+    pub name: &'static str,
+    /// The base URL for each protocol the gateway speaks; empty when it does not.
+    pub openai_base_url: &'static str,
+    pub anthropic_base_url: &'static str,
+    pub default_model: &'static str,
+    pub needs_key: bool,
+}
+
+pub const PRESETS: &[Preset] = &[
+    Preset {
+        id: "ofox",
+        name: "OfoxAI",
+        openai_base_url: "https://api.ofox.ai/v1",
+        anthropic_base_url: "https://api.ofox.ai/anthropic",
+        default_model: "openai/gpt-4o",
+        needs_key: true,
+    },
+    Preset {
+        id: "openai",
+        name: "OpenAI",
+        openai_base_url: "https://api.openai.com/v1",
+        anthropic_base_url: "",
+        default_model: "gpt-4o",
+        needs_key: true,
+    },
+    Preset {
+        id: "anthropic",
+        name: "Anthropic",
+        openai_base_url: "",
+        anthropic_base_url: "https://api.anthropic.com",
+        default_model: "claude-sonnet-4-5",
+        needs_key: true,
+    },
+    Preset {
+        id: "openrouter",
+        name: "OpenRouter",
+        openai_base_url: "https://openrouter.ai/api/v1",
+        anthropic_base_url: "",
+        default_model: "openai/gpt-4o",
+        needs_key: true,
+    },
+    Preset {
+        id: "ollama",
+        name: "Ollama (on this computer)",
+        openai_base_url: "http://localhost:11434/v1",
+        anthropic_base_url: "",
+        default_model: "llama3.2",
+        needs_key: false,
+    },
+    Preset {
+        id: "custom",
+        name: "Custom (OpenAI- or Anthropic-compatible)",
+        openai_base_url: "",
+        anthropic_base_url: "",
+        default_model: "",
+        needs_key: true,
+    },
+];
+
+pub fn preset(id: &str) -> Option<&'static Preset> {
+    PRESETS.iter().find(|preset| preset.id == id)
+}
+
+/// Why a base URL is refused, in words for the settings screen; `None` when it is fine.
+/// Keys travel in headers, so anything but https would send them in the clear, except
+/// to this very computer.
+pub fn base_url_problem(url: &str) -> Option<String> {
+    let parsed = match url::Url::parse(url.trim()) {
+        Ok(parsed) => parsed,
+        Err(_) => return Some(format!("“{url}” is not a web address.")),
+    };
+    match parsed.scheme() {
+        "https" => None,
+        "http" if is_loopback(parsed.host()) => None,
+        "http" => Some(
+            "Use an https:// address: over plain http the API key would travel unencrypted. \
+             Plain http is only allowed for servers on this computer (localhost)."
+                .to_string(),
+        ),
+        other => Some(format!(
+            "“{other}:” addresses are not supported: use https://."
+        )),
+    }
+}
+
+fn is_loopback(host: Option<url::Host<&str>>) -> bool {
+    match host {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_https_or_loopback_addresses_are_accepted() {
+        assert_eq!(base_url_problem("https://api.ofox.ai/v1"), None);
+        assert_eq!(base_url_problem("http://localhost:11434/v1"), None);
+        assert_eq!(base_url_problem("http://127.0.0.1:8080"), None);
+        assert_eq!(base_url_problem("http://[::1]:8080/v1"), None);
+        assert!(base_url_problem("http://api.example.com/v1")
+            .unwrap()
+            .contains("https"));
+        assert!(base_url_problem("http://localhost.evil.com/v1").is_some());
+        assert!(base_url_problem("ftp://example.com").is_some());
+        assert!(base_url_problem("api.ofox.ai").is_some());
+    }
+
+    #[test]
+    fn every_preset_with_a_url_passes_the_url_rule() {
+        for preset in PRESETS {
+            for url in [preset.openai_base_url, preset.anthropic_base_url] {
+                if !url.is_empty() {
+                    assert_eq!(base_url_problem(url), None, "{}", preset.id);
+                }
+            }
+        }
+        assert_eq!(preset("ofox").unwrap().name, "OfoxAI");
+    }
+}

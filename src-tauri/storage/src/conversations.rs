@@ -1,0 +1,135 @@
+use rusqlite::{params, OptionalExtension, Row};
+use serde::Serialize;
+
+use crate::{now_ms, Storage, StorageError};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Conversation {
+    pub id: i64,
+    pub title: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// A row of the sidebar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConversationSummary {
+    pub id: i64,
+    pub title: String,
+    pub updated_at: i64,
+    pub message_count: i64,
+}
+
+fn conversation(row: &Row<'_>) -> rusqlite::Result<Conversation> {
+    Ok(Conversation {
+        id: row.get(0)?,
+        title: row.get(1)?,
+        created_at: row.get(2)?,
+        updated_at: row.get(3)?,
+    })
+}
+
+impl Storage {
+    pub fn create_conversation(&self, title: &str) -> Result<Conversation, StorageError> {
+        let now = now_ms();
+        let conn = self.conn();
+        conn.execute(
+            "INSERT INTO conversations (title, created_at, updated_at) VALUES (?1, ?2, ?2)",
+            params![title.trim(), now],
+        )?;
+        Ok(Conversation {
+            id: conn.last_insert_rowid(),
+            title: title.trim().to_string(),
+            created_at: now,
+            updated_at: now,
+        })
+    }
+
+    pub fn conversation(&self, id: i64) -> Result<Conversation, StorageError> {
+        Ok(self.conn().query_row(
+            "SELECT id, title, created_at, updated_at FROM conversations
+             WHERE id = ?1 AND deleted_at IS NULL",
+            [id],
+            conversation,
+        )?)
+    }
+
+    /// Conversations that are not deleted, most recently used first.
+    pub fn list_conversations(&self) -> Result<Vec<ConversationSummary>, StorageError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT c.id, c.title, c.updated_at,
+                    (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id)
+             FROM conversations c
+             WHERE c.deleted_at IS NULL
+             ORDER BY c.updated_at DESC, c.id DESC",
+        )?;
+        let rows = stmt.query_map([], |row| {
+            Ok(ConversationSummary {
+                id: row.get(0)?,
+                title: row.get(1)?,
+                updated_at: row.get(2)?,
+                message_count: row.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn rename_conversation(&self, id: i64, title: &str) -> Result<(), StorageError> {
+        let changed = self.conn().execute(
+            "UPDATE conversations SET title = ?2 WHERE id = ?1 AND deleted_at IS NULL",
+            params![id, title.trim()],
+        )?;
+        expect_one(changed)
+    }
+
+    /// Hides the conversation; `restore_conversation` brings it back until
+    /// `purge_deleted` removes it for good. This is what makes delete undoable.
+    pub fn delete_conversation(&self, id: i64) -> Result<(), StorageError> {
+        let changed = self.conn().execute(
+            "UPDATE conversations SET deleted_at = ?2 WHERE id = ?1 AND deleted_at IS NULL",
+            params![id, now_ms()],
+        )?;
+        expect_one(changed)
+    }
+
+    pub fn restore_conversation(&self, id: i64) -> Result<(), StorageError> {
+        let changed = self.conn().execute(
+            "UPDATE conversations SET deleted_at = NULL WHERE id = ?1 AND deleted_at IS NOT NULL",
+            [id],
+        )?;
+        expect_one(changed)
+    }
+
+    /// Removes conversations deleted before `before_ms`, with their messages.
+    pub fn purge_deleted(&self, before_ms: i64) -> Result<usize, StorageError> {
+        Ok(self.conn().execute(
+            "DELETE FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at < ?1",
+            [before_ms],
+        )?)
+    }
+
+    pub(crate) fn touch_conversation(
+        conn: &rusqlite::Connection,
+        id: i64,
+        now: i64,
+    ) -> Result<(), StorageError> {
+        let exists: Option<i64> = conn
+            .query_row(
+                "UPDATE conversations SET updated_at = ?2 WHERE id = ?1 AND deleted_at IS NULL
+                 RETURNING id",
+                params![id, now],
+                |row| row.get(0),
+            )
+            .optional()?;
+        exists.map(|_| ()).ok_or(StorageError::NotFound)
+    }
+}
+
+fn expect_one(changed: usize) -> Result<(), StorageError> {
+    if changed == 0 {
+        Err(StorageError::NotFound)
+    } else {
+        Ok(())
+    }
+}

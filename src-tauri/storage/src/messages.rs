@@ -1,0 +1,195 @@
+use rusqlite::{params, Row};
+use serde::{Deserialize, Serialize};
+
+use crate::{now_ms, Storage, StorageError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    User,
+    Assistant,
+}
+
+/// Where an answer stands. `Streaming` left in the file means the app stopped while
+/// the answer was arriving: it is shown as cut off, with a way to continue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageStatus {
+    Complete,
+    Streaming,
+    Interrupted,
+    Cancelled,
+    Error,
+}
+
+impl Role {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::User => "user",
+            Self::Assistant => "assistant",
+        }
+    }
+
+    fn parse(text: &str) -> Self {
+        if text == "user" {
+            Self::User
+        } else {
+            Self::Assistant
+        }
+    }
+}
+
+impl MessageStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Complete => "complete",
+            Self::Streaming => "streaming",
+            Self::Interrupted => "interrupted",
+            Self::Cancelled => "cancelled",
+            Self::Error => "error",
+        }
+    }
+
+    fn parse(text: &str) -> Self {
+        match text {
+            "complete" => Self::Complete,
+            "interrupted" => Self::Interrupted,
+            "cancelled" => Self::Cancelled,
+            "error" => Self::Error,
+            _ => Self::Streaming,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Message {
+    pub id: i64,
+    pub conversation_id: i64,
+    pub role: Role,
+    pub content: String,
+    pub reasoning: String,
+    pub status: MessageStatus,
+    /// The error the answer ended with, as the `{kind, message}` JSON the window shows.
+    pub error: Option<String>,
+    pub model: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewMessage<'a> {
+    pub role: Role,
+    pub content: &'a str,
+    pub status: MessageStatus,
+    pub model: Option<&'a str>,
+}
+
+const COLUMNS: &str =
+    "id, conversation_id, role, content, reasoning, status, error, model, created_at, updated_at";
+
+fn message(row: &Row<'_>) -> rusqlite::Result<Message> {
+    Ok(Message {
+        id: row.get(0)?,
+        conversation_id: row.get(1)?,
+        role: Role::parse(&row.get::<_, String>(2)?),
+        content: row.get(3)?,
+        reasoning: row.get(4)?,
+        status: MessageStatus::parse(&row.get::<_, String>(5)?),
+        error: row.get(6)?,
+        model: row.get(7)?,
+        created_at: row.get(8)?,
+        updated_at: row.get(9)?,
+    })
+}
+
+impl Storage {
+    pub fn add_message(
+        &self,
+        conversation_id: i64,
+        new: NewMessage<'_>,
+    ) -> Result<Message, StorageError> {
+        let now = now_ms();
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        Self::touch_conversation(&tx, conversation_id, now)?;
+        let row = tx.query_row(
+            &format!(
+                "INSERT INTO messages (conversation_id, role, content, status, model, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) RETURNING {COLUMNS}"
+            ),
+            params![
+                conversation_id,
+                new.role.as_str(),
+                new.content,
+                new.status.as_str(),
+                new.model,
+                now
+            ],
+            message,
+        )?;
+        tx.commit()?;
+        Ok(row)
+    }
+
+    /// Saves the answer as it stands. Called about once a second while it streams and
+    /// once at its end.
+    pub fn update_message(
+        &self,
+        id: i64,
+        content: &str,
+        reasoning: &str,
+        status: MessageStatus,
+        error: Option<&str>,
+    ) -> Result<(), StorageError> {
+        let changed = self.conn().execute(
+            "UPDATE messages SET content = ?2, reasoning = ?3, status = ?4, error = ?5, updated_at = ?6
+             WHERE id = ?1",
+            params![id, content, reasoning, status.as_str(), error, now_ms()],
+        )?;
+        if changed == 0 {
+            return Err(StorageError::NotFound);
+        }
+        Ok(())
+    }
+
+    pub fn messages(&self, conversation_id: i64) -> Result<Vec<Message>, StorageError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM messages WHERE conversation_id = ?1 ORDER BY id"
+        ))?;
+        let rows = stmt.query_map([conversation_id], message)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Removes `message_id` and everything after it: regenerate and edit-and-resend
+    /// rewrite the conversation from that point.
+    pub fn truncate_from(
+        &self,
+        conversation_id: i64,
+        message_id: i64,
+    ) -> Result<usize, StorageError> {
+        Ok(self.conn().execute(
+            "DELETE FROM messages WHERE conversation_id = ?1 AND id >= ?2",
+            params![conversation_id, message_id],
+        )?)
+    }
+
+    /// Answers left `streaming` by an app that stopped mid-answer become `interrupted`,
+    /// so the window offers to continue them. Run once at start-up.
+    pub fn mark_unfinished_interrupted(&self) -> Result<usize, StorageError> {
+        Ok(self.conn().execute(
+            "UPDATE messages SET status = 'interrupted' WHERE status = 'streaming'",
+            [],
+        )?)
+    }
+}
+
+impl Storage {
+    pub fn message(&self, id: i64) -> Result<Message, StorageError> {
+        Ok(self.conn().query_row(
+            &format!("SELECT {COLUMNS} FROM messages WHERE id = ?1"),
+            [id],
+            message,
+        )?)
+    }
+}

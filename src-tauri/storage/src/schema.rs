@@ -1,0 +1,78 @@
+use rusqlite::Connection;
+use rusqlite_migration::{Migrations, M};
+
+use crate::StorageError;
+
+/// Append only: a released migration is never edited, because people's files already
+/// went through it.
+const MIGRATIONS: &[M<'static>] = &[M::up(
+    r#"
+    CREATE TABLE conversations (
+        id          INTEGER PRIMARY KEY,
+        title       TEXT    NOT NULL,
+        created_at  INTEGER NOT NULL,
+        updated_at  INTEGER NOT NULL,
+        deleted_at  INTEGER
+    );
+    CREATE INDEX conversations_by_update ON conversations (updated_at DESC) WHERE deleted_at IS NULL;
+
+    CREATE TABLE messages (
+        id              INTEGER PRIMARY KEY,
+        conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        role            TEXT    NOT NULL,
+        content         TEXT    NOT NULL DEFAULT '',
+        reasoning       TEXT    NOT NULL DEFAULT '',
+        status          TEXT    NOT NULL,
+        error           TEXT,
+        model           TEXT,
+        created_at      INTEGER NOT NULL,
+        updated_at      INTEGER NOT NULL
+    );
+    CREATE INDEX messages_by_conversation ON messages (conversation_id, id);
+
+    -- External-content FTS5 tables: the text lives once, in the tables above.
+    CREATE VIRTUAL TABLE messages_fts USING fts5 (
+        content, content = 'messages', content_rowid = 'id', tokenize = 'unicode61'
+    );
+    CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content);
+    END;
+    CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.id, old.content);
+    END;
+    CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, content) VALUES ('delete', old.id, old.content);
+        INSERT INTO messages_fts (rowid, content) VALUES (new.id, new.content);
+    END;
+
+    CREATE VIRTUAL TABLE conversations_fts USING fts5 (
+        title, content = 'conversations', content_rowid = 'id', tokenize = 'unicode61'
+    );
+    CREATE TRIGGER conversations_fts_insert AFTER INSERT ON conversations BEGIN
+        INSERT INTO conversations_fts (rowid, title) VALUES (new.id, new.title);
+    END;
+    CREATE TRIGGER conversations_fts_delete AFTER DELETE ON conversations BEGIN
+        INSERT INTO conversations_fts (conversations_fts, rowid, title) VALUES ('delete', old.id, old.title);
+    END;
+    CREATE TRIGGER conversations_fts_update AFTER UPDATE OF title ON conversations BEGIN
+        INSERT INTO conversations_fts (conversations_fts, rowid, title) VALUES ('delete', old.id, old.title);
+        INSERT INTO conversations_fts (rowid, title) VALUES (new.id, new.title);
+    END;
+    "#,
+)];
+
+pub fn migrate(conn: &mut Connection) -> Result<(), StorageError> {
+    Migrations::from_slice(MIGRATIONS)
+        .to_latest(conn)
+        .map_err(|err| StorageError::Migration(err.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        rusqlite_migration::Migrations::from_slice(super::MIGRATIONS)
+            .validate()
+            .unwrap();
+    }
+}

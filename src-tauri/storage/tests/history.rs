@@ -1,0 +1,233 @@
+use foxtail_storage::{MessageStatus, NewMessage, Role, Storage, StorageError};
+
+fn user(text: &str) -> NewMessage<'_> {
+    NewMessage {
+        role: Role::User,
+        content: text,
+        status: MessageStatus::Complete,
+        model: None,
+    }
+}
+
+fn answer_started() -> NewMessage<'static> {
+    NewMessage {
+        role: Role::Assistant,
+        content: "",
+        status: MessageStatus::Streaming,
+        model: Some("openai/gpt-4o"),
+    }
+}
+
+#[test]
+fn a_streaming_answer_saved_midway_survives_reopening_and_is_marked_cut_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(foxtail_storage::FILE_NAME);
+    let (conversation, answer) = {
+        let storage = Storage::open(&path).unwrap();
+        let conversation = storage.create_conversation("Trip to Busan").unwrap();
+        storage
+            .add_message(conversation.id, user("부산 여행 계획을 세워 줘"))
+            .unwrap();
+        let answer = storage
+            .add_message(conversation.id, answer_started())
+            .unwrap();
+        storage
+            .update_message(
+                answer.id,
+                "Day 1: Haeundae",
+                "",
+                MessageStatus::Streaming,
+                None,
+            )
+            .unwrap();
+        // Dropped without a final save, as after a crash.
+        (conversation, answer)
+    };
+
+    let storage = Storage::open(&path).unwrap();
+    assert_eq!(storage.mark_unfinished_interrupted().unwrap(), 1);
+    let messages = storage.messages(conversation.id).unwrap();
+    assert_eq!(messages.len(), 2);
+    assert_eq!(messages[0].content, "부산 여행 계획을 세워 줘");
+    assert_eq!(messages[1].id, answer.id);
+    assert_eq!(messages[1].content, "Day 1: Haeundae");
+    assert_eq!(messages[1].status, MessageStatus::Interrupted);
+    assert_eq!(messages[1].model.as_deref(), Some("openai/gpt-4o"));
+}
+
+#[test]
+fn the_sidebar_lists_newest_first_and_delete_can_be_undone() {
+    let storage = Storage::open_in_memory().unwrap();
+    let older = storage.create_conversation("Older").unwrap();
+    let newer = storage.create_conversation("Newer").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    // A new message moves a conversation to the top.
+    storage.add_message(older.id, user("hello again")).unwrap();
+    let titles: Vec<_> = storage
+        .list_conversations()
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.title, c.message_count))
+        .collect();
+    assert_eq!(titles, [("Older".into(), 1), ("Newer".into(), 0)]);
+
+    storage.rename_conversation(newer.id, "  Renamed ").unwrap();
+    assert_eq!(storage.conversation(newer.id).unwrap().title, "Renamed");
+
+    storage.delete_conversation(older.id).unwrap();
+    assert_eq!(storage.list_conversations().unwrap().len(), 1);
+    assert!(matches!(
+        storage.conversation(older.id),
+        Err(StorageError::NotFound)
+    ));
+    storage.restore_conversation(older.id).unwrap();
+    assert_eq!(
+        storage.messages(older.id).unwrap().len(),
+        1,
+        "undo keeps the messages"
+    );
+
+    storage.delete_conversation(older.id).unwrap();
+    assert_eq!(
+        storage.purge_deleted(0).unwrap(),
+        0,
+        "recently deleted is kept for undo"
+    );
+    assert_eq!(storage.purge_deleted(i64::MAX).unwrap(), 1);
+    assert!(
+        storage.messages(older.id).unwrap().is_empty(),
+        "purge removes the messages"
+    );
+    assert!(matches!(
+        storage.restore_conversation(older.id),
+        Err(StorageError::NotFound)
+    ));
+}
+
+#[test]
+fn full_text_search_finds_titles_and_messages_and_skips_deleted() {
+    let storage = Storage::open_in_memory().unwrap();
+    let rust = storage.create_conversation("Learning Rust").unwrap();
+    storage
+        .add_message(rust.id, user("How do lifetimes work in borrowing?"))
+        .unwrap();
+    let seoul = storage.create_conversation("Weekend plans").unwrap();
+    let answer = storage.add_message(seoul.id, answer_started()).unwrap();
+    storage
+        .update_message(
+            answer.id,
+            "서울에서 갈 만한 곳: 경복궁",
+            "",
+            MessageStatus::Complete,
+            None,
+        )
+        .unwrap();
+
+    let hits = storage.search("lifetime", 10).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].conversation_id, rust.id);
+    assert!(
+        hits[0].snippet.contains("[lifetimes]"),
+        "{}",
+        hits[0].snippet
+    );
+
+    assert_eq!(
+        storage.search("rust", 10).unwrap()[0].conversation_id,
+        rust.id
+    );
+    // Updated text is indexed, and Korean words match by prefix.
+    assert_eq!(
+        storage.search("경복", 10).unwrap()[0].conversation_id,
+        seoul.id
+    );
+    assert_eq!(storage.search("서울", 10).unwrap().len(), 1);
+    // Every word must match; query syntax typed by a person is just text.
+    assert!(storage.search("lifetimes 경복궁", 10).unwrap().is_empty());
+    assert!(storage.search("\"unbalanced OR -", 10).unwrap().is_empty());
+
+    storage.delete_conversation(rust.id).unwrap();
+    assert!(storage.search("lifetime", 10).unwrap().is_empty());
+}
+
+#[test]
+fn regenerate_rewrites_from_a_message_onwards() {
+    let storage = Storage::open_in_memory().unwrap();
+    let c = storage.create_conversation("c").unwrap();
+    let first = storage.add_message(c.id, user("one")).unwrap();
+    let second = storage.add_message(c.id, answer_started()).unwrap();
+    storage.add_message(c.id, user("two")).unwrap();
+    assert_eq!(storage.truncate_from(c.id, second.id).unwrap(), 2);
+    let left: Vec<_> = storage
+        .messages(c.id)
+        .unwrap()
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(left, [first.id]);
+}
+
+#[test]
+fn export_writes_markdown_with_speakers_and_cut_off_marks() {
+    let storage = Storage::open_in_memory().unwrap();
+    let c = storage.create_conversation("Haiku").unwrap();
+    storage.add_message(c.id, user("Write a haiku")).unwrap();
+    let answer = storage.add_message(c.id, answer_started()).unwrap();
+    storage
+        .update_message(
+            answer.id,
+            "Autumn moonlight—\n",
+            "",
+            MessageStatus::Interrupted,
+            None,
+        )
+        .unwrap();
+    let markdown = storage.export_markdown(c.id).unwrap();
+    assert_eq!(
+        markdown,
+        "# Haiku\n\n## You\n\nWrite a haiku\n\n## Assistant (openai/gpt-4o)\n\nAutumn moonlight—\n\n*(This answer was cut off.)*\n"
+    );
+}
+
+#[test]
+fn messages_cannot_be_added_to_a_missing_or_deleted_conversation() {
+    let storage = Storage::open_in_memory().unwrap();
+    assert!(matches!(
+        storage.add_message(42, user("hi")),
+        Err(StorageError::NotFound)
+    ));
+    let c = storage.create_conversation("c").unwrap();
+    storage.delete_conversation(c.id).unwrap();
+    assert!(matches!(
+        storage.add_message(c.id, user("hi")),
+        Err(StorageError::NotFound)
+    ));
+}
+
+#[test]
+fn a_file_that_is_not_a_database_gives_a_plain_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("foxtail.sqlite3");
+    std::fs::write(&path, "this is not SQLite, it is a note someone saved here").unwrap();
+    let err = Storage::open(&path).err().expect("refused");
+    assert_eq!(err.kind(), "storage_corrupt", "{err}");
+    assert!(err.to_string().contains("damaged"));
+}
+
+#[test]
+fn a_damaged_file_is_kept_aside_and_a_new_history_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(foxtail_storage::FILE_NAME);
+    std::fs::write(&path, "not a database at all, but someone's bytes").unwrap();
+    let (storage, aside) = Storage::open_or_recover(&path).unwrap();
+    let aside = aside.expect("moved aside");
+    assert_eq!(
+        std::fs::read_to_string(&aside).unwrap(),
+        "not a database at all, but someone's bytes"
+    );
+    assert!(storage.list_conversations().unwrap().is_empty());
+    storage.create_conversation("works").unwrap();
+
+    let (_, again) = Storage::open_or_recover(&path).unwrap();
+    assert_eq!(again, None, "a healthy file is left alone");
+}

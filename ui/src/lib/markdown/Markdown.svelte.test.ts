@@ -1,0 +1,47 @@
+import { flushSync, mount, unmount } from 'svelte';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import Markdown from './Markdown.svelte';
+
+describe('Markdown component', () => {
+  let target: HTMLElement;
+  let component: ReturnType<typeof mount> | undefined;
+
+  afterEach(() => {
+    if (component) unmount(component);
+    component = undefined;
+    target.remove();
+  });
+
+  it('renders growing text, keeps finished blocks, and finalizes when streaming stops', () => {
+    target = document.createElement('div');
+    document.body.append(target);
+    const openExternal = vi.fn<(url: string) => void>();
+    const copyText = vi.fn<(text: string) => Promise<void>>(async () => {});
+    const props = $state({ text: '# Title\n\nSome **bo', streaming: true, openExternal, copyText });
+    component = mount(Markdown, { target, props });
+    flushSync();
+
+    const root = target.querySelector('.markdown')!;
+    expect(root.hasAttribute('data-streaming')).toBe(true);
+    expect(root.querySelector('strong')!.textContent).toBe('bo');
+    expect(root.querySelector('h1')!.textContent).toBe('Title');
+
+    props.text = '# Title\n\nSome **bold** and [a link](https://example.com).\n\nNext';
+    flushSync();
+    // The paragraph after the heading now has a complete line: the heading is final.
+    const heading = root.querySelector('h1');
+    props.text += ' line';
+    flushSync();
+    expect(root.querySelector('h1')).toBe(heading);
+    root.querySelector('a')!.click();
+    expect(openExternal).toHaveBeenCalledWith('https://example.com/');
+
+    props.text += ' **unclosed';
+    props.streaming = false;
+    flushSync();
+    expect(root.hasAttribute('data-streaming')).toBe(false);
+    expect(root.textContent).toContain('Next line **unclosed');
+    expect(root.querySelector('p:last-child strong')).toBeNull();
+    expect(root.getAttribute('aria-live')).toBeNull();
+  });
+});

@@ -1,0 +1,2 @@
+export { createStreamingMarkdown, type StreamingMarkdown, type StreamingMarkdownOptions } from './streaming';
+export { default as Markdown } from './Markdown.svelte';

@@ -1,0 +1,145 @@
+// What a person can click in an answer. Links and images are rewritten after sanitizing,
+// in the fragment, before it reaches the page; clicks are handled by one listener on the
+// container so that re-rendered tail nodes need no listeners of their own.
+import { t } from '../messages';
+
+export interface StreamingMarkdownOptions {
+  /** Opens a URL in the system browser. Called only on a click, only for http(s) URLs. */
+  openExternal: (url: string) => void;
+  /** Puts text on the clipboard; the code blocks' copy button uses it. */
+  copyText: (text: string) => Promise<void>;
+  /**
+   * Fetches a remote image on request and returns a `blob:` or `data:` URL for it. Without
+   * it, "show image" opens the image in the system browser instead.
+   */
+  loadImage?: ((url: string) => Promise<string>) | undefined;
+}
+
+/** The URL when it is an absolute http(s) URL, else undefined. */
+export function webUrl(raw: string | null): URL | undefined {
+  if (!raw) return undefined;
+  try {
+    const url = new URL(raw);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function replaceWithSpan(element: Element, className: string, title: string | null): void {
+  const span = element.ownerDocument.createElement('span');
+  span.className = className;
+  if (title) span.title = title;
+  span.append(...element.childNodes);
+  element.replaceWith(span);
+}
+
+/** Makes sanitized nodes safe to click: see the module comment. */
+export function enhance(fragment: DocumentFragment): void {
+  const doc = fragment.ownerDocument;
+  for (const link of fragment.querySelectorAll('a')) {
+    const href = link.getAttribute('href');
+    if (link.hasAttribute('data-md-pending')) {
+      // A link whose URL is still streaming: its text, styled as a link, not yet clickable.
+      replaceWithSpan(link, 'md-link-pending', null);
+    } else if (webUrl(href)) {
+      link.title = href ?? '';
+      link.rel = 'noopener noreferrer';
+    } else {
+      // mailto:, relative paths, anchors…: following them would navigate the web view.
+      replaceWithSpan(link, 'md-link-inert', href);
+    }
+  }
+
+  for (const blocked of fragment.querySelectorAll('span[data-md-src]')) {
+    const src = blocked.getAttribute('data-md-src') ?? '';
+    const alt = blocked.textContent ?? '';
+    const url = webUrl(src);
+    if (!url) {
+      replaceWithSpan(blocked, 'md-image-inert', src);
+      continue;
+    }
+    const button = doc.createElement('button');
+    button.type = 'button';
+    button.className = 'md-image-placeholder';
+    button.dataset.mdImage = url.href;
+    if (alt) button.dataset.mdAlt = alt;
+    button.title = alt ? `${alt} — ${url.href}` : url.href;
+    button.textContent = t('markdownShowImage', { host: url.host });
+    blocked.replaceWith(button);
+  }
+
+  for (const bar of fragment.querySelectorAll('.md-code-bar')) {
+    const button = doc.createElement('button');
+    button.type = 'button';
+    button.className = 'md-copy';
+    button.dataset.mdCopy = '';
+    button.textContent = t('markdownCopyCode');
+    bar.append(button);
+  }
+}
+
+const COPIED_FOR_MS = 1500;
+
+/** Wires clicks in `container`; returns the function that unwires them. */
+export function listenForClicks(container: HTMLElement, options: StreamingMarkdownOptions): () => void {
+  function onClick(event: MouseEvent): void {
+    const target = event.target;
+    if (!(target instanceof Element)) return;
+
+    const link = target.closest('a');
+    if (link && container.contains(link)) {
+      // The web view must never navigate: every link goes out through openExternal or nowhere.
+      event.preventDefault();
+      const url = webUrl(link.getAttribute('href'));
+      if (url && event.type === 'click') options.openExternal(url.href);
+      return;
+    }
+
+    const button = target.closest('button');
+    if (!button || !container.contains(button) || event.type !== 'click') return;
+    if (button.dataset.mdCopy !== undefined) void copyCode(button);
+    else if (button.dataset.mdImage) void showImage(button);
+  }
+
+  async function copyCode(button: HTMLButtonElement): Promise<void> {
+    const code = button.closest('.md-code')?.querySelector('pre > code')?.textContent ?? '';
+    // markdown-it keeps the newline before the closing fence; nobody wants it pasted.
+    await options.copyText(code.endsWith('\n') ? code.slice(0, -1) : code);
+    button.textContent = t('markdownCopied');
+    setTimeout(() => {
+      button.textContent = t('markdownCopyCode');
+    }, COPIED_FOR_MS);
+  }
+
+  async function showImage(button: HTMLButtonElement): Promise<void> {
+    const url = button.dataset.mdImage ?? '';
+    if (!webUrl(url)) return;
+    if (!options.loadImage) {
+      options.openExternal(url);
+      return;
+    }
+    button.disabled = true;
+    button.textContent = t('markdownImageLoading');
+    try {
+      const local = await options.loadImage(url);
+      // The page may only show images it already holds; never hand a remote URL to <img>.
+      if (!/^(blob:|data:image\/)/i.test(local)) throw new Error('loadImage returned a remote URL');
+      const image = button.ownerDocument.createElement('img');
+      image.src = local;
+      image.alt = button.dataset.mdAlt ?? '';
+      image.className = 'md-image';
+      button.replaceWith(image);
+    } catch {
+      button.disabled = false;
+      button.textContent = t('markdownImageFailed', { host: new URL(url).host });
+    }
+  }
+
+  container.addEventListener('click', onClick);
+  container.addEventListener('auxclick', onClick);
+  return () => {
+    container.removeEventListener('click', onClick);
+    container.removeEventListener('auxclick', onClick);
+  };
+}
