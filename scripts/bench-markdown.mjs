@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'vite';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_FLAGS } from '../ui/browser-tests/chromium.mjs';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../..');
 const markdownDir = join(repo, 'ui/src/lib/markdown');
@@ -245,15 +246,7 @@ async function main() {
     executablePath: values.chromium,
     viewport: { width: 1000, height: 800 },
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_FLAGS,
   });
 
   const tokens = makeAnswer();

@@ -13,7 +13,7 @@ build_packages=(
   libwebkit2gtk-4.1-dev build-essential file libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev libdbus-1-dev pkg-config curl
 )
-test_packages=(xvfb webkit2gtk-driver dbus-x11 gnome-keyring chromium)
+test_packages=(xvfb webkit2gtk-driver dbus-x11 gnome-keyring libsecret-tools chromium fonts-nanum)
 
 packages=("${build_packages[@]}")
 [[ "$purpose" == test ]] && packages+=("${test_packages[@]}")

@@ -15,6 +15,9 @@ npm run check
 step "Frontend: unit tests"
 npx vitest run
 
+step "Frontend: the window in headless Chromium, against a fake backend"
+node --test --test-concurrency=1 ui/browser-tests/
+
 step "Rust: format and lints"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
@@ -37,6 +40,8 @@ step "App: debug build and .deb bundle"
 npx tauri build --debug --bundles deb --ci
 
 step "App: end-to-end tests in the real window"
+# The window talks to the project's mock gateway over loopback.
+cargo build --locked -p foxtail-mock-gateway
 mkdir -p artifacts/e2e
 # The display comes first so that services D-Bus starts for the app can open it too.
 xvfb-run -a --server-args="-screen 0 1280x900x24" \

@@ -3,9 +3,13 @@
 const COMMANDS: &[&str] = &[
     "app_info",
     "get_settings",
+    "save_settings",
+    "presets",
     "key_status",
     "save_key",
     "delete_key",
+    "test_connection",
+    "list_models",
     "list_conversations",
     "conversation_messages",
     "rename_conversation",
@@ -13,10 +17,14 @@ const COMMANDS: &[&str] = &[
     "restore_conversation",
     "search_conversations",
     "export_conversation",
+    "save_export",
     "send_message",
     "regenerate_answer",
     "continue_answer",
     "stop_answer",
+    "open_link",
+    "copy_text",
+    "fetch_image",
 ];
 
 fn main() {

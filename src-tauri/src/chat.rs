@@ -106,11 +106,18 @@ impl Profile {
             request.max_tokens = Some(max as u32);
         }
         let mut options = Options::default();
-        if let Some(s) = number_setting(settings, "connect_timeout_s").filter(|s| *s > 0.0) {
-            options.connect_timeout = Duration::from_secs_f64(s);
+        // A hand-edited file may hold any number; one too large for a Duration is ignored
+        // rather than allowed to panic.
+        let positive_seconds = |key: &str| {
+            number_setting(settings, key)
+                .and_then(|s| Duration::try_from_secs_f64(s).ok())
+                .filter(|d| !d.is_zero())
+        };
+        if let Some(timeout) = positive_seconds("connect_timeout_s") {
+            options.connect_timeout = timeout;
         }
-        if let Some(s) = number_setting(settings, "idle_timeout_s").filter(|s| *s > 0.0) {
-            options.idle_timeout = Duration::from_secs_f64(s);
+        if let Some(timeout) = positive_seconds("idle_timeout_s") {
+            options.idle_timeout = timeout;
         }
         Ok(Self {
             provider: text_setting(settings, "provider").unwrap_or_else(|| "ofox".into()),
@@ -173,14 +180,10 @@ pub async fn write_answer(
     let mut sink = AnswerSink::new(storage, answer_id, earlier, send);
     match joint {
         // A continuation may repeat the end of what was there; the joint drops that.
-        Some(mut joint) => {
-            let mut joined = |event: Event| match event {
-                Event::Text { text } => {
-                    if let Some(text) = joint.push(&text) {
-                        foxtail_engine::Sink::event(&mut sink, Event::Text { text });
-                    }
-                }
-                other => foxtail_engine::Sink::event(&mut sink, other),
+        Some(joint) => {
+            let mut joined = Joined {
+                joint,
+                inner: &mut sink,
             };
             let _ = client.stream_chat(&request, &cancel, &mut joined).await;
         }
@@ -191,22 +194,62 @@ pub async fn write_answer(
     sink.finish()
 }
 
-struct Prepared {
-    client: Client,
-    request: ChatRequest,
-    model: String,
+/// Passes a continuation's events on without the text that repeats the cut-off answer,
+/// and, like every sink, flushes when the engine is about to wait.
+struct Joined<'a, S: foxtail_engine::Sink> {
+    joint: foxtail_engine::resume::Joint,
+    inner: &'a mut S,
 }
 
-fn prepare(settings: &Settings, keys: &Keys) -> Result<Prepared, AppError> {
-    let profile = Profile::from_settings(&settings.store.entries().into_iter().collect())?;
+impl<S: foxtail_engine::Sink> foxtail_engine::Sink for Joined<'_, S> {
+    fn event(&mut self, event: Event) {
+        match event {
+            Event::Text { text } => {
+                if let Some(text) = self.joint.push(&text) {
+                    self.inner.event(Event::Text { text });
+                }
+            }
+            other => {
+                if let Some(text) = self.joint.settle() {
+                    self.inner.event(Event::Text { text });
+                }
+                self.inner.event(other);
+            }
+        }
+    }
+
+    fn idle(&mut self) {
+        self.inner.idle();
+    }
+}
+
+pub struct Prepared {
+    pub client: Client,
+    /// The model settings and the address, without messages yet.
+    pub request: ChatRequest,
+    pub model: String,
+}
+
+/// A client with the saved key and a request with the saved settings.
+pub fn prepare(settings: &Settings, keys: &Keys) -> Result<Prepared, AppError> {
+    prepare_with(settings, keys, |_| {})
+}
+
+/// [`prepare`], with the transport options changed by `adjust` first.
+pub fn prepare_with(
+    settings: &Settings,
+    keys: &Keys,
+    adjust: impl FnOnce(&mut Options),
+) -> Result<Prepared, AppError> {
+    let mut profile = Profile::from_settings(&settings.all())?;
     let needs_key = providers::preset(&profile.provider).is_none_or(|p| p.needs_key);
     let key = match keys.load(&profile.provider)? {
         Some(key) => key,
         None if !needs_key => foxtail_engine::SecretString::from(String::new()),
         None => return Err(AppError::NoKey),
     };
-    let client = Client::new(key, profile.options.clone())
-        .map_err(|err| AppError::Settings(err.to_string()))?;
+    adjust(&mut profile.options);
+    let client = Client::new(key, profile.options)?;
     let model = profile.request.model.clone();
     Ok(Prepared {
         client,
@@ -382,6 +425,68 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    #[tokio::test]
+    async fn continuing_a_cut_answer_neither_repeats_nor_loses_text() {
+        use foxtail_mock_gateway::{answer_text, script, MockGateway};
+        // An OpenAI-protocol model is asked to continue and often starts over; the
+        // mock starts over from the very beginning.
+        {
+            let protocol = Protocol::Openai;
+            let gateway = MockGateway::start_script(script("ok").unwrap())
+                .await
+                .unwrap();
+            let storage = Storage::open_in_memory().unwrap();
+            let c = storage.create_conversation("t").unwrap();
+            let answer = storage
+                .add_message(
+                    c.id,
+                    NewMessage {
+                        role: Role::Assistant,
+                        content: "Hello from the",
+                        status: MessageStatus::Interrupted,
+                        model: None,
+                    },
+                )
+                .unwrap();
+            let mut request = ChatRequest::new(protocol, "Say hello");
+            request.base_url = gateway.url();
+            let client = Client::new("sk-test".to_string().into(), Options::default()).unwrap();
+            let mut updates = Vec::new();
+            let end = write_answer(
+                client,
+                request,
+                &storage,
+                answer.id,
+                Some("Hello from the".into()),
+                CancellationToken::new(),
+                |u| updates.push(u),
+            )
+            .await;
+            assert!(matches!(end, Some(Event::Finish { .. })), "{end:?}");
+            // The mock starts over from the beginning; the repeat is cut at the joint.
+            let saved = storage.message(answer.id).unwrap();
+            assert_eq!(saved.content, answer_text(), "{protocol:?}");
+            assert_eq!(saved.status, MessageStatus::Complete);
+            let shown: String = updates
+                .iter()
+                .flat_map(|u| match u {
+                    Update::Events { events } => events.clone(),
+                    Update::SaveFailed { .. } => vec![],
+                })
+                .filter_map(|e| match e {
+                    Event::Text { text } => Some(text),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(format!("Hello from the{shown}"), answer_text());
+            // The request carried the partial answer for the model to go on from.
+            assert!(gateway.requests()[0]
+                .json()
+                .to_string()
+                .contains("Hello from the"));
+        }
+    }
+
     #[test]
     fn titles_come_from_the_first_line_cut_at_a_word() {
         assert_eq!(title_from("\n  Plan a trip  \nwith details"), "Plan a trip");
@@ -416,6 +521,14 @@ mod tests {
         assert_eq!(profile.request.max_tokens, Some(512));
         assert_eq!(profile.options.idle_timeout, Duration::from_secs(30));
         assert!(profile.request.messages.is_empty());
+
+        let mut huge = settings.clone();
+        huge.insert("idle_timeout_s".into(), json!(1e300));
+        let profile = Profile::from_settings(&huge).unwrap();
+        assert_eq!(
+            profile.options.idle_timeout,
+            Options::default().idle_timeout
+        );
 
         let mut insecure = settings.clone();
         insecure.insert("base_url".into(), json!("http://gateway.example.com/v1"));

@@ -1,8 +1,13 @@
+use std::collections::HashMap;
+
 use serde::Serialize;
+use serde_json::{Map, Value};
 use tauri::State;
 
 use crate::data_dir::DataDir;
+use crate::providers::{Preset, PRESETS};
 use crate::settings::Settings;
+use crate::AppError;
 
 #[derive(Serialize)]
 pub struct AppInfo {
@@ -45,4 +50,56 @@ pub fn app_info(
 #[tauri::command]
 pub fn get_settings(settings: State<'_, Settings>) -> serde_json::Map<String, serde_json::Value> {
     settings.store.entries().into_iter().collect()
+}
+
+/// The gateways the setup screen offers.
+#[tauri::command]
+pub fn presets() -> Vec<Preset> {
+    PRESETS.to_vec()
+}
+
+/// Checks and saves `changes` (only the settings named in it change) and returns every
+/// setting as saved.
+#[tauri::command]
+pub fn save_settings(
+    changes: Map<String, Value>,
+    settings: State<'_, Settings>,
+) -> Result<HashMap<String, Value>, AppError> {
+    settings.save(changes)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::test_window::TestWindow;
+
+    #[test]
+    fn the_window_gets_every_preset_with_its_addresses() {
+        let window = TestWindow::new();
+        let presets = window.call("presets", json!({})).unwrap();
+        let presets = presets.as_array().unwrap();
+        assert_eq!(presets.len(), crate::providers::PRESETS.len());
+        assert_eq!(
+            presets[0],
+            json!({
+                "id": "ofox",
+                "name": "OfoxAI",
+                "openai_base_url": "https://api.ofox.ai/v1",
+                "anthropic_base_url": "https://api.ofox.ai/anthropic",
+                "default_model": "openai/gpt-4o",
+                "anthropic_default_model": "anthropic/claude-sonnet-4.5",
+                "needs_key": true,
+            })
+        );
+    }
+
+    #[test]
+    fn a_link_that_is_not_a_web_page_is_refused_before_any_plugin_is_asked() {
+        let window = TestWindow::new();
+        let err = window
+            .call("open_link", json!({"url": "file:///etc/passwd"}))
+            .unwrap_err();
+        assert_eq!(err["kind"], "link_refused");
+    }
 }

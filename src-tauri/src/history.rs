@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use foxtail_storage::{ConversationSummary, Message, SearchHit, Storage};
 use tauri::State;
 
@@ -5,7 +7,7 @@ use crate::AppError;
 
 #[tauri::command]
 pub fn list_conversations(
-    storage: State<'_, Storage>,
+    storage: State<'_, Arc<Storage>>,
 ) -> Result<Vec<ConversationSummary>, AppError> {
     Ok(storage.list_conversations()?)
 }
@@ -13,7 +15,7 @@ pub fn list_conversations(
 #[tauri::command]
 pub fn conversation_messages(
     conversation_id: i64,
-    storage: State<'_, Storage>,
+    storage: State<'_, Arc<Storage>>,
 ) -> Result<Vec<Message>, AppError> {
     Ok(storage.messages(conversation_id)?)
 }
@@ -22,7 +24,7 @@ pub fn conversation_messages(
 pub fn rename_conversation(
     conversation_id: i64,
     title: String,
-    storage: State<'_, Storage>,
+    storage: State<'_, Arc<Storage>>,
 ) -> Result<(), AppError> {
     Ok(storage.rename_conversation(conversation_id, &title)?)
 }
@@ -30,7 +32,7 @@ pub fn rename_conversation(
 #[tauri::command]
 pub fn delete_conversation(
     conversation_id: i64,
-    storage: State<'_, Storage>,
+    storage: State<'_, Arc<Storage>>,
 ) -> Result<(), AppError> {
     Ok(storage.delete_conversation(conversation_id)?)
 }
@@ -38,7 +40,7 @@ pub fn delete_conversation(
 #[tauri::command]
 pub fn restore_conversation(
     conversation_id: i64,
-    storage: State<'_, Storage>,
+    storage: State<'_, Arc<Storage>>,
 ) -> Result<(), AppError> {
     Ok(storage.restore_conversation(conversation_id)?)
 }
@@ -46,7 +48,7 @@ pub fn restore_conversation(
 #[tauri::command]
 pub fn search_conversations(
     query: String,
-    storage: State<'_, Storage>,
+    storage: State<'_, Arc<Storage>>,
 ) -> Result<Vec<SearchHit>, AppError> {
     Ok(storage.search(&query, 50)?)
 }
@@ -54,7 +56,70 @@ pub fn search_conversations(
 #[tauri::command]
 pub fn export_conversation(
     conversation_id: i64,
-    storage: State<'_, Storage>,
+    storage: State<'_, Arc<Storage>>,
 ) -> Result<String, AppError> {
     Ok(storage.export_markdown(conversation_id)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use foxtail_storage::{MessageStatus, NewMessage, Role};
+    use serde_json::json;
+
+    use super::*;
+    use crate::test_window::TestWindow;
+
+    #[test]
+    fn the_history_commands_find_the_history_the_app_manages() {
+        let window = TestWindow::new();
+        let storage = Storage::open_in_memory().unwrap();
+        let id = storage.create_conversation("Trip plans").unwrap().id;
+        storage
+            .add_message(
+                id,
+                NewMessage {
+                    role: Role::User,
+                    content: "Plan a trip to Jeju",
+                    status: MessageStatus::Complete,
+                    model: None,
+                },
+            )
+            .unwrap();
+        crate::manage_history(window.app.handle(), storage);
+
+        let listed = window.call("list_conversations", json!({})).unwrap();
+        assert_eq!(listed[0]["title"], "Trip plans");
+        let messages = window
+            .call("conversation_messages", json!({"conversationId": id}))
+            .unwrap();
+        assert_eq!(messages[0]["content"], "Plan a trip to Jeju");
+        window
+            .call(
+                "rename_conversation",
+                json!({"conversationId": id, "title": "Jeju"}),
+            )
+            .unwrap();
+        let hits = window
+            .call("search_conversations", json!({"query": "trip"}))
+            .unwrap();
+        assert_eq!(hits[0]["title"], "Jeju");
+        let markdown = window
+            .call("export_conversation", json!({"conversationId": id}))
+            .unwrap();
+        assert!(markdown.as_str().unwrap().contains("Plan a trip to Jeju"));
+        window
+            .call("delete_conversation", json!({"conversationId": id}))
+            .unwrap();
+        assert_eq!(
+            window.call("list_conversations", json!({})).unwrap(),
+            json!([])
+        );
+        window
+            .call("restore_conversation", json!({"conversationId": id}))
+            .unwrap();
+        assert_eq!(
+            window.call("list_conversations", json!({})).unwrap()[0]["title"],
+            "Jeju"
+        );
+    }
 }

@@ -65,11 +65,15 @@ impl Keys {
     pub fn delete(&self, provider: &str) -> Result<KeyReport, KeychainError> {
         self.session().remove(provider);
         match self.keychain.delete(provider) {
-            // Nothing to delete where there is no keychain.
-            Ok(_) | Err(KeychainError::Unavailable(_)) => {}
-            Err(err) => return Err(err),
+            Ok(_) => self.report(provider),
+            // Nothing to delete where there is no keychain, and nothing left.
+            Err(KeychainError::Unavailable(_)) => Ok(KeyReport {
+                is_set: false,
+                last_four: None,
+                session_only: false,
+            }),
+            Err(err) => Err(err),
         }
-        self.report(provider)
     }
 
     pub fn report(&self, provider: &str) -> Result<KeyReport, KeychainError> {
@@ -113,6 +117,9 @@ pub fn delete_key(provider: String, keys: State<'_, Keys>) -> Result<KeyReport, 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_window::TestWindow;
+    use serde_json::json;
+    use tauri::Manager;
 
     fn keys() -> (Keys, String) {
         let service = format!(
@@ -169,5 +176,83 @@ mod tests {
         assert!(Keychain::new(&service).load("ofox").unwrap().is_none());
         assert!(!keys.delete("ofox").unwrap().is_set);
         assert!(keys.load("ofox").unwrap().is_none());
+    }
+
+    #[test]
+    fn the_window_saves_and_removes_a_key_with_its_own_argument_names() {
+        let (keys, service) = keys();
+        let window = TestWindow::new();
+        window.app.manage(keys);
+        let report = window
+            .call(
+                "save_key",
+                json!({"provider": "openai", "key": "sk-test-fake-ipc-2468", "sessionOnly": false}),
+            )
+            .unwrap();
+        assert_eq!(
+            report,
+            json!({"is_set": true, "last_four": "2468", "session_only": false})
+        );
+        assert!(Keychain::new(&service).load("openai").unwrap().is_some());
+        assert_eq!(
+            window
+                .call("key_status", json!({"provider": "openai"}))
+                .unwrap(),
+            report
+        );
+        let removed = window
+            .call("delete_key", json!({"provider": "openai"}))
+            .unwrap();
+        assert_eq!(removed["is_set"], false);
+        let empty = window
+            .call(
+                "save_key",
+                json!({"provider": "openai", "key": " ", "sessionOnly": false}),
+            )
+            .unwrap_err();
+        assert_eq!(empty["kind"], "empty_key");
+    }
+
+    #[test]
+    fn without_a_keychain_the_window_learns_it_and_can_keep_the_key_for_the_session() {
+        if !foxtail_keychain::no_secret_service::in_copy_without_secret_service(
+            "keys::tests::without_a_keychain_the_window_learns_it_and_can_keep_the_key_for_the_session",
+        ) {
+            return;
+        }
+        let (keys, _) = keys();
+        let window = TestWindow::new();
+        window.app.manage(keys);
+        let key = "sk-test-fake-nobus-1357";
+        let err = window
+            .call(
+                "save_key",
+                json!({"provider": "ofox", "key": key, "sessionOnly": false}),
+            )
+            .unwrap_err();
+        assert_eq!(err["kind"], "keychain_unavailable", "{err}");
+        assert!(err["message"].as_str().unwrap().contains("No keychain"));
+        assert!(!err.to_string().contains(key));
+
+        let report = window
+            .call(
+                "save_key",
+                json!({"provider": "ofox", "key": key, "sessionOnly": true}),
+            )
+            .unwrap();
+        let session = json!({"is_set": true, "last_four": "1357", "session_only": true});
+        assert_eq!(report, session);
+        assert_eq!(
+            window
+                .call("key_status", json!({"provider": "ofox"}))
+                .unwrap(),
+            session
+        );
+        assert_eq!(
+            window
+                .call("delete_key", json!({"provider": "ofox"}))
+                .unwrap(),
+            json!({"is_set": false, "last_four": null, "session_only": false})
+        );
     }
 }

@@ -3,12 +3,19 @@
 mod answer_sink;
 mod chat;
 mod commands;
+mod connection;
 mod data_dir;
+mod desktop;
 mod error;
+mod exports;
 mod history;
 mod keys;
 mod providers;
+mod remote_image;
+mod setting_rules;
 mod settings;
+#[cfg(test)]
+mod test_window;
 
 pub use data_dir::DATA_DIR_ENV;
 pub use error::AppError;
@@ -17,7 +24,8 @@ use std::sync::Arc;
 
 use foxtail_keychain::Keychain;
 use foxtail_storage::Storage;
-use tauri::{Manager, WebviewUrl, WebviewWindowBuilder};
+use tauri::ipc::Invoke;
+use tauri::{Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
 
 /// Deleted conversations stay restorable this long, even across a restart.
 const UNDO_WINDOW_MS: i64 = 10 * 60 * 1000;
@@ -25,6 +33,9 @@ const UNDO_WINDOW_MS: i64 = 10 * 60 * 1000;
 pub fn run() {
     tauri::Builder::default()
         .plugin(tauri_plugin_store::Builder::new().build())
+        // Used from Rust only: the window has no permission for either plugin.
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
         .setup(|app| {
             let data_dir = data_dir::resolve(app.handle())?;
             std::fs::create_dir_all(&data_dir)?;
@@ -44,7 +55,7 @@ pub fn run() {
             app.manage(commands::Recovered {
                 history_from: history_recovered_from,
             });
-            app.manage(Arc::new(storage));
+            manage_history(app.handle(), storage);
             app.manage(Arc::new(chat::ActiveAnswers::default()));
             app.manage(keys::Keys::new(Keychain::from_env()));
 
@@ -58,24 +69,44 @@ pub fn run() {
                 .build()?;
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::get_settings,
-            keys::key_status,
-            keys::save_key,
-            keys::delete_key,
-            history::list_conversations,
-            history::conversation_messages,
-            history::rename_conversation,
-            history::delete_conversation,
-            history::restore_conversation,
-            history::search_conversations,
-            history::export_conversation,
-            chat::send_message,
-            chat::regenerate_answer,
-            chat::continue_answer,
-            chat::stop_answer,
-        ])
+        .invoke_handler(commands())
         .run(tauri::generate_context!())
         .expect("Foxtail failed to start");
+}
+
+/// The history as the commands expect to find it: shared, because answers keep
+/// writing into it from their own tasks.
+fn manage_history<R: Runtime>(app: &impl Manager<R>, storage: Storage) {
+    app.manage(Arc::new(storage));
+}
+
+/// Every command the window may call (each also needs its line in build.rs and its
+/// permission in tauri.conf.json). Tests register exactly this list.
+fn commands<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        commands::app_info,
+        commands::get_settings,
+        commands::save_settings,
+        commands::presets,
+        keys::key_status,
+        keys::save_key,
+        keys::delete_key,
+        connection::test_connection,
+        connection::list_models,
+        history::list_conversations,
+        history::conversation_messages,
+        history::rename_conversation,
+        history::delete_conversation,
+        history::restore_conversation,
+        history::search_conversations,
+        history::export_conversation,
+        exports::save_export,
+        chat::send_message,
+        chat::regenerate_answer,
+        chat::continue_answer,
+        chat::stop_answer,
+        desktop::open_link,
+        desktop::copy_text,
+        remote_image::fetch_image,
+    ]
 }

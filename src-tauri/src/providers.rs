@@ -9,7 +9,11 @@ pub struct Preset {
     /// The base URL for each protocol the gateway speaks; empty when it does not.
     pub openai_base_url: &'static str,
     pub anthropic_base_url: &'static str,
+    /// The model to start with in the OpenAI protocol.
     pub default_model: &'static str,
+    /// The model to start with in the Anthropic protocol: gateways name models by
+    /// provider, so one that speaks both has a different natural default in each.
+    pub anthropic_default_model: &'static str,
     pub needs_key: bool,
 }
 
@@ -20,6 +24,7 @@ pub const PRESETS: &[Preset] = &[
         openai_base_url: "https://api.ofox.ai/v1",
         anthropic_base_url: "https://api.ofox.ai/anthropic",
         default_model: "openai/gpt-4o",
+        anthropic_default_model: "anthropic/claude-sonnet-4.5",
         needs_key: true,
     },
     Preset {
@@ -28,6 +33,7 @@ pub const PRESETS: &[Preset] = &[
         openai_base_url: "https://api.openai.com/v1",
         anthropic_base_url: "",
         default_model: "gpt-4o",
+        anthropic_default_model: "",
         needs_key: true,
     },
     Preset {
@@ -36,6 +42,7 @@ pub const PRESETS: &[Preset] = &[
         openai_base_url: "",
         anthropic_base_url: "https://api.anthropic.com",
         default_model: "claude-sonnet-4-5",
+        anthropic_default_model: "claude-sonnet-4-5",
         needs_key: true,
     },
     Preset {
@@ -44,6 +51,7 @@ pub const PRESETS: &[Preset] = &[
         openai_base_url: "https://openrouter.ai/api/v1",
         anthropic_base_url: "",
         default_model: "openai/gpt-4o",
+        anthropic_default_model: "",
         needs_key: true,
     },
     Preset {
@@ -52,6 +60,7 @@ pub const PRESETS: &[Preset] = &[
         openai_base_url: "http://localhost:11434/v1",
         anthropic_base_url: "",
         default_model: "llama3.2",
+        anthropic_default_model: "",
         needs_key: false,
     },
     Preset {
@@ -60,6 +69,7 @@ pub const PRESETS: &[Preset] = &[
         openai_base_url: "",
         anthropic_base_url: "",
         default_model: "",
+        anthropic_default_model: "",
         needs_key: true,
     },
 ];
@@ -90,7 +100,7 @@ pub fn base_url_problem(url: &str) -> Option<String> {
     }
 }
 
-fn is_loopback(host: Option<url::Host<&str>>) -> bool {
+pub(crate) fn is_loopback(host: Option<url::Host<&str>>) -> bool {
     match host {
         Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),

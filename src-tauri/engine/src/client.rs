@@ -46,7 +46,7 @@ pub struct Finish {
 /// share one connection pool.
 #[derive(Clone)]
 pub struct Client {
-    http: reqwest::Client,
+    pub(crate) http: reqwest::Client,
     api_key: SecretString,
     options: Options,
 }
@@ -218,8 +218,10 @@ impl Client {
                     let delay = retry::delay(&self.options, retries, failure.asked_delay);
                     out.sink.event(Event::Retry {
                         attempt: retries,
+                        max_attempts: self.options.max_retries,
                         delay_ms: delay.as_millis() as u64,
                         reason: error.message().to_owned(),
+                        resume: false,
                     });
                     if self.pause(delay, cancel, &mut out).await.is_ok() {
                         continue;
@@ -235,8 +237,10 @@ impl Client {
                     let delay = retry::delay(&self.options, resumes, failure.asked_delay);
                     out.sink.event(Event::Retry {
                         attempt: resumes,
+                        max_attempts: self.options.max_resumes,
                         delay_ms: delay.as_millis() as u64,
                         reason: format!("resuming the interrupted answer ({})", error.message()),
+                        resume: true,
                     });
                     if self.pause(delay, cancel, &mut out).await.is_ok() {
                         continue;
@@ -283,7 +287,7 @@ impl Client {
 
     /// Error text comes from servers and libraries; a server that echoes the key back
     /// must not get it shown.
-    fn redact(&self, error: Error) -> Error {
+    pub(crate) fn redact(&self, error: Error) -> Error {
         let key = self.api_key.expose_secret();
         if key.len() < 4 || !error.message().contains(key) {
             return error;
@@ -308,7 +312,16 @@ impl Client {
             .post(request.url())
             .header(reqwest::header::ACCEPT, "text/event-stream")
             .json(&request.body());
-        Ok(match request.protocol {
+        self.authorize(builder, request.protocol)
+    }
+
+    /// Adds the key the way `protocol` expects it.
+    pub(crate) fn authorize(
+        &self,
+        builder: reqwest::RequestBuilder,
+        protocol: Protocol,
+    ) -> Result<reqwest::RequestBuilder, Error> {
+        Ok(match protocol {
             Protocol::Openai => builder.bearer_auth(self.api_key.expose_secret()),
             Protocol::Anthropic => {
                 let mut key =
@@ -437,7 +450,7 @@ impl Client {
     }
 }
 
-fn seconds(d: Duration) -> String {
+pub(crate) fn seconds(d: Duration) -> String {
     format!("{:.1} s", d.as_secs_f64())
 }
 
@@ -456,7 +469,7 @@ fn chain(err: &dyn std::error::Error) -> String {
     text
 }
 
-fn send_error(err: &reqwest::Error) -> Error {
+pub(crate) fn send_error(err: &reqwest::Error) -> Error {
     if err.is_timeout() {
         Error::Timeout {
             message: format!("connecting to the gateway timed out: {}", chain(err)),
@@ -468,7 +481,7 @@ fn send_error(err: &reqwest::Error) -> Error {
     }
 }
 
-fn body_with_idle_timeout(
+pub(crate) fn body_with_idle_timeout(
     response: reqwest::Response,
     idle: Duration,
 ) -> impl Stream<Item = Result<Bytes, Error>> {
@@ -525,7 +538,7 @@ async fn read_some(
 
 /// The provider's own words from an error body: `error.message` (OpenAI, Anthropic),
 /// `message`, a bare `error` string, or else the text itself.
-fn provider_message(body: &str) -> Option<String> {
+pub(crate) fn provider_message(body: &str) -> Option<String> {
     let body = body.trim();
     if body.is_empty() {
         return None;

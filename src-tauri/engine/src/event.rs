@@ -29,10 +29,17 @@ pub enum Event {
     },
     ToolCall(ToolCall),
     Usage(Usage),
+    /// The engine waits `delay_ms` and then tries again. `attempt` counts up to
+    /// `max_attempts` (the limit in force), separately for retries and for resumes, so
+    /// the window can say "retry 2 of 3" or "resuming (1 of 2)".
     Retry {
         attempt: u32,
+        max_attempts: u32,
         delay_ms: u64,
         reason: String,
+        /// True when the wait is before continuing an answer that was cut off, false for
+        /// a plain retry before any output.
+        resume: bool,
     },
     Finish {
         reason: FinishReason,

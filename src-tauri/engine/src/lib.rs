@@ -18,6 +18,7 @@ mod client;
 pub mod decode;
 mod error;
 mod event;
+mod models;
 mod openai;
 mod options;
 mod request;

@@ -151,6 +151,7 @@ async fn retries_are_announced_on_stderr() {
     let err = stderr(&o);
     assert_eq!(err.matches("trying again in").count(), 2, "{err}");
     assert!(err.contains("Service unavailable."), "{err}");
+    assert!(err.contains("(retry 2 of 3)"), "{err}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

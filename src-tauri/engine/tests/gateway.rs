@@ -7,7 +7,9 @@ use foxtail_engine::{
     CancellationToken, ChatRequest, Client, Error, Event, Finish, FinishReason, Options, Protocol,
     SecretString,
 };
-use foxtail_mock_gateway::{answer_text, scenario, transcript, MockGateway, Reply, Step, PIECES};
+use foxtail_mock_gateway::{
+    answer_text, scenario, script, transcript, MockGateway, Reply, Step, MARKDOWN_ANSWER, PIECES,
+};
 use serde_json::json;
 
 const KEY: &str = "sk-test-9f8e7d6c5b4a-SECRET";
@@ -61,7 +63,24 @@ impl Run {
                     attempt,
                     delay_ms,
                     reason,
+                    ..
                 } => Some((*attempt, *delay_ms, reason.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Each wait's attempt, the limit it counts towards, and whether it resumes.
+    fn waits(&self) -> Vec<(u32, u32, bool)> {
+        self.events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Retry {
+                    attempt,
+                    max_attempts,
+                    resume,
+                    ..
+                } => Some((*attempt, *max_attempts, *resume)),
                 _ => None,
             })
             .collect()
@@ -353,6 +372,7 @@ async fn server_errors_are_retried_with_backoff() {
         let retries = r.retries();
         assert_eq!(retries.iter().map(|r| r.0).collect::<Vec<_>>(), vec![1, 2]);
         assert!(retries.iter().all(|r| r.2 == "Service unavailable."));
+        assert_eq!(r.waits(), vec![(1, 3, false), (2, 3, false)]);
         // Backoff with a 5 ms base: 2.5–5 ms, then 5–10 ms.
         assert!(
             retries[0].1 <= 5 && retries[1].1 >= 5 && retries[1].1 <= 10,
@@ -412,6 +432,11 @@ async fn a_reset_or_an_early_close_after_output_is_resumed_seamlessly() {
             let retries = r.retries();
             assert_eq!(retries.len(), 1);
             assert!(retries[0].2.starts_with("resuming"), "{retries:?}");
+            assert_eq!(
+                r.waits(),
+                vec![(1, 2, true)],
+                "the resume limit, not the retry one"
+            );
             check_resume_request(p, &r.gateway, &PIECES[..4].concat());
         }
     }
@@ -659,10 +684,22 @@ async fn events_serialise_as_documented() {
         (
             Event::Retry {
                 attempt: 2,
+                max_attempts: 3,
                 delay_ms: 1500,
                 reason: "Overloaded".into(),
+                resume: false,
             },
-            json!({"type": "retry", "attempt": 2, "delay_ms": 1500, "reason": "Overloaded"}),
+            json!({"type": "retry", "attempt": 2, "max_attempts": 3, "delay_ms": 1500, "reason": "Overloaded", "resume": false}),
+        ),
+        (
+            Event::Retry {
+                attempt: 1,
+                max_attempts: 2,
+                delay_ms: 20,
+                reason: "resuming the interrupted answer (cut)".into(),
+                resume: true,
+            },
+            json!({"type": "retry", "attempt": 1, "max_attempts": 2, "delay_ms": 20, "reason": "resuming the interrupted answer (cut)", "resume": true}),
         ),
         (
             Event::Finish {
@@ -680,5 +717,28 @@ async fn events_serialise_as_documented() {
     ];
     for (event, expected) in cases {
         assert_eq!(serde_json::to_value(&event).unwrap(), expected);
+    }
+}
+
+#[tokio::test]
+async fn one_scenario_gateway_answers_each_protocol_by_its_path() {
+    let gateway = MockGateway::start_script(script("markdown:1").unwrap())
+        .await
+        .unwrap();
+    for p in PROTOCOLS {
+        let mut request = ChatRequest::new(p, "Show me Markdown");
+        request.base_url = gateway.url();
+        let client = Client::new(SecretString::from(KEY), fast()).unwrap();
+        let mut text = String::new();
+        let end = client
+            .stream_chat(&request, &CancellationToken::new(), &mut |e: Event| {
+                if let Event::Text { text: t } = e {
+                    text.push_str(&t);
+                }
+            })
+            .await;
+        assert!(end.is_ok(), "{p}: {end:?}");
+        assert_eq!(text, MARKDOWN_ANSWER, "{p}");
+        assert!(text.ends_with("FOXTAIL-DONE"));
     }
 }

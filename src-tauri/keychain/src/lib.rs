@@ -3,6 +3,8 @@
 //! not in a log, not in the web view.
 
 mod error;
+#[doc(hidden)]
+pub mod no_secret_service;
 
 pub use error::KeychainError;
 pub use secrecy::{ExposeSecret, SecretString};

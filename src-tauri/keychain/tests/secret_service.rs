@@ -86,3 +86,21 @@ fn the_service_name_comes_from_the_environment() {
         foxtail_keychain::DEFAULT_SERVICE
     );
 }
+
+#[test]
+fn a_computer_without_a_secret_service_reports_no_keychain() {
+    if !foxtail_keychain::no_secret_service::in_copy_without_secret_service(
+        "a_computer_without_a_secret_service_reports_no_keychain",
+    ) {
+        return;
+    }
+    let keychain = Keychain::new(unique_service());
+    let key = SecretString::from("sk-test-fake-nobus-1234".to_string());
+    let err = keychain.save("ofox", &key).unwrap_err();
+    assert_eq!(err.kind(), "keychain_unavailable", "{err}");
+    assert!(!err.to_string().contains("sk-test"));
+    assert_eq!(
+        keychain.load("ofox").unwrap_err().kind(),
+        "keychain_unavailable"
+    );
+}

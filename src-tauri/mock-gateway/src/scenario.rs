@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
+use crate::models::models_reply;
 use crate::reply::{Reply, Step};
+use crate::script::Script;
 use crate::transcript::{self, error_body};
 
 /// The answer every successful scenario streams, in pieces.
@@ -15,6 +17,45 @@ pub const PIECES: [&str; 8] = [
 
 pub fn answer_text() -> String {
     PIECES.concat()
+}
+
+/// What the `markdown:MS` scenario streams: every block the window renders differently,
+/// and a last line that end-to-end tests wait for.
+pub const MARKDOWN_ANSWER: &str = r#"# Ownership in Rust
+
+Three rules to remember:
+
+- Each value has **one owner**.
+- A value is dropped when its owner goes out of scope.
+- You can borrow with `&` or `&mut`.
+
+```rust
+fn main() {
+    let name = String::from("Foxtail");
+    let len = measure(&name);
+    println!("{name} has {len} letters");
+}
+
+fn measure(text: &str) -> usize {
+    text.len()
+}
+```
+
+FOXTAIL-DONE"#;
+
+/// Small pieces that cut through words, markers and the code fence, as a model's
+/// tokens do.
+fn markdown_pieces() -> Vec<&'static str> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for (i, _) in MARKDOWN_ANSWER.char_indices() {
+        if i - start >= 6 {
+            pieces.push(&MARKDOWN_ANSWER[start..i]);
+            start = i;
+        }
+    }
+    pieces.push(&MARKDOWN_ANSWER[start..]);
+    pieces
 }
 
 /// What `--scenario` accepts, with a line of help each.
@@ -55,6 +96,11 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         "some text, then an in-stream server error",
     ),
     ("slow:MS", "the answer with MS milliseconds between events"),
+    (
+        "markdown:MS",
+        "a Markdown answer (heading, list, rust code block) in small pieces MS ms apart, \
+         ending with the line FOXTAIL-DONE",
+    ),
     ("bench:N", "N text events as fast as possible"),
     (
         "paced:N:US",
@@ -195,6 +241,8 @@ pub fn scenario(name: &str, anthropic: bool) -> Result<Vec<Reply>, String> {
             vec![Reply::sse(events)]
         }
         ("slow", Some(ms), None) => vec![ok().paced(Duration::from_millis(number(ms)?))],
+        ("markdown", Some(ms), None) => vec![Reply::sse(complete(anthropic, &markdown_pieces()))
+            .paced(Duration::from_millis(number(ms)?))],
         ("bench", Some(n), None) => {
             let n = number(n)? as usize;
             let mut events = start(anthropic, &[]);
@@ -230,4 +278,54 @@ pub fn scenario(name: &str, anthropic: bool) -> Result<Vec<Reply>, String> {
         }
     };
     Ok(replies)
+}
+
+/// A named scenario for both protocols, chosen per request by its path. A gateway that
+/// refuses the key refuses it for the model list too.
+pub fn script(name: &str) -> Result<Script, String> {
+    let models = |anthropic: bool| match name {
+        "unauthorized" => failure(
+            anthropic,
+            401,
+            "authentication_error",
+            "Invalid API key provided. Check your key at the gateway.",
+        ),
+        _ => models_reply(anthropic),
+    };
+    Ok(Script {
+        openai: scenario(name, false)?,
+        anthropic: scenario(name, true)?,
+        openai_models: models(false),
+        anthropic_models: models(true),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_markdown_pieces_make_the_whole_answer() {
+        let pieces = markdown_pieces();
+        assert!(pieces.len() > 50, "small pieces");
+        assert_eq!(pieces.concat(), MARKDOWN_ANSWER);
+        assert!(MARKDOWN_ANSWER.ends_with("\nFOXTAIL-DONE"));
+        assert!(
+            pieces.iter().all(|p| !p.contains("```")),
+            "the fences are cut"
+        );
+        assert!(
+            pieces.iter().all(|p| !p.contains("FOXTAIL-DONE")),
+            "so is the end"
+        );
+    }
+
+    #[test]
+    fn every_listed_scenario_builds_for_both_protocols() {
+        for (name, _) in SCENARIOS {
+            let name = name.replace("MS", "1").replace("US", "1").replace('N', "3");
+            assert!(script(&name).is_ok(), "{name}");
+        }
+        assert!(script("nope").is_err());
+    }
 }

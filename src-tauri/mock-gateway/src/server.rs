@@ -8,12 +8,14 @@ use bytes::Bytes;
 use http_body_util::{combinators::BoxBody, BodyExt, StreamBody};
 use hyper::body::{Frame, Incoming};
 use hyper::service::service_fn;
-use hyper::{Request, Response};
+use hyper::{Method, Request, Response};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+use crate::image::{IMAGE_PATH, IMAGE_PNG};
 use crate::reply::{Reply, Step};
+use crate::script::Script;
 use crate::transcript::text_event;
 
 /// The longest a stalled reply keeps its connection open.
@@ -44,12 +46,20 @@ impl Recorded {
 }
 
 struct Shared {
-    replies: Vec<Reply>,
-    requests: Mutex<Vec<Recorded>>,
+    script: Script,
+    log: Mutex<Log>,
 }
 
-/// A loopback HTTP/1.1 server that answers the n-th request with the n-th scripted
-/// reply (the last one again once the script runs out). It stops when dropped.
+#[derive(Default)]
+struct Log {
+    requests: Vec<Recorded>,
+    /// Chat requests so far: model lists and images do not move the script on.
+    chats: usize,
+}
+
+/// A loopback HTTP/1.1 server that answers the n-th chat request with the n-th scripted
+/// reply (the last one again once the script runs out), `GET …/models` with a model
+/// list and `GET /image.png` with a picture. It stops when dropped.
 pub struct MockGateway {
     addr: SocketAddr,
     shared: Arc<Shared>,
@@ -57,21 +67,26 @@ pub struct MockGateway {
 }
 
 impl MockGateway {
-    /// Starts on a free port of 127.0.0.1.
+    /// Starts on a free port of 127.0.0.1, answering every chat path with `replies`.
     pub async fn start(replies: Vec<Reply>) -> std::io::Result<Self> {
-        Self::bind(SocketAddr::from(([127, 0, 0, 1], 0)), replies).await
+        Self::start_script(Script::same(replies)).await
     }
 
-    pub async fn bind(addr: SocketAddr, replies: Vec<Reply>) -> std::io::Result<Self> {
+    /// Starts on a free port of 127.0.0.1 (a named scenario: [`crate::script`]).
+    pub async fn start_script(script: Script) -> std::io::Result<Self> {
+        Self::bind(SocketAddr::from(([127, 0, 0, 1], 0)), script).await
+    }
+
+    pub async fn bind(addr: SocketAddr, script: Script) -> std::io::Result<Self> {
         assert!(
-            !replies.is_empty(),
-            "a mock gateway needs at least one reply"
+            !script.openai.is_empty() && !script.anthropic.is_empty(),
+            "a mock gateway needs at least one reply for each protocol"
         );
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
-            replies,
-            requests: Mutex::new(Vec::new()),
+            script,
+            log: Mutex::default(),
         });
         let task = tokio::spawn(accept(listener, shared.clone()));
         Ok(MockGateway { addr, shared, task })
@@ -88,7 +103,7 @@ impl MockGateway {
 
     /// The requests received so far, in order.
     pub fn requests(&self) -> Vec<Recorded> {
-        self.shared.requests.lock().unwrap().clone()
+        self.shared.log.lock().unwrap().requests.clone()
     }
 
     /// Serves until the task is aborted (for the binary).
@@ -152,10 +167,19 @@ async fn answer(
     };
     let asked = recorded.json();
     let mut reply = {
-        let mut requests = shared.requests.lock().unwrap();
-        let n = requests.len();
-        requests.push(recorded);
-        shared.replies[n.min(shared.replies.len() - 1)].clone()
+        let mut log = shared.log.lock().unwrap();
+        let reply = if parts.method == Method::GET && recorded.path.ends_with("/models") {
+            let anthropic = recorded.header("anthropic-version").is_some();
+            shared.script.models(anthropic).clone()
+        } else if parts.method == Method::GET && recorded.path == IMAGE_PATH {
+            Reply::status(200, "image/png", Bytes::from_static(IMAGE_PNG))
+        } else {
+            let anthropic = recorded.path.ends_with("/v1/messages");
+            log.chats += 1;
+            shared.script.chat(anthropic, log.chats - 1).clone()
+        };
+        log.requests.push(recorded);
+        reply
     };
     reply.steps = reply
         .steps

@@ -11,7 +11,7 @@ describe('Composer', () => {
     target = document.createElement('div');
     document.body.append(target);
     sent = [];
-    component = mount(Composer, { target, props: { onsend: (text: string) => sent.push(text) } });
+    component = mount(Composer, { target, props: { onsend: (text: string) => void sent.push(text) } });
   });
 
   afterEach(() => {

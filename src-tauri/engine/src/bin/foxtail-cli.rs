@@ -275,12 +275,17 @@ impl Sink for Output {
             )),
             Event::Retry {
                 attempt,
+                max_attempts,
                 delay_ms,
                 reason,
-            } => self.note(&format!(
-                "{reason} — trying again in {:.1} s (retry {attempt})",
-                delay_ms as f64 / 1000.0
-            )),
+                resume,
+            } => {
+                let what = if resume { "resume" } else { "retry" };
+                self.note(&format!(
+                    "{reason} — trying again in {:.1} s ({what} {attempt} of {max_attempts})",
+                    delay_ms as f64 / 1000.0
+                ))
+            }
             Event::Finish { reason, raw } => {
                 if !self.at_line_start {
                     self.text("\n");

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use clap::Parser;
-use foxtail_mock_gateway::{scenario, MockGateway, Reply, SCENARIOS};
+use foxtail_mock_gateway::{script, MockGateway, Reply, Script, SCENARIOS};
 
 #[derive(Parser)]
 #[command(about = "Foxtail's mock LLM gateway (test use only; listens on loopback)")]
@@ -14,12 +14,14 @@ struct Args {
     /// Port on 127.0.0.1 (0 picks a free one).
     #[arg(long, default_value_t = 0)]
     port: u16,
-    /// What to answer: see --list. Both /chat/completions and /v1/messages are served.
+    /// What to answer: see --list. Each request is answered in the protocol of its path
+    /// (…/chat/completions or …/v1/messages); GET …/models lists models.
     #[arg(long, default_value = "ok")]
     scenario: String,
-    /// Speak the Anthropic protocol instead of the OpenAI one.
-    #[arg(long, value_parser = ["openai", "anthropic"], default_value = "openai")]
-    protocol: String,
+    /// Accepted so that older command lines keep working; the path decides now.
+    #[arg(long, hide = true, value_parser = ["openai", "anthropic"])]
+    #[allow(dead_code)]
+    protocol: Option<String>,
     /// Replay this recorded SSE body (exact bytes) instead of a scenario.
     #[arg(long)]
     replay: Option<std::path::PathBuf>,
@@ -40,22 +42,22 @@ async fn main() -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
-    let replies = match &args.replay {
+    let script = match &args.replay {
         Some(path) => match std::fs::read(path) {
             Ok(body) => {
                 let reply = Reply::replay(&body);
-                vec![match args.cut {
+                Script::same(vec![match args.cut {
                     Some(cut) => reply.cut_at(cut),
                     None => reply,
-                }]
+                }])
             }
             Err(err) => {
                 eprintln!("cannot read {}: {err}", path.display());
                 return ExitCode::from(2);
             }
         },
-        None => match scenario(&args.scenario, args.protocol == "anthropic") {
-            Ok(replies) => replies,
+        None => match script(&args.scenario) {
+            Ok(script) => script,
             Err(err) => {
                 eprintln!("{err}");
                 return ExitCode::from(2);
@@ -63,7 +65,7 @@ async fn main() -> ExitCode {
         },
     };
     let gateway =
-        match MockGateway::bind(SocketAddr::from(([127, 0, 0, 1], args.port)), replies).await {
+        match MockGateway::bind(SocketAddr::from(([127, 0, 0, 1], args.port)), script).await {
             Ok(gateway) => gateway,
             Err(err) => {
                 eprintln!("cannot listen on port {}: {err}", args.port);

@@ -1,0 +1,149 @@
+//! Checking the saved gateway settings before the first chat: one tiny answer, and the
+//! list of models to pick from.
+
+use std::time::Instant;
+
+use foxtail_engine::{CancellationToken, ChatRequest, Client, Event, Message, Options};
+use serde::Serialize;
+use tauri::State;
+
+use crate::chat::{prepare, prepare_with};
+use crate::keys::Keys;
+use crate::settings::Settings;
+use crate::AppError;
+
+pub const PROBE_PROMPT: &str = "Reply with the word OK.";
+const PROBE_MAX_TOKENS: u32 = 16;
+
+/// What a successful check shows the person.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct ConnectionReport {
+    pub model: String,
+    pub reply: String,
+    pub elapsed_ms: u64,
+}
+
+/// A check must show the first failure as it is, at once: no waiting to retry, and
+/// nothing to resume in a reply this short.
+pub fn probe_options(options: &mut Options) {
+    options.max_retries = 0;
+    options.resume = false;
+}
+
+/// Streams one tiny answer with the address, model and temperature of `settings`
+/// (which must hold no messages). The system prompt is left out: it is not what is being
+/// checked, and a long one would cost tokens on every check.
+pub async fn check(client: &Client, settings: &ChatRequest) -> Result<ConnectionReport, AppError> {
+    let mut probe = settings.clone();
+    probe.system = None;
+    probe.messages = vec![Message::user(PROBE_PROMPT)];
+    probe.max_tokens = Some(PROBE_MAX_TOKENS);
+    let started = Instant::now();
+    let mut reply = String::new();
+    client
+        .stream_chat(&probe, &CancellationToken::new(), &mut |event: Event| {
+            if let Event::Text { text } = event {
+                reply.push_str(&text);
+            }
+        })
+        .await?;
+    Ok(ConnectionReport {
+        model: probe.model,
+        reply: reply.trim().to_owned(),
+        elapsed_ms: started.elapsed().as_millis() as u64,
+    })
+}
+
+#[tauri::command]
+pub async fn test_connection(
+    settings: State<'_, Settings>,
+    keys: State<'_, Keys>,
+) -> Result<ConnectionReport, AppError> {
+    let prepared = prepare_with(&settings, &keys, probe_options)?;
+    check(&prepared.client, &prepared.request).await
+}
+
+/// The models the saved gateway offers, sorted.
+#[tauri::command]
+pub async fn list_models(
+    settings: State<'_, Settings>,
+    keys: State<'_, Keys>,
+) -> Result<Vec<String>, AppError> {
+    let prepared = prepare(&settings, &keys)?;
+    Ok(prepared
+        .client
+        .list_models(&prepared.request.base_url, prepared.request.protocol)
+        .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use foxtail_engine::{Protocol, SecretString};
+    use foxtail_mock_gateway::{answer_text, script, MockGateway};
+
+    const KEY: &str = "sk-test-connection-7c6b5a";
+
+    async fn check_against(
+        scenario: &str,
+        protocol: Protocol,
+    ) -> Result<ConnectionReport, AppError> {
+        let gateway = MockGateway::start_script(script(scenario).unwrap())
+            .await
+            .unwrap();
+        let mut options = Options::default();
+        probe_options(&mut options);
+        let client = Client::new(SecretString::from(KEY), options).unwrap();
+        let mut settings = ChatRequest::new(protocol, "");
+        settings.messages.clear();
+        settings.base_url = gateway.url();
+        settings.model = "mock/alpha".into();
+        settings.system = Some("Answer in French.".into());
+        let report = check(&client, &settings).await;
+
+        let requests = gateway.requests();
+        assert_eq!(requests.len(), 1, "never retried");
+        let body = requests[0].json();
+        assert_eq!(body["max_tokens"], 16);
+        assert!(body.to_string().contains(PROBE_PROMPT));
+        assert!(!body.to_string().contains("French"));
+        report
+    }
+
+    #[tokio::test]
+    async fn a_working_gateway_gives_the_reply_and_the_time() {
+        for protocol in [Protocol::Openai, Protocol::Anthropic] {
+            let report = check_against("ok", protocol).await.unwrap();
+            assert_eq!(report.model, "mock/alpha");
+            assert_eq!(report.reply, answer_text());
+            assert!(report.elapsed_ms < 5_000);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_refused_key_is_an_auth_error_in_the_providers_words() {
+        for protocol in [Protocol::Openai, Protocol::Anthropic] {
+            let err = check_against("unauthorized", protocol).await.unwrap_err();
+            assert_eq!(err.kind(), "auth");
+            let json = serde_json::to_value(&err).unwrap();
+            assert_eq!(
+                json,
+                serde_json::json!({
+                    "kind": "auth",
+                    "message": "Invalid API key provided. Check your key at the gateway.",
+                    "status": 401,
+                })
+            );
+            assert!(!json.to_string().contains(KEY));
+        }
+    }
+
+    #[tokio::test]
+    async fn a_busy_gateway_fails_at_once_instead_of_retrying() {
+        let err = check_against("unavailable", Protocol::Openai)
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), "server");
+        assert_eq!(err.to_string(), "Service unavailable.");
+    }
+}

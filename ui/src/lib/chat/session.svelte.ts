@@ -1,0 +1,163 @@
+// The open conversation and the list beside it. Answers stream in through channels and
+// are written into the message objects shown; an answer that keeps streaming while
+// another conversation is open is found again when its conversation is reopened.
+import * as backend from '../backend';
+import { asBackendError, type AnswerUpdate, type BackendError, type ConversationSummary } from '../backend';
+import { applyEvent, fromStored, restart, type ViewMessage } from './answer';
+
+export class ChatSession {
+  conversationId: number | null = $state(null);
+  messages: ViewMessage[] = $state([]);
+  conversations: ConversationSummary[] = $state([]);
+  /** A failure that belongs to no answer: no key, a bad setting, a failed save. */
+  notice: BackendError | null = $state(null);
+  /** Set once a finished answer should be read out by a screen reader. */
+  announcement = $state('');
+
+  // Answers still streaming, by message id, so Stop and a reopened conversation reach
+  // the same object the channel writes into.
+  #live = new Map<number, ViewMessage>();
+
+  get streaming(): ViewMessage | undefined {
+    return this.messages.find((m) => m.status === 'streaming');
+  }
+
+  async refreshList(): Promise<void> {
+    try {
+      this.conversations = await backend.listConversations();
+    } catch (err) {
+      this.notice = asBackendError(err);
+    }
+  }
+
+  newChat(): void {
+    this.conversationId = null;
+    this.messages = [];
+    this.notice = null;
+  }
+
+  async open(conversationId: number): Promise<void> {
+    try {
+      const stored = await backend.conversationMessages(conversationId);
+      this.conversationId = conversationId;
+      this.notice = null;
+      this.messages = stored.map((m) => this.#live.get(m.id) ?? fromStored(m));
+      // Re-point the live answers at the proxies now in the list.
+      for (const message of this.messages) {
+        if (this.#live.has(message.id)) this.#live.set(message.id, message);
+      }
+    } catch (err) {
+      this.notice = asBackendError(err);
+    }
+  }
+
+  #onUpdate(answerId: number): (update: AnswerUpdate) => void {
+    return (update) => {
+      const message = this.#live.get(answerId);
+      if (!message) return;
+      if (update.type === 'save_failed') {
+        this.notice = { kind: 'save_failed', message: update.message };
+        return;
+      }
+      for (const event of update.events) applyEvent(message, event);
+      if (message.status !== 'streaming') {
+        this.#live.delete(answerId);
+        if (message.status === 'done') this.announcement = message.text;
+        void this.refreshList();
+      }
+    };
+  }
+
+  /** Adds the answer to the list and returns the reactive object the list holds. */
+  #track(message: ViewMessage): ViewMessage {
+    const index = this.messages.findIndex((m) => m.id === message.id);
+    if (index >= 0) this.messages[index] = message;
+    else this.messages.push(message);
+    const live = this.messages.find((m) => m.id === message.id)!;
+    this.#live.set(live.id, live);
+    return live;
+  }
+
+  async send(text: string, replaceFrom: number | null = null): Promise<boolean> {
+    if (this.streaming) return false;
+    this.notice = null;
+    // The channel may deliver before invoke resolves; updates wait for the id.
+    const early: AnswerUpdate[] = [];
+    let answerId: number | null = null;
+    const onUpdate = (update: AnswerUpdate) => {
+      if (answerId === null) early.push(update);
+      else this.#onUpdate(answerId)(update);
+    };
+    try {
+      const turn = await backend.sendMessage(this.conversationId, text, replaceFrom, onUpdate);
+      if (this.conversationId !== turn.conversation_id) {
+        this.conversationId = turn.conversation_id;
+      }
+      if (replaceFrom !== null) {
+        const cut = this.messages.findIndex((m) => m.id === replaceFrom);
+        if (cut >= 0) this.messages.splice(cut);
+      }
+      if (turn.user_message) this.messages.push(fromStored(turn.user_message));
+      const answer = fromStored(turn.answer);
+      restart(answer, false);
+      this.#track(answer);
+      answerId = turn.answer.id;
+      for (const update of early) this.#onUpdate(turn.answer.id)(update);
+      void this.refreshList();
+      return true;
+    } catch (err) {
+      this.notice = asBackendError(err);
+      return false;
+    }
+  }
+
+  async #rewrite(answerId: number, keepText: boolean): Promise<void> {
+    if (this.streaming) return;
+    const message = this.messages.find((m) => m.id === answerId);
+    if (!message) return;
+    this.notice = null;
+    const early: AnswerUpdate[] = [];
+    let ready = false;
+    const onUpdate = (update: AnswerUpdate) => {
+      if (!ready) early.push(update);
+      else this.#onUpdate(answerId)(update);
+    };
+    try {
+      const call = keepText ? backend.continueAnswer : backend.regenerateAnswer;
+      await call(answerId, onUpdate);
+      restart(message, keepText);
+      this.#track(message);
+      ready = true;
+      for (const update of early) this.#onUpdate(answerId)(update);
+    } catch (err) {
+      this.notice = asBackendError(err);
+    }
+  }
+
+  regenerate(answerId: number): Promise<void> {
+    return this.#rewrite(answerId, false);
+  }
+
+  continueAnswer(answerId: number): Promise<void> {
+    return this.#rewrite(answerId, true);
+  }
+
+  /** Edit-and-resend: the user message and everything after it are replaced. */
+  editAndResend(userMessageId: number, text: string): Promise<boolean> {
+    return this.send(text, userMessageId);
+  }
+
+  async stop(): Promise<void> {
+    const message = this.streaming;
+    if (!message) return;
+    // The answer shows as stopped at once; the backend's `cancelled` event agrees.
+    message.status = 'interrupted';
+    message.stopped = true;
+    message.retry = null;
+    try {
+      await backend.stopAnswer(message.id);
+    } catch (err) {
+      this.notice = asBackendError(err);
+    }
+  }
+}
