@@ -1,0 +1,19 @@
+# Shortcuts for the scripts in scripts/; each one can also be run directly.
+.PHONY: app test bench bench-engine bench-markdown deb
+
+app:            ## set up and open the Foxtail window
+	bash scripts/app.sh
+
+test:           ## set up and run every test (what CI runs)
+	bash scripts/test.sh
+
+bench: bench-engine bench-markdown
+
+bench-engine:   ## events/s against curl, and write-to-output delay
+	bash scripts/bench-engine.sh
+
+bench-markdown: ## a 21k-token answer at 1,000 tokens/s into the renderer, in Chromium
+	node scripts/bench-markdown.mjs
+
+deb:            ## a release .deb under target/release/bundle/deb/
+	npx tauri build --bundles deb
