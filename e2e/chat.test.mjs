@@ -42,6 +42,18 @@ async function fill(/** @type {import('selenium-webdriver').WebElement} */ input
   await input.sendKeys(text);
 }
 
+/** The first-run setup, against a custom OpenAI-compatible address. */
+async function setUp(/** @type {import('selenium-webdriver').WebDriver} */ driver, /** @type {string} */ url) {
+  await byTestId(driver, 'setup');
+  const provider = await byTestId(driver, 'provider');
+  await provider.findElement(By.css('option[value="custom"]')).click();
+  await fill(await byTestId(driver, 'base-url'), url);
+  await fill(await byTestId(driver, 'model'), 'mock/alpha');
+  await (await byTestId(driver, 'api-key')).sendKeys(KEY);
+  await (await byTestId(driver, 'setup-connect')).click();
+  await byTestId(driver, 'setup-ok', 20_000);
+}
+
 test('paste a key, stream an answer, stop another, and find both after a restart', async () => {
   const fast = await startGateway('markdown:15');
   const stalled = await startGateway('stall');
@@ -50,14 +62,7 @@ test('paste a key, stream an answer, stop another, and find both after a restart
   try {
     let { driver, close } = await launchApp({ dataDir });
     try {
-      await byTestId(driver, 'setup');
-      const provider = await byTestId(driver, 'provider');
-      await provider.findElement(By.css('option[value="custom"]')).click();
-      await fill(await byTestId(driver, 'base-url'), fast.url);
-      await fill(await byTestId(driver, 'model'), 'mock/alpha');
-      await (await byTestId(driver, 'api-key')).sendKeys(KEY);
-      await (await byTestId(driver, 'setup-connect')).click();
-      await byTestId(driver, 'setup-ok', 20_000);
+      await setUp(driver, fast.url);
       await screenshot(driver, 'setup-connected');
       await (await byTestId(driver, 'setup-start')).click();
 
@@ -136,5 +141,33 @@ test('paste a key, stream an answer, stop another, and find both after a restart
   } finally {
     fast.stop();
     stalled.stop();
+  }
+});
+
+test('a question that needs the calculator shows the tool card and the answer quotes its result', async () => {
+  // The connection test and the question both go to a gateway that calls the tool.
+  const gateway = await startGateway('tools:calculator');
+  const { driver, close } = await launchApp({ dataDir: freshDataDir() });
+  try {
+    await setUp(driver, gateway.url);
+    await (await byTestId(driver, 'setup-start')).click();
+    await (await byTestId(driver, 'composer')).sendKeys('What is 12 times 7?', Key.ENTER);
+    const answer = await driver.wait(
+      until.elementLocated(By.css('[data-testid="message"][data-role="assistant"]')),
+      10_000,
+    );
+    const card = await driver.wait(until.elementLocated(By.css('[data-testid="tool-call"]')), 10_000);
+    assert.equal(await card.getAttribute('data-name'), 'calculator');
+    await driver.wait(async () => (await answer.getAttribute('data-status')) === 'done', 20_000);
+    assert.equal(await card.getAttribute('data-state'), 'done');
+    // The card folds once done; its result is there when opened.
+    assert.equal(await card.getAttribute('open'), null);
+    await card.findElement(By.css('summary')).click();
+    assert.equal(await (await card.findElement(By.css('[data-testid="tool-result"]'))).getText(), '84');
+    assert.match(await answer.getText(), /The answer is 84\./);
+    await screenshot(driver, 'chat-tool-call');
+  } finally {
+    await close();
+    gateway.stop();
   }
 });

@@ -2,6 +2,9 @@ use std::time::{Duration, Instant};
 
 use foxtail_engine::{Event, Sink};
 use foxtail_storage::{MessageStatus, Storage, StorageError};
+
+use crate::answer_extras::AnswerExtras;
+use crate::frame_batch::FrameBatch;
 use serde::Serialize;
 
 /// What crosses the bridge to the window for one answer.
@@ -14,9 +17,6 @@ pub enum Update {
     SaveFailed { kind: String, message: String },
 }
 
-/// About one display frame: tokens arriving faster than this are joined, so the
-/// bridge carries at most one message per frame however fast the model writes.
-pub const FRAME: Duration = Duration::from_millis(16);
 /// How much of a streaming answer a crash may lose.
 pub const SAVE_EVERY: Duration = Duration::from_secs(1);
 
@@ -26,14 +26,14 @@ pub struct AnswerSink<'a, F: FnMut(Update)> {
     send: F,
     storage: &'a Storage,
     answer_id: i64,
-    pending: Vec<Event>,
-    sent_any: bool,
-    last_flush: Instant,
+    batch: FrameBatch,
     last_save: Instant,
     save_every: Duration,
     /// The whole answer so far, including text that was there before a "Continue".
     pub text: String,
     pub reasoning: String,
+    pub extras: AnswerExtras,
+    extras_changed: bool,
     end: Option<Event>,
     save_failed: bool,
 }
@@ -41,17 +41,25 @@ pub struct AnswerSink<'a, F: FnMut(Update)> {
 impl<'a, F: FnMut(Update)> AnswerSink<'a, F> {
     pub fn new(storage: &'a Storage, answer_id: i64, earlier_text: String, send: F) -> Self {
         let now = Instant::now();
+        // A continued answer keeps the cards it showed before it was cut off.
+        let extras = match earlier_text.is_empty() {
+            true => AnswerExtras::default(),
+            false => storage
+                .message(answer_id)
+                .map(|m| AnswerExtras::from_json(&m.extras))
+                .unwrap_or_default(),
+        };
         Self {
             send,
             storage,
             answer_id,
-            pending: Vec::new(),
-            sent_any: false,
-            last_flush: now,
+            batch: FrameBatch::default(),
             last_save: now,
             save_every: SAVE_EVERY,
             text: earlier_text,
             reasoning: String::new(),
+            extras,
+            extras_changed: false,
             end: None,
             save_failed: false,
         }
@@ -64,23 +72,25 @@ impl<'a, F: FnMut(Update)> AnswerSink<'a, F> {
     }
 
     fn flush(&mut self) {
-        if self.pending.is_empty() {
-            return;
+        if let Some(events) = self.batch.take() {
+            (self.send)(Update::Events { events });
         }
-        let events = std::mem::take(&mut self.pending);
-        (self.send)(Update::Events { events });
-        self.sent_any = true;
-        self.last_flush = Instant::now();
     }
 
     fn save(&mut self, status: MessageStatus, error: Option<String>) {
-        let result = self.storage.update_message(
+        let mut result = self.storage.update_message(
             self.answer_id,
             &self.text,
             &self.reasoning,
             status,
             error.as_deref(),
         );
+        if result.is_ok() && self.extras_changed {
+            result = self
+                .storage
+                .update_extras(self.answer_id, &self.extras.to_json());
+            self.extras_changed = result.is_err();
+        }
         self.last_save = Instant::now();
         match result {
             Ok(()) => self.save_failed = false,
@@ -127,25 +137,12 @@ impl<F: FnMut(Update)> Sink for AnswerSink<'_, F> {
         match &event {
             Event::Text { text } => self.text.push_str(text),
             Event::Reasoning { text } => self.reasoning.push_str(text),
-            _ => {}
+            other => self.extras_changed |= self.extras.apply(other),
         }
-        let joins_previous = match (self.pending.last_mut(), &event) {
-            (Some(Event::Text { text: a }), Event::Text { text: b })
-            | (Some(Event::Reasoning { text: a }), Event::Reasoning { text: b }) => {
-                a.push_str(b);
-                true
-            }
-            _ => false,
-        };
         if event.is_end() {
             self.end = Some(event.clone());
         }
-        let urgent = !matches!(event, Event::Text { .. } | Event::Reasoning { .. });
-        if !joins_previous {
-            self.pending.push(event);
-        }
-        // The first token goes at once: that is the moment a person waits for.
-        if urgent || !self.sent_any || self.last_flush.elapsed() >= FRAME {
+        if self.batch.push(event) {
             self.flush();
         }
         if self.end.is_none() && self.last_save.elapsed() >= self.save_every {

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use foxtail_engine::{
     CancellationToken, ChatRequest, Client, Event, Message as WireMessage, Options, Protocol,
+    Registry, DEFAULT_MAX_TOOL_STEPS,
 };
 use foxtail_storage::{Message, MessageStatus, NewMessage, Role, Storage};
 use serde::Serialize;
@@ -22,7 +23,7 @@ use crate::AppError;
 pub struct ActiveAnswers(Mutex<HashMap<i64, CancellationToken>>);
 
 impl ActiveAnswers {
-    fn start(&self, answer_id: i64) -> CancellationToken {
+    pub fn start(&self, answer_id: i64) -> CancellationToken {
         let token = CancellationToken::new();
         self.0
             .lock()
@@ -31,14 +32,14 @@ impl ActiveAnswers {
         token
     }
 
-    fn end(&self, answer_id: i64) {
+    pub fn end(&self, answer_id: i64) {
         self.0
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .remove(&answer_id);
     }
 
-    fn stop(&self, answer_id: i64) -> bool {
+    pub fn stop(&self, answer_id: i64) -> bool {
         match self
             .0
             .lock()
@@ -160,14 +161,20 @@ fn title_from(text: &str) -> String {
 /// Streams one answer into the message `answer_id`, sending updates to the window and
 /// saving as it goes. `continue_from` is the text an earlier, cut-off attempt left.
 pub async fn write_answer(
-    client: Client,
-    mut request: ChatRequest,
+    prepared: Prepared,
     storage: &Storage,
     answer_id: i64,
     continue_from: Option<String>,
     cancel: CancellationToken,
     send: impl FnMut(Update),
 ) -> Option<Event> {
+    let Prepared {
+        client,
+        mut request,
+        tools,
+        ..
+    } = prepared;
+    let tools = &tools;
     let earlier = continue_from.clone().unwrap_or_default();
     let mut joint = None;
     if let Some(partial) = continue_from.as_deref().filter(|p| !p.is_empty()) {
@@ -185,10 +192,26 @@ pub async fn write_answer(
                 joint,
                 inner: &mut sink,
             };
-            let _ = client.stream_chat(&request, &cancel, &mut joined).await;
+            let _ = client
+                .converse(
+                    &mut request,
+                    tools,
+                    DEFAULT_MAX_TOOL_STEPS,
+                    &cancel,
+                    &mut joined,
+                )
+                .await;
         }
         None => {
-            let _ = client.stream_chat(&request, &cancel, &mut sink).await;
+            let _ = client
+                .converse(
+                    &mut request,
+                    tools,
+                    DEFAULT_MAX_TOOL_STEPS,
+                    &cancel,
+                    &mut sink,
+                )
+                .await;
         }
     }
     sink.finish()
@@ -225,9 +248,42 @@ impl<S: foxtail_engine::Sink> foxtail_engine::Sink for Joined<'_, S> {
 
 pub struct Prepared {
     pub client: Client,
+    /// The tools the person left switched on.
+    pub tools: Registry,
     /// The model settings and the address, without messages yet.
     pub request: ChatRequest,
     pub model: String,
+}
+
+/// The built-in tools, less those switched off in Settings.
+pub fn enabled_tools(settings: &HashMap<String, Value>) -> Registry {
+    let disabled: Vec<&str> = settings
+        .get("disabled_tools")
+        .and_then(Value::as_array)
+        .map(|names| names.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let mut tools = Registry::builtin();
+    tools.retain(|name| !disabled.contains(&name));
+    tools
+}
+
+/// What the settings list offers: every built-in tool with what it does.
+#[derive(Debug, Serialize)]
+pub struct ToolInfo {
+    pub name: String,
+    pub description: String,
+}
+
+#[tauri::command]
+pub fn list_tools() -> Vec<ToolInfo> {
+    Registry::builtin()
+        .specs()
+        .into_iter()
+        .map(|spec| ToolInfo {
+            name: spec.name,
+            description: spec.description,
+        })
+        .collect()
 }
 
 /// A client with the saved key and a request with the saved settings.
@@ -253,6 +309,7 @@ pub fn prepare_with(
     let model = profile.request.model.clone();
     Ok(Prepared {
         client,
+        tools: enabled_tools(&settings.all()),
         request: profile.request,
         model,
     })
@@ -269,8 +326,7 @@ fn spawn_answer(
     let cancel = active.start(answer_id);
     tauri::async_runtime::spawn(async move {
         write_answer(
-            prepared.client,
-            prepared.request,
+            prepared,
             &storage,
             answer_id,
             continue_from,
@@ -370,6 +426,9 @@ fn rewrite_answer(
         MessageStatus::Streaming,
         None,
     )?;
+    if !keep_text {
+        storage.update_extras(answer_id, "")?;
+    }
     let answer = storage.message(answer_id)?;
     spawn_answer(
         storage.clone(),
@@ -451,10 +510,15 @@ mod tests {
             let mut request = ChatRequest::new(protocol, "Say hello");
             request.base_url = gateway.url();
             let client = Client::new("sk-test".to_string().into(), Options::default()).unwrap();
+            let prepared = Prepared {
+                client,
+                tools: Registry::new(),
+                request,
+                model: "mock/alpha".into(),
+            };
             let mut updates = Vec::new();
             let end = write_answer(
-                client,
-                request,
+                prepared,
                 &storage,
                 answer.id,
                 Some("Hello from the".into()),
@@ -485,6 +549,73 @@ mod tests {
                 .to_string()
                 .contains("Hello from the"));
         }
+    }
+
+    #[tokio::test]
+    async fn an_answer_that_uses_a_tool_is_saved_with_its_card() {
+        use foxtail_mock_gateway::{script, MockGateway};
+        for protocol in [Protocol::Openai, Protocol::Anthropic] {
+            let gateway = MockGateway::start_script(script("tools:calculator").unwrap())
+                .await
+                .unwrap();
+            let storage = Storage::open_in_memory().unwrap();
+            let c = storage.create_conversation("t").unwrap();
+            let answer = storage
+                .add_message(
+                    c.id,
+                    NewMessage {
+                        role: Role::Assistant,
+                        content: "",
+                        status: MessageStatus::Streaming,
+                        model: None,
+                    },
+                )
+                .unwrap();
+            let mut request = ChatRequest::new(protocol, "What is 12 times 7?");
+            request.base_url = gateway.url();
+            let prepared = Prepared {
+                client: Client::new("sk-test".to_string().into(), Options::default()).unwrap(),
+                tools: enabled_tools(&HashMap::new()),
+                request,
+                model: "mock/alpha".into(),
+            };
+            let mut ends = 0;
+            write_answer(
+                prepared,
+                &storage,
+                answer.id,
+                None,
+                CancellationToken::new(),
+                |u| {
+                    if let Update::Events { events } = u {
+                        ends += events.iter().filter(|e| e.is_end()).count();
+                    }
+                },
+            )
+            .await;
+            assert_eq!(ends, 1, "one end for the whole answer");
+            let saved = storage.message(answer.id).unwrap();
+            assert_eq!(saved.content, "Let me work that out.\n\nThe answer is 84.");
+            assert_eq!(saved.status, MessageStatus::Complete);
+            let extras: Value = serde_json::from_str(&saved.extras).unwrap();
+            assert_eq!(extras["tools"][0]["name"], "calculator");
+            assert_eq!(extras["tools"][0]["result"], "84");
+            assert_eq!(
+                gateway.requests().len(),
+                2,
+                "the result went back to the model"
+            );
+        }
+    }
+
+    #[test]
+    fn tools_switched_off_in_settings_are_not_offered() {
+        let all = enabled_tools(&HashMap::new());
+        assert_eq!(all.names(), vec!["current_time", "calculator"]);
+        let settings = HashMap::from([("disabled_tools".to_string(), json!(["calculator"]))]);
+        assert_eq!(enabled_tools(&settings).names(), vec!["current_time"]);
+        assert_eq!(list_tools().len(), 2);
+        assert!(list_tools().iter().all(|t| !t.description.is_empty()));
     }
 
     #[test]

@@ -37,6 +37,9 @@ pub enum AppError {
     ImageFailed(String),
     #[error("{0}")]
     Export(String),
+    /// A drafting action that cannot be sent as asked (nothing selected, no instruction).
+    #[error("{0}")]
+    Draft(String),
 }
 
 impl AppError {
@@ -55,6 +58,7 @@ impl AppError {
             Self::ImageRefused(_) => "image_refused",
             Self::ImageFailed(_) => "image_failed",
             Self::Export(_) => "export",
+            Self::Draft(_) => "draft",
         }
     }
 }

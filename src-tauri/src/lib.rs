@@ -1,13 +1,17 @@
 //! The thin Tauri shell around Foxtail's Tauri-free crates.
 
+mod answer_extras;
 mod answer_sink;
 mod chat;
 mod commands;
 mod connection;
 mod data_dir;
 mod desktop;
+mod documents;
+mod draft_prompts;
 mod error;
 mod exports;
+mod frame_batch;
 mod history;
 mod keys;
 mod providers;
@@ -57,6 +61,7 @@ pub fn run() {
             });
             manage_history(app.handle(), storage);
             app.manage(Arc::new(chat::ActiveAnswers::default()));
+            app.manage(Arc::new(documents::DraftRuns::default()));
             app.manage(keys::Keys::new(Keychain::from_env()));
 
             // The window is built here rather than in tauri.conf.json so that the web
@@ -101,10 +106,21 @@ fn commands<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static 
         history::search_conversations,
         history::export_conversation,
         exports::save_export,
+        documents::list_documents,
+        documents::open_document,
+        documents::create_document,
+        documents::save_document,
+        documents::rename_document,
+        documents::delete_document,
+        documents::restore_document,
+        documents::search_documents,
+        documents::draft_action,
+        documents::stop_draft,
         chat::send_message,
         chat::regenerate_answer,
         chat::continue_answer,
         chat::stop_answer,
+        chat::list_tools,
         desktop::open_link,
         desktop::copy_text,
         remote_image::fetch_image,

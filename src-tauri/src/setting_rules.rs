@@ -79,6 +79,12 @@ fn check_one(key: &str, value: Value) -> Result<Value, String> {
             Value::Bool(done) => Ok(Value::Bool(done)),
             _ => Err("setup_done must be true or false.".into()),
         },
+        // Tools the person switched off; tools not listed are on, so a new built-in
+        // tool is available without a settings change.
+        "disabled_tools" => match value {
+            Value::Array(names) if names.iter().all(Value::is_string) => Ok(Value::Array(names)),
+            _ => Err("disabled_tools must be a list of tool names.".into()),
+        },
         other => Err(format!("“{other}” is not a setting Foxtail knows.")),
     }
 }
@@ -139,13 +145,15 @@ mod tests {
             "language": "ko",
             "theme": "dark",
             "setup_done": true,
+            "disabled_tools": ["current_time"],
         })))
         .unwrap();
         assert_eq!(checked["base_url"], json!("https://api.ofox.ai/anthropic"));
         assert_eq!(checked["model"], json!("anthropic/claude-sonnet-4.5"));
         assert_eq!(checked["system_prompt"], json!("Be brief."));
         assert_eq!(checked["idle_timeout_s"], json!(90.5));
-        assert_eq!(checked.len(), 12);
+        assert_eq!(checked["disabled_tools"], json!(["current_time"]));
+        assert_eq!(checked.len(), 13);
     }
 
     #[test]
@@ -173,6 +181,8 @@ mod tests {
                 "Maximum answer length",
             ),
             (json!({"idle_timeout_s": 0}), "Silence timeout"),
+            (json!({"disabled_tools": "calculator"}), "disabled_tools"),
+            (json!({"disabled_tools": [1]}), "disabled_tools"),
             (json!({"connect_timeout_s": 1e300}), "Connection timeout"),
             (json!({"connect_timeout_s": null}), "Connection timeout"),
             (json!({"protocol": "grpc"}), "Protocol"),

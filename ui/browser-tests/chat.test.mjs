@@ -250,3 +250,40 @@ test('conversations can be searched, renamed, deleted with undo, and reopened', 
     await close();
   }
 });
+
+test('a tool call shows as a card while it is written, run, and folded when done', async () => {
+  const { page, close } = await openWindow({ setup: withKey });
+  try {
+    const pieces = ['{"expr', 'ession"', ':"12', '*7"}'];
+    await script(page, [
+      { delay: 5, events: [{ type: 'text', text: 'Let me work that out.' }] },
+      { delay: 5, events: [{ type: 'tool_call_delta', index: 0, id: 'call_1', name: 'calculator', arguments_delta: '' }] },
+      ...pieces.map((p) => ({ delay: 150, events: [{ type: 'tool_call_delta', index: 0, arguments_delta: p }] })),
+      {
+        delay: 150,
+        events: [
+          { type: 'tool_call', index: 0, id: 'call_1', name: 'calculator', arguments: { expression: '12*7' }, arguments_raw: '{"expression":"12*7"}' },
+        ],
+      },
+      { delay: 1500, events: [{ type: 'tool_result', id: 'call_1', name: 'calculator', content: '84', is_error: false }] },
+      { delay: 5, events: [{ type: 'text', text: '\n\nThe answer is 84.' }] },
+      { delay: 5, events: [{ type: 'finish', reason: 'stop', raw: 'stop' }] },
+    ]);
+    await send(page, 'What is 12 times 7?');
+    const card = answer(page).getByTestId('tool-call');
+    await card.and(page.locator('[data-state="writing"]')).waitFor();
+    assert.equal(await card.getAttribute('data-name'), 'calculator');
+    // The arguments grow while the model writes them.
+    await card.getByTestId('tool-arguments').getByText('{"expression"').waitFor();
+    assert.notEqual(await card.getByTestId('tool-arguments').textContent(), '{"expression":"12*7"}');
+    await card.and(page.locator('[data-state="running"]')).waitFor();
+    await card.and(page.locator('[data-state="done"]')).waitFor();
+    assert.equal(await card.getAttribute('open'), null, 'the card folds once done');
+    assert.equal(await card.getByTestId('tool-result').textContent(), '84');
+    await answer(page).and(page.locator('[data-status="done"]')).waitFor();
+    assert.equal(await answer(page).locator('.markdown p').count(), 2, 'the two steps are two paragraphs');
+    assert.match((await answer(page).textContent()) ?? '', /The answer is 84\./);
+  } finally {
+    await close();
+  }
+});

@@ -75,12 +75,18 @@ test('settings change the model, language and theme', async () => {
     await page.getByTestId('load-models').click();
     await page.getByTestId('models-note').getByText('2 models').waitFor();
     await page.getByTestId('model').fill('mock/beta');
+    // Each tool has a switch; switching one off is saved as a disabled tool.
+    const calculator = page.locator('[data-testid="tool-switch"][data-name="calculator"]');
+    assert.equal(await calculator.isChecked(), true);
+    assert.equal(await page.getByTestId('tool-switch').count(), 2);
+    await calculator.uncheck();
     await page.getByTestId('language').selectOption('ko');
     await page.getByTestId('theme').selectOption('dark');
     await page.getByTestId('save-settings').click();
     await page.getByTestId('composer').and(page.locator('[placeholder="무엇이든 물어보세요…"]')).waitFor();
     assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
     assert.equal(await page.getByTestId('current-model').textContent(), 'mock/beta');
+    assert.deepEqual(await page.evaluate(() => window['foxtailMock'].control.settings.disabled_tools), ['calculator']);
 
     // A plain-http address to a remote server is refused with a reason.
     await page.getByTestId('settings').click();

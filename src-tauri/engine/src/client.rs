@@ -303,6 +303,8 @@ impl Client {
             Error::Protocol { .. } => Error::Protocol { message },
             Error::Interrupted { .. } => Error::Interrupted { message },
             Error::Cancelled { .. } => Error::Cancelled { message },
+            Error::ToolLimit { .. } => Error::ToolLimit { message },
+            Error::ToolFile { .. } => Error::ToolFile { message },
         }
     }
 
@@ -350,6 +352,8 @@ impl Client {
         let http_request = self.http_request(request)?;
         out.sink.idle();
         let response = tokio::select! {
+            // Cancellation first: an answer cancelled before it started sends nothing.
+            biased;
             _ = cancel.cancelled() => return Err(Error::cancelled().into()),
             sent = tokio::time::timeout(idle, http_request.send()) => match sent {
                 Err(_) => return Err(Error::Timeout {

@@ -38,6 +38,12 @@ pub enum Error {
     Interrupted { message: String },
     #[error("{message}")]
     Cancelled { message: String },
+    /// The model kept asking for tools past the step limit of the tool loop.
+    #[error("{message}")]
+    ToolLimit { message: String },
+    /// A file of tool declarations that cannot be used.
+    #[error("{message}")]
+    ToolFile { message: String },
 }
 
 impl Error {
@@ -53,6 +59,8 @@ impl Error {
             Error::Protocol { .. } => "protocol",
             Error::Interrupted { .. } => "interrupted",
             Error::Cancelled { .. } => "cancelled",
+            Error::ToolLimit { .. } => "tool_limit",
+            Error::ToolFile { .. } => "tool_file",
         }
     }
 
@@ -66,7 +74,9 @@ impl Error {
             | Error::BadRequest { message, .. }
             | Error::Protocol { message }
             | Error::Interrupted { message }
-            | Error::Cancelled { message } => message,
+            | Error::Cancelled { message }
+            | Error::ToolLimit { message }
+            | Error::ToolFile { message } => message,
         }
     }
 
@@ -89,6 +99,20 @@ impl Error {
 
     pub(crate) fn network(message: impl Into<String>) -> Self {
         Error::Network {
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn tool_limit(steps: usize) -> Self {
+        Error::ToolLimit {
+            message: format!(
+                "The model asked for tools {steps} times without answering, so Foxtail stopped it."
+            ),
+        }
+    }
+
+    pub(crate) fn tool_file(message: impl Into<String>) -> Self {
+        Error::ToolFile {
             message: message.into(),
         }
     }

@@ -28,6 +28,14 @@ pub enum Event {
         arguments_delta: String,
     },
     ToolCall(ToolCall),
+    /// What running a tool call gave, in the tool loop ([`crate::Client::converse`]).
+    /// `id` is the call's; an error result (`is_error`) goes back to the model too.
+    ToolResult {
+        id: String,
+        name: String,
+        content: String,
+        is_error: bool,
+    },
     Usage(Usage),
     /// The engine waits `delay_ms` and then tries again. `attempt` counts up to
     /// `max_attempts` (the limit in force), separately for retries and for resumes, so

@@ -12,6 +12,23 @@
 //!     .await;
 //! # }
 //! ```
+//!
+//! With tools, [`Client::converse`] runs the tool loop and leaves the conversation,
+//! tool calls and results included, in the request:
+//!
+//! ```no_run
+//! # async fn demo(client: foxtail_engine::Client) {
+//! use foxtail_engine::{ChatRequest, Event, Protocol, Registry, DEFAULT_MAX_TOOL_STEPS};
+//! let mut request = ChatRequest::new(Protocol::Openai, "What is 12 times 7?");
+//! let asked = request.messages.len();
+//! let cancel = tokio_util::sync::CancellationToken::new();
+//! let end = client
+//!     .converse(&mut request, &Registry::builtin(), DEFAULT_MAX_TOOL_STEPS, &cancel,
+//!         &mut |event: Event| println!("{event:?}"))
+//!     .await;
+//! let added = &request.messages[asked..];
+//! # }
+//! ```
 
 mod anthropic;
 mod client;
@@ -25,14 +42,20 @@ mod request;
 pub mod resume;
 mod retry;
 pub mod sse;
+mod tool_loop;
+pub mod tools;
 
 pub use client::{stream_chat, Client, Finish, Sink};
 pub use error::Error;
 pub use event::{Event, FinishReason, ToolCall, Usage};
 pub use options::Options;
-pub use request::{ChatRequest, Message, Part, Protocol, Role, DEFAULT_ANTHROPIC_MAX_TOKENS};
+pub use request::{
+    ChatRequest, Message, Part, Protocol, Role, ToolSpec, DEFAULT_ANTHROPIC_MAX_TOKENS,
+};
 pub use secrecy::SecretString;
 pub use tokio_util::sync::CancellationToken;
+pub use tool_loop::DEFAULT_MAX_TOOL_STEPS;
+pub use tools::{Registry, Tool};
 
 /// The name and version that requests identify themselves with.
 pub const USER_AGENT: &str = concat!("Foxtail/", env!("CARGO_PKG_VERSION"));

@@ -15,7 +15,9 @@ pub fn is_retryable(error: &Error) -> bool {
         Error::Auth { .. }
         | Error::BadRequest { .. }
         | Error::Protocol { .. }
-        | Error::Cancelled { .. } => false,
+        | Error::Cancelled { .. }
+        | Error::ToolLimit { .. }
+        | Error::ToolFile { .. } => false,
     }
 }
 

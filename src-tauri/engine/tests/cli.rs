@@ -180,7 +180,7 @@ async fn bad_usage_exits_2() {
         &["--max-tokens", "lots", "Hi"],
         &["--idle-timeout", "0", "Hi"],
         &["--no-such-flag", "Hi"],
-        &["--tools", "builtin", "Hi"],
+        &["--tools", "/no/such/tools.json", "Hi"],
         &[],
     ] {
         let o = run(&gateway, args);
@@ -279,4 +279,115 @@ async fn ctrl_c_stops_at_once_with_exit_code_130() {
         assert_eq!(shown, PIECES[0]);
         assert!(stderr(&o).contains("Cancelled."), "{}", stderr(&o));
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn builtin_tools_run_until_the_model_answers() {
+    for (protocol, anthropic) in [("openai", false), ("anthropic", true)] {
+        let gateway = start("tools:calculator", anthropic).await;
+        let o = run(
+            &gateway,
+            &[
+                "--protocol",
+                protocol,
+                "--tools",
+                "builtin",
+                "What is 12*7?",
+            ],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let out = stdout(&o);
+        assert!(out.contains("The answer is 84."), "{out}");
+        assert_eq!(
+            out,
+            "Let me work that out.\n\
+             [tool call calculator {\"expression\":\"12*7\"}]\n\
+             [calculator → 84]\n\
+             The answer is 84.\n"
+        );
+        let requests = gateway.requests();
+        assert_eq!(requests.len(), 2);
+        let names: Vec<Value> = requests[0].json()["tools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.get("function").unwrap_or(t)["name"].clone())
+            .collect();
+        assert_eq!(names, ["current_time", "calculator"]);
+        assert!(String::from_utf8_lossy(&requests[1].body).contains("84"));
+    }
+
+    // --json prints the loop's events, with one end.
+    let gateway = start("tools:unknown", false).await;
+    let o = run(&gateway, &["--json", "--tools", "builtin", "Hi"]);
+    assert_eq!(o.status.code(), Some(0));
+    let events: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let result = events.iter().find(|e| e["type"] == "tool_result").unwrap();
+    assert_eq!(result["name"], "no_such_tool");
+    assert_eq!(result["is_error"], true);
+    assert_eq!(events.iter().filter(|e| e["type"] == "finish").count(), 1);
+    assert_eq!(events.last().unwrap()["type"], "finish");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn declared_tools_are_offered_and_their_calls_printed_not_run() {
+    let file = std::env::temp_dir().join(format!("foxtail-cli-tools-{}.json", std::process::id()));
+    std::fs::write(
+        &file,
+        r#"[{"name": "calculator", "description": "Does sums",
+             "parameters": {"type": "object", "properties": {"expression": {"type": "string"}}}}]"#,
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    for (protocol, anthropic) in [("openai", false), ("anthropic", true)] {
+        let gateway = start("tools:calculator", anthropic).await;
+        let o = run(
+            &gateway,
+            &["--protocol", protocol, "--tools", path, "What is 12*7?"],
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(
+            stdout(&o),
+            "Let me work that out.\n[tool call calculator {\"expression\":\"12*7\"}]\n"
+        );
+        let requests = gateway.requests();
+        assert_eq!(requests.len(), 1, "the call was not run");
+        let tool = &requests[0].json()["tools"][0];
+        let (name, schema) = if anthropic {
+            (&tool["name"], &tool["input_schema"])
+        } else {
+            (&tool["function"]["name"], &tool["function"]["parameters"])
+        };
+        assert_eq!(name, "calculator");
+        assert_eq!(schema["properties"]["expression"]["type"], "string");
+    }
+
+    let gateway = start("tools:parallel", false).await;
+    let o = run(&gateway, &["--json", "--tools", path, "Hi"]);
+    assert_eq!(o.status.code(), Some(0));
+    let events: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let calls: Vec<&Value> = events.iter().filter(|e| e["type"] == "tool_call").collect();
+    assert_eq!(calls.len(), 2);
+    assert_eq!(calls[0]["arguments"]["expression"], "(1+2)*3");
+    assert!(events.iter().all(|e| e["type"] != "tool_result"));
+    assert_eq!(
+        events.last().unwrap(),
+        &serde_json::json!({"type": "finish", "reason": "tool_calls", "raw": "tool_calls"})
+    );
+    std::fs::remove_file(&file).unwrap();
+
+    let gateway = start("ok", false).await;
+    let o = run(&gateway, &["--tools", "/no/such/tools.json", "Hi"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("cannot read the tools file /no/such/tools.json"),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -185,6 +185,7 @@ async fn a_complete_answer_streams_with_the_right_request() {
         let body = req.json();
         assert_eq!(body["stream"], json!(true));
         assert_eq!(body["model"], json!(p.default_model()));
+        assert_eq!(body.get("tools"), None, "no tools, no field");
         match p {
             Protocol::Openai => {
                 assert_eq!(req.path, "/v1/chat/completions");

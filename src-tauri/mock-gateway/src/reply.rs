@@ -2,6 +2,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
+use crate::tool_turns::ToolPlay;
+
 /// One scripted answer: status, headers, the body as timed pieces, and how it ends.
 #[derive(Debug, Clone)]
 pub struct Reply {
@@ -31,6 +33,9 @@ pub enum Step {
     /// sends exactly the rest; after an OpenAI "continue" request it starts again at the
     /// last word of the partial answer, as models often do; otherwise all of `text`.
     Continue { anthropic: bool, text: String },
+    /// Streams the turn of a tool-calling model that answers the request: tool calls
+    /// until the request carries their results, then an answer quoting them.
+    ToolTurn { anthropic: bool, play: ToolPlay },
 }
 
 impl Reply {
@@ -52,6 +57,15 @@ impl Reply {
                 anthropic,
                 text: text.to_owned(),
             }],
+        }
+    }
+
+    /// A model that calls tools as `play` says, answering whatever the request holds.
+    pub fn tool_turn(anthropic: bool, play: ToolPlay) -> Self {
+        Reply {
+            status: 200,
+            headers: vec![("content-type".into(), "text/event-stream".into())],
+            steps: vec![Step::ToolTurn { anthropic, play }],
         }
     }
 

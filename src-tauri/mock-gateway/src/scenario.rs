@@ -8,6 +8,7 @@ use bytes::Bytes;
 use crate::models::models_reply;
 use crate::reply::{Reply, Step};
 use crate::script::Script;
+use crate::tool_turns::ToolPlay;
 use crate::transcript::{self, error_body};
 
 /// The answer every successful scenario streams, in pieces.
@@ -100,6 +101,24 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         "markdown:MS",
         "a Markdown answer (heading, list, rust code block) in small pieces MS ms apart, \
          ending with the line FOXTAIL-DONE",
+    ),
+    (
+        "tools:calculator",
+        "\"Let me work that out.\" and a calculator call {\"expression\":\"12*7\"} in many \
+         pieces; once the request carries a result: \"The answer is RESULT.\"",
+    ),
+    (
+        "tools:parallel",
+        "calculator {\"expression\":\"(1+2)*3\"} and current_time {} in one turn; then \
+         \"The calculator says RESULT and the clock says RESULT.\"",
+    ),
+    (
+        "tools:unknown",
+        "a call to no_such_tool; then \"Recovered: RESULT\"",
+    ),
+    (
+        "tools:loop",
+        "a calculator call on every turn, never an answer",
     ),
     ("bench:N", "N text events as fast as possible"),
     (
@@ -243,6 +262,10 @@ pub fn scenario(name: &str, anthropic: bool) -> Result<Vec<Reply>, String> {
         ("slow", Some(ms), None) => vec![ok().paced(Duration::from_millis(number(ms)?))],
         ("markdown", Some(ms), None) => vec![Reply::sse(complete(anthropic, &markdown_pieces()))
             .paced(Duration::from_millis(number(ms)?))],
+        ("tools", Some(play), None) => match ToolPlay::from_name(play) {
+            Some(play) => vec![Reply::tool_turn(anthropic, play)],
+            None => return Err(unknown(name)),
+        },
         ("bench", Some(n), None) => {
             let n = number(n)? as usize;
             let mut events = start(anthropic, &[]);
@@ -266,18 +289,20 @@ pub fn scenario(name: &str, anthropic: bool) -> Result<Vec<Reply>, String> {
             }
             vec![reply]
         }
-        _ => {
-            return Err(format!(
-                "unknown scenario {name:?}; known: {}",
-                SCENARIOS
-                    .iter()
-                    .map(|(n, _)| *n)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-        }
+        _ => return Err(unknown(name)),
     };
     Ok(replies)
+}
+
+fn unknown(name: &str) -> String {
+    format!(
+        "unknown scenario {name:?}; known: {}",
+        SCENARIOS
+            .iter()
+            .map(|(n, _)| *n)
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 /// A named scenario for both protocols, chosen per request by its path. A gateway that
@@ -327,5 +352,6 @@ mod tests {
             assert!(script(&name).is_ok(), "{name}");
         }
         assert!(script("nope").is_err());
+        assert!(script("tools:nope").is_err());
     }
 }

@@ -16,6 +16,7 @@ use tokio::task::JoinHandle;
 use crate::image::{IMAGE_PATH, IMAGE_PNG};
 use crate::reply::{Reply, Step};
 use crate::script::Script;
+use crate::tool_turns;
 use crate::transcript::text_event;
 
 /// The longest a stalled reply keeps its connection open.
@@ -186,6 +187,10 @@ async fn answer(
         .into_iter()
         .flat_map(|step| match step {
             Step::Continue { anthropic, text } => continuation(anthropic, &text, &asked),
+            Step::ToolTurn { anthropic, play } => tool_turns::turn(play, anthropic, &asked)
+                .into_iter()
+                .map(Step::Bytes)
+                .collect(),
             other => vec![other],
         })
         .collect();
@@ -269,7 +274,9 @@ async fn next_frame(
                 let error = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "mock reset");
                 return Some((Err(error), steps));
             }
-            Step::Continue { .. } => unreachable!("resolved when the request arrives"),
+            Step::Continue { .. } | Step::ToolTurn { .. } => {
+                unreachable!("resolved when the request arrives")
+            }
             Step::Stall => tokio::time::sleep(STALL_LIMIT).await,
             Step::EndlessLine { mib } => {
                 let chunk = Bytes::from(vec![b'a'; 1024 * 1024]);

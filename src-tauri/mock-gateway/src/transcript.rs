@@ -4,11 +4,11 @@
 use bytes::Bytes;
 use serde_json::json;
 
-fn data(value: serde_json::Value) -> Bytes {
+pub(crate) fn data(value: serde_json::Value) -> Bytes {
     Bytes::from(format!("data: {value}\n\n"))
 }
 
-fn named(event: &str, value: serde_json::Value) -> Bytes {
+pub(crate) fn named(event: &str, value: serde_json::Value) -> Bytes {
     Bytes::from(format!("event: {event}\ndata: {value}\n\n"))
 }
 

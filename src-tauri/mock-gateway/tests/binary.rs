@@ -88,3 +88,20 @@ fn the_unauthorized_scenario_refuses_the_model_list_too() {
     assert!(models.starts_with("HTTP/1.1 401"), "{models}");
     assert!(models.contains("Invalid API key provided."));
 }
+
+#[test]
+fn help_lists_every_scenario() {
+    let output = Command::new(env!("CARGO_BIN_EXE_foxtail-mock-gateway"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8(output.stdout).unwrap();
+    for (name, _) in foxtail_mock_gateway::SCENARIOS {
+        assert!(
+            help.contains(&format!("  {name} ")),
+            "{name} missing:\n{help}"
+        );
+    }
+    assert!(help.contains("The answer is RESULT."), "{help}");
+}

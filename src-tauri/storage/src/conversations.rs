@@ -1,7 +1,7 @@
 use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 
-use crate::{now_ms, Storage, StorageError};
+use crate::{expect_one, now_ms, Storage, StorageError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Conversation {
@@ -101,12 +101,19 @@ impl Storage {
         expect_one(changed)
     }
 
-    /// Removes conversations deleted before `before_ms`, with their messages.
+    /// Removes conversations (with their messages) and documents deleted before
+    /// `before_ms`.
     pub fn purge_deleted(&self, before_ms: i64) -> Result<usize, StorageError> {
-        Ok(self.conn().execute(
+        let conn = self.conn();
+        let conversations = conn.execute(
             "DELETE FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at < ?1",
             [before_ms],
-        )?)
+        )?;
+        let documents = conn.execute(
+            "DELETE FROM documents WHERE deleted_at IS NOT NULL AND deleted_at < ?1",
+            [before_ms],
+        )?;
+        Ok(conversations + documents)
     }
 
     pub(crate) fn touch_conversation(
@@ -123,13 +130,5 @@ impl Storage {
             )
             .optional()?;
         exists.map(|_| ()).ok_or(StorageError::NotFound)
-    }
-}
-
-fn expect_one(changed: usize) -> Result<(), StorageError> {
-    if changed == 0 {
-        Err(StorageError::NotFound)
-    } else {
-        Ok(())
     }
 }

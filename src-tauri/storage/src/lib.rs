@@ -1,8 +1,9 @@
-//! Conversations on disk. One SQLite file in the data folder, in WAL mode, so that a
+//! Conversations and documents on disk. One SQLite file in the data folder, in WAL mode, so that a
 //! growing answer can be saved every second without stalling the window, and a crash
 //! or `kill -9` loses at most the last save.
 
 mod conversations;
+mod documents;
 mod error;
 mod export;
 mod messages;
@@ -10,6 +11,7 @@ mod schema;
 mod search;
 
 pub use conversations::{Conversation, ConversationSummary};
+pub use documents::{Document, DocumentHit, DocumentSummary};
 pub use error::StorageError;
 pub use messages::{Message, MessageStatus, NewMessage, Role};
 pub use search::SearchHit;
@@ -90,4 +92,13 @@ fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or_default()
+}
+
+/// An update or delete of one row by id found nothing: it does not exist, or is deleted.
+fn expect_one(changed: usize) -> Result<(), StorageError> {
+    if changed == 0 {
+        Err(StorageError::NotFound)
+    } else {
+        Ok(())
+    }
 }

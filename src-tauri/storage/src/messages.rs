@@ -72,6 +72,8 @@ pub struct Message {
     /// The error the answer ended with, as the `{kind, message}` JSON the window shows.
     pub error: Option<String>,
     pub model: Option<String>,
+    /// The app's JSON for what the answer showed besides its text; empty when nothing.
+    pub extras: String,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -84,8 +86,8 @@ pub struct NewMessage<'a> {
     pub model: Option<&'a str>,
 }
 
-const COLUMNS: &str =
-    "id, conversation_id, role, content, reasoning, status, error, model, created_at, updated_at";
+const COLUMNS: &str = "id, conversation_id, role, content, reasoning, status, error, model, \
+                       created_at, updated_at, extras";
 
 fn message(row: &Row<'_>) -> rusqlite::Result<Message> {
     Ok(Message {
@@ -99,6 +101,7 @@ fn message(row: &Row<'_>) -> rusqlite::Result<Message> {
         model: row.get(7)?,
         created_at: row.get(8)?,
         updated_at: row.get(9)?,
+        extras: row.get(10)?,
     })
 }
 
@@ -145,6 +148,18 @@ impl Storage {
             "UPDATE messages SET content = ?2, reasoning = ?3, status = ?4, error = ?5, updated_at = ?6
              WHERE id = ?1",
             params![id, content, reasoning, status.as_str(), error, now_ms()],
+        )?;
+        if changed == 0 {
+            return Err(StorageError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Saves what the answer showed besides its text (see [`Message::extras`]).
+    pub fn update_extras(&self, id: i64, extras: &str) -> Result<(), StorageError> {
+        let changed = self.conn().execute(
+            "UPDATE messages SET extras = ?2 WHERE id = ?1",
+            params![id, extras],
         )?;
         if changed == 0 {
             return Err(StorageError::NotFound);

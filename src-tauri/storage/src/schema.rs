@@ -5,8 +5,9 @@ use crate::StorageError;
 
 /// Append only: a released migration is never edited, because people's files already
 /// went through it.
-const MIGRATIONS: &[M<'static>] = &[M::up(
-    r#"
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(
+        r#"
     CREATE TABLE conversations (
         id          INTEGER PRIMARY KEY,
         title       TEXT    NOT NULL,
@@ -59,7 +60,41 @@ const MIGRATIONS: &[M<'static>] = &[M::up(
         INSERT INTO conversations_fts (rowid, title) VALUES (new.id, new.title);
     END;
     "#,
-)];
+    ),
+    // What an answer showed besides its text (tool calls and their results, a refusal),
+    // as the app's JSON, so that a reopened conversation looks as it did.
+    M::up("ALTER TABLE messages ADD COLUMN extras TEXT NOT NULL DEFAULT '';"),
+    // Documents for drafting, stored as Markdown, searchable like conversations.
+    M::up(
+        r#"
+    CREATE TABLE documents (
+        id          INTEGER PRIMARY KEY,
+        title       TEXT    NOT NULL,
+        content     TEXT    NOT NULL DEFAULT '',
+        created_at  INTEGER NOT NULL,
+        updated_at  INTEGER NOT NULL,
+        deleted_at  INTEGER
+    );
+    CREATE INDEX documents_by_update ON documents (updated_at DESC) WHERE deleted_at IS NULL;
+
+    CREATE VIRTUAL TABLE documents_fts USING fts5 (
+        title, content, content = 'documents', content_rowid = 'id', tokenize = 'unicode61'
+    );
+    CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN
+        INSERT INTO documents_fts (rowid, title, content) VALUES (new.id, new.title, new.content);
+    END;
+    CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN
+        INSERT INTO documents_fts (documents_fts, rowid, title, content)
+        VALUES ('delete', old.id, old.title, old.content);
+    END;
+    CREATE TRIGGER documents_fts_update AFTER UPDATE OF title, content ON documents BEGIN
+        INSERT INTO documents_fts (documents_fts, rowid, title, content)
+        VALUES ('delete', old.id, old.title, old.content);
+        INSERT INTO documents_fts (rowid, title, content) VALUES (new.id, new.title, new.content);
+    END;
+    "#,
+    ),
+];
 
 pub fn migrate(conn: &mut Connection) -> Result<(), StorageError> {
     Migrations::from_slice(MIGRATIONS)

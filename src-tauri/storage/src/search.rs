@@ -12,7 +12,7 @@ pub struct SearchHit {
 
 /// Turns what a person typed into an FTS5 query: every word must appear, each as a
 /// prefix, and no character of theirs is read as query syntax (quotes, `-`, `OR`, `*`).
-fn fts_query(typed: &str) -> Option<String> {
+pub(crate) fn fts_query(typed: &str) -> Option<String> {
     let terms: Vec<String> = typed
         .split_whitespace()
         .map(|word| format!("\"{}\"*", word.replace('"', "\"\"")))

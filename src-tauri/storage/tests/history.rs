@@ -231,3 +231,90 @@ fn a_damaged_file_is_kept_aside_and_a_new_history_starts() {
     let (_, again) = Storage::open_or_recover(&path).unwrap();
     assert_eq!(again, None, "a healthy file is left alone");
 }
+
+#[test]
+fn what_an_answer_showed_besides_its_text_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(foxtail_storage::FILE_NAME);
+    let answer = {
+        let storage = Storage::open(&path).unwrap();
+        let conversation = storage.create_conversation("Maths").unwrap();
+        let answer = storage
+            .add_message(conversation.id, answer_started())
+            .unwrap();
+        assert_eq!(answer.extras, "", "nothing extra by default");
+        storage
+            .update_extras(answer.id, r#"{"tools":[{"name":"calculator"}]}"#)
+            .unwrap();
+        answer
+    };
+    let storage = Storage::open(&path).unwrap();
+    assert_eq!(
+        storage.message(answer.id).unwrap().extras,
+        r#"{"tools":[{"name":"calculator"}]}"#
+    );
+    assert!(matches!(
+        storage.update_extras(answer.id + 100, "{}"),
+        Err(StorageError::NotFound)
+    ));
+}
+
+#[test]
+fn documents_are_saved_listed_searched_and_deleted_with_undo() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(foxtail_storage::FILE_NAME);
+    let (letter, essay) = {
+        let storage = Storage::open(&path).unwrap();
+        let letter = storage.create_document("  Letter to Mina ", "").unwrap();
+        assert_eq!(letter.title, "Letter to Mina");
+        let essay = storage
+            .create_document("Essay", "# Seasons\n\nSpring in Seoul.")
+            .unwrap();
+        // Timestamps are in milliseconds; the save must come later than the creation.
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        storage
+            .save_document(letter.id, "Dear Mina,\n\n금요일 회의는 참석이 어렵습니다.")
+            .unwrap();
+        (letter, essay)
+    };
+
+    // Reopened, as after a restart or a crash.
+    let storage = Storage::open(&path).unwrap();
+    let listed = storage.list_documents().unwrap();
+    assert_eq!(
+        listed.iter().map(|d| d.id).collect::<Vec<_>>(),
+        vec![letter.id, essay.id],
+        "the last changed first"
+    );
+    assert!(storage
+        .document(letter.id)
+        .unwrap()
+        .content
+        .ends_with("참석이 어렵습니다."));
+
+    let hits = storage.search_documents("spring", 10).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].document_id, essay.id);
+    assert!(hits[0].snippet.contains("[Spring]"), "{}", hits[0].snippet);
+    assert_eq!(storage.search_documents("회의는", 10).unwrap().len(), 1);
+    assert_eq!(
+        storage.search_documents("letter", 10).unwrap().len(),
+        1,
+        "titles count"
+    );
+
+    storage.rename_document(essay.id, "Four seasons").unwrap();
+    storage.delete_document(essay.id).unwrap();
+    assert_eq!(storage.list_documents().unwrap().len(), 1);
+    assert!(storage.search_documents("spring", 10).unwrap().is_empty());
+    assert!(matches!(
+        storage.save_document(essay.id, "x"),
+        Err(StorageError::NotFound)
+    ));
+    storage.restore_document(essay.id).unwrap();
+    assert_eq!(storage.document(essay.id).unwrap().title, "Four seasons");
+
+    storage.delete_document(essay.id).unwrap();
+    assert_eq!(storage.purge_deleted(i64::MAX).unwrap(), 1);
+    assert!(storage.restore_document(essay.id).is_err());
+}

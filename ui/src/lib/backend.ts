@@ -49,6 +49,13 @@ export interface Settings {
   language?: LanguageChoice;
   theme?: ThemeChoice;
   setup_done?: boolean;
+  /** Tools switched off in Settings; every other tool is on. */
+  disabled_tools?: string[];
+}
+
+export interface ToolInfo {
+  name: string;
+  description: string;
 }
 
 export interface Preset {
@@ -85,6 +92,8 @@ export interface StoredMessage {
   /** The `{kind, message}` JSON the answer ended with, if it failed. */
   error: string | null;
   model: string | null;
+  /** JSON of what the answer showed besides its text (answer_extras.rs); empty when nothing. */
+  extras: string;
   created_at: number;
   updated_at: number;
 }
@@ -116,6 +125,7 @@ export type EngineEvent =
   | { type: 'refusal'; text: string }
   | { type: 'tool_call_delta'; index: number; id?: string; name?: string; arguments_delta: string }
   | { type: 'tool_call'; index: number; id: string; name: string; arguments: unknown; arguments_raw: string }
+  | { type: 'tool_result'; id: string; name: string; content: string; is_error: boolean }
   | { type: 'usage'; input_tokens: number; output_tokens: number }
   | { type: 'retry'; attempt: number; max_attempts: number; delay_ms: number; reason: string; resume: boolean }
   | { type: 'finish'; reason: string; raw: string }
@@ -137,6 +147,7 @@ export const saveKey = (provider: string, key: string, sessionOnly: boolean): Pr
 export const deleteKey = (provider: string): Promise<KeyReport> => invoke('delete_key', { provider });
 export const testConnection = (): Promise<ConnectionReport> => invoke('test_connection');
 export const listModels = (): Promise<string[]> => invoke('list_models');
+export const listTools = (): Promise<ToolInfo[]> => invoke('list_tools');
 
 export const listConversations = (): Promise<ConversationSummary[]> => invoke('list_conversations');
 export const conversationMessages = (conversationId: number): Promise<StoredMessage[]> =>
@@ -176,3 +187,58 @@ export const fetchImage = (url: string): Promise<string> => invoke('fetch_image'
 /** Writes an export into the Downloads folder; returns where it went. */
 export const saveExport = (fileName: string, content: string): Promise<string> =>
   invoke('save_export', { fileName, content });
+
+export interface DocumentSummary {
+  id: number;
+  title: string;
+  updated_at: number;
+}
+
+export interface DraftDocument extends DocumentSummary {
+  content: string;
+  created_at: number;
+}
+
+export interface DocumentHit {
+  document_id: number;
+  title: string;
+  snippet: string;
+}
+
+export type DraftActionId =
+  | 'write'
+  | 'continue'
+  | 'improve'
+  | 'fix'
+  | 'shorter'
+  | 'longer'
+  | 'tone'
+  | 'translate'
+  | 'summarize'
+  | 'custom';
+
+/** One drafting action (src-tauri/src/draft_prompts.rs). */
+export interface DraftRequest {
+  action: DraftActionId;
+  instruction: string;
+  before: string;
+  selection: string;
+  after: string;
+  previous: string | null;
+}
+
+export const listDocuments = (): Promise<DocumentSummary[]> => invoke('list_documents');
+export const openDocument = (documentId: number): Promise<DraftDocument> => invoke('open_document', { documentId });
+export const createDocument = (title: string, content: string): Promise<DraftDocument> =>
+  invoke('create_document', { title, content });
+export const saveDocument = (documentId: number, content: string): Promise<void> =>
+  invoke('save_document', { documentId, content });
+export const renameDocument = (documentId: number, title: string): Promise<void> =>
+  invoke('rename_document', { documentId, title });
+export const deleteDocument = (documentId: number): Promise<void> => invoke('delete_document', { documentId });
+export const restoreDocument = (documentId: number): Promise<void> => invoke('restore_document', { documentId });
+export const searchDocuments = (query: string): Promise<DocumentHit[]> => invoke('search_documents', { query });
+/** Starts a drafting action; resolves to its run id for `stopDraft`. */
+export const draftAction = (request: DraftRequest, onUpdate: (update: AnswerUpdate) => void): Promise<number> =>
+  invoke('draft_action', { request, onUpdate: channel(onUpdate) });
+export const stopDraft = (runId: number): Promise<boolean> => invoke('stop_draft', { runId });

@@ -13,6 +13,7 @@ const byKind: Record<string, MessageKey> = {
   protocol: 'errProtocol',
   interrupted: 'errInterrupted',
   no_key: 'errNoKey',
+  tool_limit: 'errToolLimit',
   keychain_unavailable: 'errKeychainUnavailable',
   keychain_platform: 'errKeychain',
   keychain_invalid: 'errKeychain',

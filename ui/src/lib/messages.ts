@@ -105,6 +105,15 @@ const en = {
   setupStart: 'Start chatting',
   customProvider: 'Custom address',
   exportFailed: 'The conversation could not be exported.',
+  toolWriting: 'writing the call…',
+  toolRunning: 'running…',
+  toolDone: 'done',
+  toolFailed: 'failed',
+  tools: 'Tools',
+  toolsHint: 'Tools the model may use while answering. The built-in ones are safe to run without asking.',
+  tool_current_time: 'Current time: the date, time and time zone of this computer',
+  tool_calculator: 'Calculator: works out arithmetic exactly',
+  errToolLimit: 'The model kept asking for tools without answering, so Foxtail stopped it. Try asking differently.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -216,6 +225,15 @@ const ko: Catalogue = {
   setupStart: '대화 시작',
   customProvider: '직접 입력한 주소',
   exportFailed: '대화를 내보내지 못했습니다.',
+  toolWriting: '호출을 작성하는 중…',
+  toolRunning: '실행하는 중…',
+  toolDone: '완료',
+  toolFailed: '실패',
+  tools: '도구',
+  toolsHint: '모델이 답변하면서 사용할 수 있는 도구입니다. 기본 도구는 묻지 않고 실행해도 안전합니다.',
+  tool_current_time: '현재 시각: 이 컴퓨터의 날짜, 시간, 시간대',
+  tool_calculator: '계산기: 산술 계산을 정확하게 합니다',
+  errToolLimit: '모델이 답하지 않고 도구만 계속 요청해서 Foxtail이 중단했습니다. 질문을 바꿔 보세요.',
 };
 
 export const catalogues = { en, ko } satisfies Record<string, Catalogue>;

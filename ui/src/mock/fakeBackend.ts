@@ -103,6 +103,7 @@ export function createFakeBackend() {
       status: role === 'user' ? 'complete' : 'streaming',
       error: null,
       model: role === 'assistant' ? (control.settings.model ?? null) : null,
+      extras: '',
       created_at: now(),
       updated_at: now(),
     };
@@ -168,6 +169,10 @@ export function createFakeBackend() {
       return { ...control.settings };
     },
     presets: () => presets,
+    list_tools: () => [
+      { name: 'current_time', description: 'The local date, time and time zone.' },
+      { name: 'calculator', description: 'Evaluates an arithmetic expression.' },
+    ],
     key_status: (args) => {
       const entry = control.keys.get(String(args.provider));
       return entry

@@ -4,13 +4,14 @@
 //! Exit codes: 0 finished answer, 1 error, 2 bad usage, 130 interrupted by Ctrl-C.
 
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
 use foxtail_engine::{
     CancellationToken, ChatRequest, Client, Error, Event, FinishReason, Message, Options, Protocol,
-    SecretString, Sink,
+    Registry, SecretString, Sink, DEFAULT_MAX_TOOL_STEPS,
 };
 
 #[derive(Parser)]
@@ -53,7 +54,12 @@ struct Args {
     /// Do not resume an answer whose connection dropped.
     #[arg(long)]
     no_resume: bool,
-    /// Tools to offer the model: `builtin` or a JSON file (not available yet).
+    /// Tools the model may call. `builtin`: Foxtail's own (current_time, calculator),
+    /// run whenever the model asks, for up to 8 model turns. FILE: the tools declared in
+    /// a JSON array of {"name", "description", "parameters" (JSON Schema)}, offered but
+    /// never run: the model's calls are printed and the CLI ends after its turn. Without
+    /// --json, calls print on stdout as `[tool call NAME ARGUMENTS]` and results as
+    /// `[NAME → RESULT]` or `[NAME failed: MESSAGE]`, each on a line of its own.
     #[arg(long, value_name = "builtin|FILE")]
     tools: Option<String>,
     /// First retry delay in milliseconds (for tests).
@@ -92,9 +98,14 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    if args.tools.is_some() {
-        return usage("--tools is not available yet: tool calling is not implemented");
-    }
+    let tools = match args.tools.as_deref() {
+        None => Tools::None,
+        Some("builtin") => Tools::Run(Registry::builtin()),
+        Some(file) => match Registry::declared(Path::new(file)) {
+            Ok(registry) => Tools::Declare(registry),
+            Err(err) => return usage(err.message()),
+        },
+    };
     let protocol: Protocol = args.protocol.parse().expect("clap checked the protocol");
     let options = match options(&args) {
         Ok(options) => options,
@@ -133,7 +144,16 @@ fn main() -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    runtime.block_on(run(request, options, key, args.json))
+    runtime.block_on(run(request, tools, options, key, args.json))
+}
+
+/// What `--tools` asked for.
+enum Tools {
+    None,
+    /// Offered and run: the tool loop.
+    Run(Registry),
+    /// Offered only: one model turn, whose calls are printed.
+    Declare(Registry),
 }
 
 fn options(args: &Args) -> Result<Options, String> {
@@ -187,7 +207,13 @@ fn api_key() -> Result<SecretString, String> {
     }
 }
 
-async fn run(request: ChatRequest, options: Options, key: SecretString, json: bool) -> ExitCode {
+async fn run(
+    mut request: ChatRequest,
+    tools: Tools,
+    options: Options,
+    key: SecretString,
+    json: bool,
+) -> ExitCode {
     let client = match Client::new(key, options) {
         Ok(client) => client,
         Err(err) => {
@@ -203,7 +229,24 @@ async fn run(request: ChatRequest, options: Options, key: SecretString, json: bo
         }
     });
     let mut output = Output::new(json);
-    let end = client.stream_chat(&request, &cancel, &mut output).await;
+    let end = match tools {
+        Tools::None => client.stream_chat(&request, &cancel, &mut output).await,
+        Tools::Run(registry) => {
+            client
+                .converse(
+                    &mut request,
+                    &registry,
+                    DEFAULT_MAX_TOOL_STEPS,
+                    &cancel,
+                    &mut output,
+                )
+                .await
+        }
+        Tools::Declare(registry) => {
+            request.tools = registry.specs();
+            client.stream_chat(&request, &cancel, &mut output).await
+        }
+    };
     output.idle();
     match end {
         Ok(_) => ExitCode::SUCCESS,
@@ -220,6 +263,9 @@ struct Output {
     out: BufWriter<io::Stdout>,
     /// Whether the last text written ended a line (so errors start on a fresh one).
     at_line_start: bool,
+    /// The last thing written was a tool line: the blank lines that part a later
+    /// turn's text from an earlier one are not needed after it.
+    after_tool_line: bool,
     colour: bool,
 }
 
@@ -229,6 +275,7 @@ impl Output {
             json,
             out: BufWriter::with_capacity(64 * 1024, io::stdout()),
             at_line_start: true,
+            after_tool_line: false,
             colour: io::stderr().is_terminal(),
         }
     }
@@ -247,11 +294,27 @@ impl Output {
     }
 
     fn text(&mut self, text: &str) {
+        let text = if self.after_tool_line {
+            text.trim_start_matches('\n')
+        } else {
+            text
+        };
         if text.is_empty() {
             return;
         }
+        self.after_tool_line = false;
         let _ = self.out.write_all(text.as_bytes());
         self.at_line_start = text.ends_with('\n');
+    }
+
+    /// A tool call or result: a line of its own on stdout, between the answer's text.
+    fn tool_line(&mut self, line: &str) {
+        if !self.at_line_start {
+            let _ = self.out.write_all(b"\n");
+        }
+        let _ = writeln!(self.out, "{line}");
+        self.at_line_start = true;
+        self.after_tool_line = true;
     }
 }
 
@@ -269,10 +332,27 @@ impl Sink for Output {
                 eprint!("{text}");
             }
             Event::ToolCallDelta { .. } | Event::Usage(_) => {}
-            Event::ToolCall(call) => self.note(&format!(
-                "[tool call {}: {}]",
-                call.name, call.arguments_raw
-            )),
+            Event::ToolCall(call) => {
+                // Compact JSON when it parsed; what arrived when it was cut off.
+                let arguments = if call.arguments.is_null() {
+                    call.arguments_raw
+                } else {
+                    call.arguments.to_string()
+                };
+                self.tool_line(&format!("[tool call {} {arguments}]", call.name))
+            }
+            Event::ToolResult {
+                name,
+                content,
+                is_error,
+                ..
+            } => {
+                if is_error {
+                    self.tool_line(&format!("[{name} failed: {content}]"))
+                } else {
+                    self.tool_line(&format!("[{name} → {content}]"))
+                }
+            }
             Event::Retry {
                 attempt,
                 max_attempts,
@@ -319,6 +399,7 @@ impl Sink for Output {
                     Error::Interrupted { .. } => {
                         format!("The answer is incomplete: {error}")
                     }
+                    Error::ToolLimit { .. } | Error::ToolFile { .. } => error.to_string(),
                 };
                 self.note(&message);
             }

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches, Parser};
 use foxtail_mock_gateway::{script, MockGateway, Reply, Script, SCENARIOS};
 
 #[derive(Parser)]
@@ -35,7 +35,15 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args = Args::parse();
+    // The scenarios are listed in --help too, so that nobody has to know about --list.
+    let scenarios: String = SCENARIOS
+        .iter()
+        .map(|(name, help)| format!("  {name:<20} {help}\n"))
+        .collect();
+    let matches = Args::command()
+        .after_help(format!("Scenarios:\n{scenarios}"))
+        .get_matches();
+    let args = Args::from_arg_matches(&matches).unwrap_or_else(|err| err.exit());
     if args.list {
         for (name, help) in SCENARIOS {
             println!("{name:<20} {help}");

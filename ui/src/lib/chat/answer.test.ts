@@ -11,6 +11,7 @@ const stored = (over: Partial<StoredMessage> = {}): StoredMessage => ({
   status: 'streaming',
   error: null,
   model: 'm',
+  extras: '',
   created_at: 0,
   updated_at: 0,
   ...over,
@@ -75,9 +76,29 @@ describe('an answer as the window shows it', () => {
     const m = fromStored(stored());
     applyEvent(m, { type: 'tool_call_delta', index: 0, id: 'c1', name: 'calculator', arguments_delta: '{"expr' });
     applyEvent(m, { type: 'tool_call_delta', index: 0, arguments_delta: '":"2+2"}' });
-    expect(m.toolCalls).toEqual([{ index: 0, name: 'calculator', arguments: '{"expr":"2+2"}', done: false }]);
+    expect(m.toolCalls).toEqual([
+      { index: 0, id: 'c1', name: 'calculator', arguments: '{"expr":"2+2"}', done: false, result: null, isError: false },
+    ]);
     applyEvent(m, { type: 'tool_call', index: 0, id: 'c1', name: 'calculator', arguments: { expr: '2+2' }, arguments_raw: '{"expr":"2+2"}' });
     expect(m.toolCalls[0]!.done).toBe(true);
+    applyEvent(m, { type: 'tool_result', id: 'c1', name: 'calculator', content: '4', is_error: false });
+    expect(m.toolCalls[0]!.result).toBe('4');
+    // The next model turn counts its calls from 0 again: a new card, not the old one.
+    applyEvent(m, { type: 'tool_call_delta', index: 0, id: 'c2', name: 'current_time', arguments_delta: '{}' });
+    expect(m.toolCalls.map((c) => c.id)).toEqual(['c1', 'c2']);
+  });
+
+  it('shows the saved cards and refusal of a reopened answer', () => {
+    const extras = JSON.stringify({
+      refusal: 'No.',
+      tools: [{ index: 0, id: 'c1', name: 'calculator', arguments: '{}', done: true, result: '4', is_error: false }],
+    });
+    const m = fromStored(stored({ status: 'complete', content: 'It is 4.', extras }));
+    expect(m.refusal).toBe('No.');
+    expect(m.toolCalls).toEqual([
+      { index: 0, id: 'c1', name: 'calculator', arguments: '{}', done: true, result: '4', isError: false },
+    ]);
+    expect(fromStored(stored({ extras: '{broken' })).toolCalls).toEqual([]);
   });
 
   it('restarts from scratch or keeps the text to continue', () => {

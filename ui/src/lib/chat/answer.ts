@@ -18,10 +18,53 @@ export interface RetryNotice {
 }
 
 export interface ToolCallView {
+  /** The call's place in its model turn; each turn of a tool loop counts from 0. */
   index: number;
+  id: string;
   name: string;
   arguments: string;
+  /** The model finished writing the call. */
   done: boolean;
+  result: string | null;
+  isError: boolean;
+}
+
+/** The saved form (src-tauri/src/answer_extras.rs). */
+interface SavedExtras {
+  refusal?: string;
+  tools?: { index: number; id: string; name: string; arguments: string; done: boolean; result: string | null; is_error: boolean }[];
+}
+
+function parseExtras(raw: string): { refusal: string; toolCalls: ToolCallView[] } {
+  let saved: SavedExtras = {};
+  try {
+    if (raw) saved = JSON.parse(raw) as SavedExtras;
+  } catch {
+    // Unreadable extras: the answer's text is what matters, and it is kept apart.
+  }
+  return {
+    refusal: saved.refusal ?? '',
+    toolCalls: (saved.tools ?? []).map((t) => ({
+      index: t.index,
+      id: t.id,
+      name: t.name,
+      arguments: t.arguments,
+      done: t.done,
+      result: t.result,
+      isError: t.is_error,
+    })),
+  };
+}
+
+/** The call still being written at `index`; a finished one belongs to an earlier turn. */
+function openCall(message: ViewMessage, index: number): ToolCallView {
+  for (let i = message.toolCalls.length - 1; i >= 0; i--) {
+    const call = message.toolCalls[i]!;
+    if (call.index === index && !call.done) return call;
+  }
+  message.toolCalls.push({ index, id: '', name: '', arguments: '', done: false, result: null, isError: false });
+  // Return the list's own (possibly reactive) element, not the literal.
+  return message.toolCalls[message.toolCalls.length - 1]!;
 }
 
 export interface ViewMessage {
@@ -73,12 +116,13 @@ export function fromStored(message: StoredMessage): ViewMessage {
     default:
       status = 'interrupted';
   }
+  const extras = parseExtras(message.extras);
   return {
     id: message.id,
     role: message.role,
     text: message.content,
     reasoning: message.reasoning,
-    refusal: '',
+    refusal: extras.refusal,
     status,
     stopped: message.status === 'cancelled',
     phase: message.content ? 'writing' : 'connecting',
@@ -86,7 +130,7 @@ export function fromStored(message: StoredMessage): ViewMessage {
     retry: null,
     error: status === 'error' || message.status === 'interrupted' ? error : null,
     finishNote: null,
-    toolCalls: [],
+    toolCalls: extras.toolCalls,
     model: message.model,
   };
 }
@@ -123,25 +167,36 @@ export function applyEvent(message: ViewMessage, event: EngineEvent, now = Date.
       wrote(message);
       break;
     case 'tool_call_delta': {
-      let call = message.toolCalls.find((c) => c.index === event.index);
-      if (!call) {
-        call = { index: event.index, name: '', arguments: '', done: false };
-        message.toolCalls.push(call);
-        call = message.toolCalls[message.toolCalls.length - 1]!;
-      }
+      const call = openCall(message, event.index);
+      if (event.id) call.id = event.id;
       if (event.name) call.name = event.name;
       call.arguments += event.arguments_delta;
       wrote(message);
       break;
     }
     case 'tool_call': {
-      const call = message.toolCalls.find((c) => c.index === event.index);
+      const call = openCall(message, event.index);
+      call.id = event.id;
+      call.name = event.name;
+      call.arguments = event.arguments_raw;
+      call.done = true;
+      break;
+    }
+    case 'tool_result': {
+      const call = [...message.toolCalls].reverse().find((c) => c.id === event.id);
       if (call) {
-        call.name = event.name;
-        call.arguments = event.arguments_raw;
-        call.done = true;
+        call.result = event.content;
+        call.isError = event.is_error;
       } else {
-        message.toolCalls.push({ index: event.index, name: event.name, arguments: event.arguments_raw, done: true });
+        message.toolCalls.push({
+          index: -1,
+          id: event.id,
+          name: event.name,
+          arguments: '',
+          done: true,
+          result: event.content,
+          isError: event.is_error,
+        });
       }
       break;
     }
