@@ -1,5 +1,5 @@
 # Shortcuts for the scripts in scripts/; each one can also be run directly.
-.PHONY: app test bench bench-engine bench-markdown deb
+.PHONY: app test bench bench-engine bench-markdown bench-drafting deb
 
 app:            ## set up and open the Foxtail window
 	bash scripts/app.sh
@@ -7,13 +7,16 @@ app:            ## set up and open the Foxtail window
 test:           ## set up and run every test (what CI runs)
 	bash scripts/test.sh
 
-bench: bench-engine bench-markdown
+bench: bench-engine bench-markdown bench-drafting
 
 bench-engine:   ## events/s against curl, and write-to-output delay
 	bash scripts/bench-engine.sh
 
 bench-markdown: ## a 21k-token answer at 1,000 tokens/s into the renderer, in Chromium
 	node scripts/bench-markdown.mjs
+
+bench-drafting: ## 5k tokens at 1,000 tokens/s into 2k- and 100k-word documents, typing meanwhile
+	node scripts/bench-drafting.mjs
 
 deb:            ## a release .deb under target/release/bundle/deb/
 	npx tauri build --bundles deb

@@ -1,0 +1,197 @@
+import { undo } from '@codemirror/commands';
+import { ensureSyntaxTree } from '@codemirror/language';
+import { EditorSelection } from '@codemirror/state';
+import { runScopeHandlers } from '@codemirror/view';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createDraftEditor, type DraftEditor, type DraftEditorOptions } from './editor';
+import { buildLivePreview } from './livePreview';
+import type { PendingView } from './pending';
+
+let editor: DraftEditor | null = null;
+afterEach(() => {
+  editor?.destroy();
+  editor = null;
+  document.body.replaceChildren();
+});
+
+function mount(doc: string, options: Partial<DraftEditorOptions> = {}): DraftEditor {
+  const parent = document.createElement('div');
+  document.body.append(parent);
+  editor = createDraftEditor(parent, { doc, ...options });
+  return editor;
+}
+
+function press(e: DraftEditor, key: string): boolean {
+  return runScopeHandlers(e.view, new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }), 'editor');
+}
+
+describe('createDraftEditor', () => {
+  it('marks the editable element for tests and wraps lines', () => {
+    const e = mount('# Title');
+    expect(e.view.contentDOM.dataset['testid']).toBe('editor');
+    expect(e.view.lineWrapping).toBe(true);
+    expect(e.view.contentDOM.getAttribute('aria-label')).toBe('Document');
+  });
+
+  it('reports edits and accepts, never streamed pieces', () => {
+    const onChange = vi.fn<(doc: string) => void>();
+    const onPendingChange = vi.fn<(state: PendingView | null) => void>();
+    const e = mount('Hello.', { onChange, onPendingChange });
+    e.pending.startPending({ from: 5, to: 5, mode: 'insert' });
+    expect(onPendingChange).toHaveBeenLastCalledWith(expect.objectContaining({ status: 'streaming', text: '' }));
+    e.pending.appendPending(' there');
+    e.pending.appendPending(' you');
+    expect(onChange).not.toHaveBeenCalled();
+    expect(onPendingChange).toHaveBeenCalledTimes(1);
+    e.view.dispatch({ changes: { from: 0, insert: 'Oh. ' }, userEvent: 'input.type' });
+    expect(onChange).toHaveBeenLastCalledWith('Oh. Hello.');
+    e.pending.setPendingStatus('done');
+    expect(onPendingChange).toHaveBeenLastCalledWith(expect.objectContaining({ status: 'done', text: ' there you' }));
+    expect(e.getDoc()).toBe('Oh. Hello.');
+    e.pending.accept();
+    expect(onPendingChange).toHaveBeenLastCalledWith(null);
+    expect(onChange).toHaveBeenLastCalledWith('Oh. Hello there you.');
+    expect(onChange).toHaveBeenCalledTimes(2);
+  });
+
+  it('Enter and Tab accept, Esc discards, only once the model is done', () => {
+    const onStop = vi.fn();
+    const e = mount('ab', { onStop });
+    e.view.dispatch({ selection: EditorSelection.single(1) });
+    expect(press(e, 'Escape')).toBe(false); // nothing pending: Esc is not taken
+    e.pending.startPending({ from: 1, to: 1, mode: 'insert' });
+    e.pending.appendPending('X');
+    // While streaming, Enter is the person's: a new line at the cursor, before the change.
+    expect(press(e, 'Enter')).toBe(true);
+    expect(e.view.state.doc.toString()).toBe('a\nXb');
+    expect(e.pending.getPending()).toMatchObject({ status: 'streaming', text: 'X' });
+    expect(press(e, 'Escape')).toBe(true);
+    expect(onStop).toHaveBeenCalledTimes(1);
+    e.pending.setPendingStatus('interrupted');
+    expect(press(e, 'Enter')).toBe(true);
+    expect(e.view.state.doc.toString()).toBe('a\nXb');
+    expect(e.pending.getPending()).toBeNull();
+
+    e.pending.startPending({ from: 4, to: 4, mode: 'insert' });
+    e.pending.appendPending('Y');
+    e.pending.setPendingStatus('done');
+    expect(press(e, 'Tab')).toBe(true);
+    expect(e.view.state.doc.toString()).toBe('a\nXbY');
+
+    e.pending.startPending({ from: 0, to: 1, mode: 'replace' });
+    e.pending.appendPending('Z');
+    e.pending.setPendingStatus('done');
+    expect(press(e, 'Escape')).toBe(true);
+    expect(e.view.state.doc.toString()).toBe('a\nXbY');
+    expect(e.view.state.selection.main).toMatchObject({ anchor: 5, head: 5 });
+  });
+
+  it('Ctrl+Z while pending undoes edits elsewhere, never into the pending change', () => {
+    const e = mount('');
+    e.view.dispatch({ changes: { from: 0, insert: 'Hello' }, userEvent: 'input.type' });
+    e.pending.startPending({ from: 0, to: 5, mode: 'replace' });
+    e.pending.appendPending('Hi');
+    const ctrlZ = new KeyboardEvent('keydown', { key: 'z', ctrlKey: true, bubbles: true, cancelable: true });
+    expect(runScopeHandlers(e.view, ctrlZ, 'editor')).toBe(true);
+    expect(e.view.state.doc.toString()).toBe('HelloHi');
+    e.pending.discard();
+    expect(runScopeHandlers(e.view, ctrlZ, 'editor')).toBe(true);
+    expect(e.view.state.doc.toString()).toBe('');
+  });
+
+  it('Esc while streaming interrupts when no onStop is given', () => {
+    const e = mount('ab');
+    e.pending.startPending({ from: 2, to: 2, mode: 'insert' });
+    press(e, 'Escape');
+    expect(e.pending.getPending()?.status).toBe('interrupted');
+  });
+
+  it('draws the pending text and the struck original with test hooks', () => {
+    const e = mount('one two three');
+    e.pending.startPending({ from: 4, to: 7, mode: 'replace' });
+    e.pending.appendPending('2');
+    const pending = e.view.contentDOM.querySelector('[data-testid="ai-pending"]');
+    expect(pending?.textContent).toBe('2');
+    expect(pending?.getAttribute('data-status')).toBe('streaming');
+    expect(pending?.classList.contains('cm-ai-pending')).toBe(true);
+    expect(e.view.contentDOM.querySelector('[data-testid="ai-original"]')?.textContent).toBe('two');
+    e.pending.setPendingStatus('error');
+    expect(e.view.contentDOM.querySelector('[data-testid="ai-pending"]')?.getAttribute('data-status')).toBe('error');
+  });
+
+  it('keeps Windows line breaks, and reads mixed ones as \\n', () => {
+    const crlf = '# T\r\n\r\nText\r\n';
+    const e = mount(crlf);
+    expect(e.getDoc()).toBe(crlf);
+    e.pending.startPending({ from: 7, to: 7, mode: 'insert' });
+    e.pending.appendPending('New\nline ');
+    expect(e.pending.getPending()?.text).toBe('New\r\nline ');
+    e.pending.newVersion();
+    e.pending.appendPending('Two\n');
+    e.pending.setPendingStatus('done');
+    e.pending.showVersion(0);
+    expect(e.pending.getPending()?.text).toBe('New\r\nline ');
+    e.pending.discard();
+    expect(e.view.state.sliceDoc()).toBe(crlf);
+    e.pending.startPending({ from: 7, to: 7, mode: 'insert' });
+    e.pending.appendPending('A\nB');
+    e.pending.accept();
+    expect(e.getDoc()).toBe('# T\r\n\r\nTeA\r\nBxt\r\n');
+    expect(e.view.state.selection.main.head).toBe(10);
+    e.setDoc('a\r\nb\nc');
+    expect(e.getDoc()).toBe('a\nb\nc');
+  });
+
+  it('setDoc starts over without history or pending change', () => {
+    const onPendingChange = vi.fn();
+    const e = mount('a', { onPendingChange });
+    e.view.dispatch({ changes: { from: 1, insert: 'b' } });
+    e.pending.startPending({ from: 0, to: 0, mode: 'insert' });
+    e.setDoc('new');
+    expect(onPendingChange).toHaveBeenLastCalledWith(null);
+    expect(e.getDoc()).toBe('new');
+    expect(undo(e.view)).toBe(false);
+  });
+});
+
+describe('live preview', () => {
+  function classesAt(e: DraftEditor): Array<{ from: number; to: number; cls: string }> {
+    ensureSyntaxTree(e.view.state, e.view.state.doc.length, 1e9);
+    const set = buildLivePreview(e.view.state, [{ from: 0, to: e.view.state.doc.length }]);
+    const out: Array<{ from: number; to: number; cls: string }> = [];
+    set.between(0, e.view.state.doc.length, (from, to, deco) => {
+      const spec = deco.spec as { class?: string; widget?: unknown; attributes?: unknown };
+      out.push({ from, to, cls: spec.class ?? (spec.widget ? 'widget' : 'hidden') });
+    });
+    return out;
+  }
+
+  const doc = '# Head\n\nSome **bold** and *it*.\n\n- item\n\n> quote\n\n[link](https://x.test) ![img](https://x.test/i.png)';
+
+  it('styles headings, emphasis, lists and links, and hides marks off the cursor line', () => {
+    const e = mount(doc);
+    e.view.dispatch({ selection: { anchor: doc.length } }); // cursor on the last line
+    const decos = classesAt(e);
+    expect(decos).toContainEqual({ from: 0, to: 0, cls: 'cm-md-heading cm-md-h1' });
+    expect(decos).toContainEqual({ from: 0, to: 2, cls: 'hidden' }); // "# "
+    expect(decos).toContainEqual({ from: 13, to: 21, cls: 'cm-md-strong' });
+    expect(decos).toContainEqual({ from: 13, to: 15, cls: 'hidden' });
+    expect(decos).toContainEqual({ from: 26, to: 30, cls: 'cm-md-em' });
+    expect(decos).toContainEqual({ from: 33, to: 34, cls: 'widget' }); // the bullet
+    expect(decos).toContainEqual({ from: 41, to: 41, cls: 'cm-md-quote' });
+    expect(decos).toContainEqual({ from: 41, to: 43, cls: 'hidden' }); // "> "
+    // The cursor's line shows its marks, dimmed; the image is never turned into one.
+    const linkLine = doc.lastIndexOf('[link]');
+    expect(decos).toContainEqual({ from: linkLine, to: linkLine + 1, cls: 'cm-md-mark' });
+    expect(decos.filter((d) => d.from >= linkLine && d.cls === 'hidden')).toEqual([]);
+  });
+
+  it('reveals the marks of the line with the cursor', () => {
+    const e = mount(doc);
+    e.view.dispatch({ selection: { anchor: 3 } });
+    const decos = classesAt(e);
+    expect(decos).toContainEqual({ from: 0, to: 1, cls: 'cm-md-mark' });
+    expect(decos).not.toContainEqual({ from: 0, to: 2, cls: 'hidden' });
+    expect(decos).toContainEqual({ from: 13, to: 15, cls: 'hidden' });
+  });
+});

@@ -1,0 +1,110 @@
+// The drafting editor: a CodeMirror 6 view over a Markdown document, with live-preview
+// styling and one pending AI change at a time (pending.ts).
+import { defaultKeymap, history, historyKeymap, redo } from '@codemirror/commands';
+import { markdownKeymap, markdownLanguage } from '@codemirror/lang-markdown';
+import { LanguageSupport } from '@codemirror/language';
+import { EditorState, type Extension } from '@codemirror/state';
+import { EditorView, keymap } from '@codemirror/view';
+import { livePreview } from './livePreview';
+import {
+  committedDoc,
+  createPendingController,
+  isPendingOnlyChange,
+  pendingExtension,
+  pendingInfoChanged,
+  pendingKeymap,
+  type PendingController,
+  type PendingView,
+} from './pending';
+import { draftingTheme } from './theme';
+
+export interface DraftEditorOptions {
+  /** The Markdown document to start with. */
+  doc: string;
+  /**
+   * The document changed. It is given without the pending change (the original in
+   * place, no new text), so it is always safe to save; streamed pieces, switching
+   * versions and discarding do not call it, the person's edits and accepting do.
+   */
+  onChange?: (doc: string) => void;
+  /**
+   * A change started or ended (null), or its status or version changed. Not called for
+   * each streamed piece: read `pending.getPending()` for the live text and range.
+   */
+  onPendingChange?: (state: PendingView | null) => void;
+  /** Esc while the model is writing. Without it Esc marks the change interrupted. */
+  onStop?: () => void;
+  /** The editable area's accessible name. */
+  label?: string;
+  /** More CodeMirror extensions (added last, at default precedence). */
+  extensions?: Extension;
+}
+
+export interface DraftEditor {
+  view: EditorView;
+  pending: PendingController;
+  /** The document without any pending change (what onChange reports). */
+  getDoc(): string;
+  /** Replaces the whole document: drops any pending change and the undo history. */
+  setDoc(doc: string): void;
+  destroy(): void;
+}
+
+export function createDraftEditor(parent: HTMLElement, options: DraftEditorOptions): DraftEditor {
+  let controller: PendingController | null = null;
+  const getController = (): PendingController => {
+    if (!controller) throw new Error('the drafting editor is not ready');
+    return controller;
+  };
+
+  const listener = EditorView.updateListener.of((update) => {
+    if (options.onChange && update.docChanged && update.transactions.some((tr) => tr.docChanged && !isPendingOnlyChange(tr))) {
+      options.onChange(committedDoc(update.state));
+    }
+    if (options.onPendingChange && pendingInfoChanged(update.startState, update.state)) {
+      options.onPendingChange(getController().getPending());
+    }
+  });
+
+  const makeState = (doc: string): EditorState =>
+    EditorState.create({
+      doc,
+      extensions: [
+        // A document written with Windows line breaks only keeps them, byte for byte
+        // (CodeMirror otherwise reads every line break as "\n").
+        /\r\n/.test(doc) && !/(^|[^\r])\n|\r(?!\n)/.test(doc) ? EditorState.lineSeparator.of('\r\n') : [],
+        pendingKeymap(getController, options.onStop ? { onStop: options.onStop } : {}),
+        history(),
+        keymap.of([...markdownKeymap, { key: 'Mod-Shift-z', run: redo, preventDefault: true }, ...historyKeymap, ...defaultKeymap]),
+        new LanguageSupport(markdownLanguage),
+        EditorView.lineWrapping,
+        EditorView.contentAttributes.of({
+          'data-testid': 'editor',
+          'aria-label': options.label ?? 'Document',
+          'aria-multiline': 'true',
+          spellcheck: 'true',
+        }),
+        pendingExtension(),
+        livePreview,
+        draftingTheme,
+        listener,
+        options.extensions ?? [],
+      ],
+    });
+
+  const view = new EditorView({ state: makeState(options.doc), parent });
+  controller = createPendingController(view);
+  const pending = controller;
+
+  return {
+    view,
+    pending,
+    getDoc: () => committedDoc(view.state),
+    setDoc(doc) {
+      const had = pending.getPending() !== null;
+      view.setState(makeState(doc));
+      if (had) options.onPendingChange?.(null);
+    },
+    destroy: () => view.destroy(),
+  };
+}
