@@ -2,12 +2,13 @@
 // Starts the real Foxtail binary through tauri-driver (which drives WebKitWebDriver)
 // with its data folder and keychain service moved out of the way of a person's own.
 import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Builder, By, until } from 'selenium-webdriver';
+import { Builder, By, Key, until } from 'selenium-webdriver';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const appBinary = process.env.FOXTAIL_APP_BINARY ?? join(repoRoot, 'target', 'debug', 'foxtail');
@@ -83,3 +84,37 @@ export async function screenshot(driver, name) {
   writeFileSync(path, await driver.takeScreenshot(), 'base64');
   return path;
 }
+
+export const gatewayBinary = join(repoRoot, 'target', 'debug', 'foxtail-mock-gateway');
+/** The key the tests paste; it must end up in the keychain and nowhere else. */
+export const KEY = 'sk-e2e-secret-key-7777';
+
+/** Starts the mock gateway with a scenario; resolves to its URL and a stop function. */
+export async function startGateway(/** @type {string} */ scenario) {
+  const child = spawn(gatewayBinary, ['--scenario', scenario], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: /** @type {import('node:stream').Readable} */ (child.stdout) });
+  const url = await new Promise((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the mock gateway exited with ${code}`)));
+  });
+  return { url: String(url).trim(), stop: () => child.kill() };
+}
+
+/** Replaces an input's text (WebDriver's clear() does not fire Svelte's input event). */
+export async function fill(/** @type {import('selenium-webdriver').WebElement} */ input, /** @type {string} */ text) {
+  await input.sendKeys(Key.chord(Key.CONTROL, 'a'), Key.BACK_SPACE);
+  await input.sendKeys(text);
+}
+
+/** The first-run setup, against a custom OpenAI-compatible address. */
+export async function setUp(/** @type {import('selenium-webdriver').WebDriver} */ driver, /** @type {string} */ url) {
+  await byTestId(driver, 'setup');
+  const provider = await byTestId(driver, 'provider');
+  await provider.findElement(By.css('option[value="custom"]')).click();
+  await fill(await byTestId(driver, 'base-url'), url);
+  await fill(await byTestId(driver, 'model'), 'mock/alpha');
+  await (await byTestId(driver, 'api-key')).sendKeys(KEY);
+  await (await byTestId(driver, 'setup-connect')).click();
+  await byTestId(driver, 'setup-ok', 20_000);
+}
+

@@ -2,27 +2,12 @@
 // The real app against the project's mock gateway: set up a key, watch an answer
 // stream in, stop one, and find the history after a restart.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { By, Key, until } from 'selenium-webdriver';
-import { byTestId, freshDataDir, launchApp, repoRoot, screenshot } from './app.mjs';
-
-const gatewayBinary = join(repoRoot, 'target', 'debug', 'foxtail-mock-gateway');
-const KEY = 'sk-e2e-secret-key-7777';
-
-/** Starts the mock gateway with a scenario; resolves to its URL and a stop function. */
-async function startGateway(/** @type {string} */ scenario) {
-  const child = spawn(gatewayBinary, ['--scenario', scenario], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: /** @type {import('node:stream').Readable} */ (child.stdout) });
-  const url = await new Promise((resolve, reject) => {
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`the mock gateway exited with ${code}`)));
-  });
-  return { url: String(url).trim(), stop: () => child.kill() };
-}
+import { byTestId, fill, freshDataDir, KEY, launchApp, screenshot, setUp, startGateway } from './app.mjs';
 
 /** Every file under `dir` (recursively). */
 function filesUnder(/** @type {string} */ dir) {
@@ -36,22 +21,29 @@ function filesUnder(/** @type {string} */ dir) {
   return out;
 }
 
-/** Replaces an input's text (WebDriver's clear() does not fire Svelte's input event). */
-async function fill(/** @type {import('selenium-webdriver').WebElement} */ input, /** @type {string} */ text) {
-  await input.sendKeys(Key.chord(Key.CONTROL, 'a'), Key.BACK_SPACE);
-  await input.sendKeys(text);
+const LAST_ANSWER = '[data-testid="message"][data-role="assistant"]:last-of-type';
+
+/**
+ * An attribute or the text of the element `css` matches now. Elements are looked up
+ * afresh on every call: the window re-renders while answers stream.
+ */
+async function read(/** @type {import('selenium-webdriver').WebDriver} */ driver, /** @type {string} */ css, attribute = '') {
+  const [element] = await driver.findElements(By.css(css));
+  if (!element) return null;
+  try {
+    return attribute ? await element.getAttribute(attribute) : await element.getText();
+  } catch {
+    return null;
+  }
 }
 
-/** The first-run setup, against a custom OpenAI-compatible address. */
-async function setUp(/** @type {import('selenium-webdriver').WebDriver} */ driver, /** @type {string} */ url) {
-  await byTestId(driver, 'setup');
-  const provider = await byTestId(driver, 'provider');
-  await provider.findElement(By.css('option[value="custom"]')).click();
-  await fill(await byTestId(driver, 'base-url'), url);
-  await fill(await byTestId(driver, 'model'), 'mock/alpha');
-  await (await byTestId(driver, 'api-key')).sendKeys(KEY);
-  await (await byTestId(driver, 'setup-connect')).click();
-  await byTestId(driver, 'setup-ok', 20_000);
+/** Clicks the sidebar entry whose title contains `title`. */
+async function openConversation(/** @type {import('selenium-webdriver').WebDriver} */ driver, /** @type {string} */ title) {
+  const link = await driver.wait(
+    until.elementLocated(By.xpath(`//li[@data-testid="conversation"]//button[contains(., ${JSON.stringify(title)})]`)),
+    10_000,
+  );
+  await link.click();
 }
 
 test('paste a key, stream an answer, stop another, and find both after a restart', async () => {
@@ -69,16 +61,12 @@ test('paste a key, stream an answer, stop another, and find both after a restart
       // An answer streams in: first its heading while it is still being written.
       const composer = await byTestId(driver, 'composer');
       await composer.sendKeys('Show me some Markdown', Key.ENTER);
-      const answer = await driver.wait(
-        until.elementLocated(By.css('[data-testid="message"][data-role="assistant"]')),
-        10_000,
-      );
       await driver.wait(until.elementLocated(By.css('[data-testid="message"][data-role="assistant"] h1')), 10_000);
-      const seenStreaming = (await answer.getAttribute('data-status')) === 'streaming';
-      await driver.wait(async () => (await answer.getAttribute('data-status')) === 'done', 20_000);
+      const seenStreaming = (await read(driver, LAST_ANSWER, 'data-status')) === 'streaming';
+      await driver.wait(async () => (await read(driver, LAST_ANSWER, 'data-status')) === 'done', 20_000);
       assert.ok(seenStreaming, 'the heading showed before the answer was complete');
-      assert.match(await answer.getText(), /FOXTAIL-DONE/);
-      assert.ok(await answer.findElement(By.css('pre code')), 'the code block is rendered');
+      assert.match((await read(driver, LAST_ANSWER)) ?? '', /FOXTAIL-DONE/);
+      assert.ok(await driver.findElement(By.css(`${LAST_ANSWER} pre code`)), 'the code block is rendered');
       await screenshot(driver, 'chat-answer');
 
       // Point the app at a gateway that stalls after its first words, then stop.
@@ -89,14 +77,11 @@ test('paste a key, stream an answer, stop another, and find both after a restart
       await (await byTestId(driver, 'close-settings')).click();
       await (await byTestId(driver, 'new-chat')).click();
       await (await byTestId(driver, 'composer')).sendKeys('Say something slowly', Key.ENTER);
-      const slow = await driver.wait(
-        until.elementLocated(By.css('[data-testid="message"][data-role="assistant"][data-status="streaming"]')),
-        10_000,
-      );
-      await driver.wait(async () => (await slow.getText()).includes('Hello'), 10_000);
+      await driver.wait(async () => ((await read(driver, LAST_ANSWER)) ?? '').includes('Hello'), 10_000);
+      assert.equal(await read(driver, LAST_ANSWER, 'data-status'), 'streaming');
       await (await byTestId(driver, 'stop')).click();
-      await driver.wait(async () => (await slow.getAttribute('data-status')) === 'interrupted', 2_000);
-      assert.match(await slow.getText(), /Hello/);
+      await driver.wait(async () => (await read(driver, LAST_ANSWER, 'data-status')) === 'interrupted', 2_000);
+      assert.match((await read(driver, LAST_ANSWER)) ?? '', /Hello/);
       await screenshot(driver, 'chat-stopped');
     } finally {
       await close();
@@ -117,23 +102,13 @@ test('paste a key, stream an answer, stop another, and find both after a restart
     ({ driver, close } = await launchApp({ dataDir }));
     try {
       await byTestId(driver, 'composer');
-      const rows = await driver.wait(async () => {
-        const found = await driver.findElements(By.css('[data-testid="conversation"]'));
-        return found.length === 2 ? found : null;
-      }, 10_000);
-      assert.ok(rows);
-      await rows[1].findElement(By.css('.conversation-link')).click();
-      const restored = await driver.wait(
-        until.elementLocated(By.css('[data-testid="message"][data-role="assistant"][data-status="done"]')),
-        10_000,
-      );
-      assert.match(await restored.getText(), /FOXTAIL-DONE/);
-      await rows[0].findElement(By.css('.conversation-link')).click();
-      const stopped = await driver.wait(
-        until.elementLocated(By.css('[data-testid="message"][data-role="assistant"][data-status="interrupted"]')),
-        10_000,
-      );
-      assert.match(await stopped.getText(), /Hello/);
+      await driver.wait(async () => (await driver.findElements(By.css('[data-testid="conversation"]'))).length === 2, 10_000);
+      await openConversation(driver, 'Show me some Markdown');
+      await driver.wait(async () => (await read(driver, LAST_ANSWER, 'data-status')) === 'done', 10_000);
+      assert.match((await read(driver, LAST_ANSWER)) ?? '', /FOXTAIL-DONE/);
+      await openConversation(driver, 'Say something slowly');
+      await driver.wait(async () => (await read(driver, LAST_ANSWER, 'data-status')) === 'interrupted', 10_000);
+      assert.match((await read(driver, LAST_ANSWER)) ?? '', /Hello/);
       await screenshot(driver, 'chat-after-restart');
     } finally {
       await close();
@@ -152,19 +127,16 @@ test('a question that needs the calculator shows the tool card and the answer qu
     await setUp(driver, gateway.url);
     await (await byTestId(driver, 'setup-start')).click();
     await (await byTestId(driver, 'composer')).sendKeys('What is 12 times 7?', Key.ENTER);
-    const answer = await driver.wait(
-      until.elementLocated(By.css('[data-testid="message"][data-role="assistant"]')),
-      10_000,
-    );
-    const card = await driver.wait(until.elementLocated(By.css('[data-testid="tool-call"]')), 10_000);
-    assert.equal(await card.getAttribute('data-name'), 'calculator');
-    await driver.wait(async () => (await answer.getAttribute('data-status')) === 'done', 20_000);
+    await driver.wait(until.elementLocated(By.css('[data-testid="tool-call"]')), 10_000);
+    assert.equal(await read(driver, '[data-testid="tool-call"]', 'data-name'), 'calculator');
+    await driver.wait(async () => (await read(driver, LAST_ANSWER, 'data-status')) === 'done', 20_000);
+    const card = await driver.findElement(By.css('[data-testid="tool-call"]'));
     assert.equal(await card.getAttribute('data-state'), 'done');
     // The card folds once done; its result is there when opened.
     assert.equal(await card.getAttribute('open'), null);
     await card.findElement(By.css('summary')).click();
     assert.equal(await (await card.findElement(By.css('[data-testid="tool-result"]'))).getText(), '84');
-    assert.match(await answer.getText(), /The answer is 84\./);
+    assert.match((await read(driver, LAST_ANSWER)) ?? '', /The answer is 84\./);
     await screenshot(driver, 'chat-tool-call');
   } finally {
     await close();

@@ -35,6 +35,7 @@ const COMMANDS: &[&str] = &[
     "list_tools",
     "open_link",
     "copy_text",
+    "copy_formatted",
     "fetch_image",
 ];
 

@@ -39,6 +39,19 @@ pub fn copy_text<R: Runtime>(text: String, app: AppHandle<R>) -> Result<(), AppE
         .map_err(|err| AppError::Clipboard(err.to_string()))
 }
 
+/// HTML with its plain-text form, so that a paste into a word processor or a mail
+/// program keeps headings, bold and lists, and a plain editor still gets the words.
+#[tauri::command]
+pub fn copy_formatted<R: Runtime>(
+    html: String,
+    text: String,
+    app: AppHandle<R>,
+) -> Result<(), AppError> {
+    app.clipboard()
+        .write_html(html, Some(text))
+        .map_err(|err| AppError::Clipboard(err.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -184,6 +184,7 @@ mod tests {
             selection: "A long and winding sentence.".into(),
             after: String::new(),
             previous: None,
+            refinement: None,
         }
     }
 

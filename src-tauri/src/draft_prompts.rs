@@ -29,9 +29,12 @@ pub struct DraftRequest {
     /// The document after the cursor or selection.
     #[serde(default)]
     pub after: String,
-    /// For Refine: the result the follow-up applies to.
+    /// For Refine: the result the follow-up applies to…
     #[serde(default)]
     pub previous: Option<String>,
+    /// …and the follow-up itself ("shorter", "friendlier").
+    #[serde(default)]
+    pub refinement: Option<String>,
 }
 
 pub struct Action {
@@ -149,11 +152,17 @@ pub fn build(request: &DraftRequest) -> Result<(String, String), String> {
     message.push_str("\n</document_after>\n\n");
     if let Some(previous) = request.previous.as_deref() {
         // Refine: the follow-up applies to the result, which replaces the same place.
+        let follow_up = request
+            .refinement
+            .as_deref()
+            .map(str::trim)
+            .filter(|f| !f.is_empty())
+            .ok_or("Type how the result should change first.")?;
         message.push_str("<your_previous_result>\n");
         message.push_str(previous);
         message.push_str("\n</your_previous_result>\n\n");
         task = format!(
-            "{task}\nThen apply this change to your previous result and give the whole new result: {instruction}"
+            "{task}\nThen apply this change to your previous result and give the whole new result: {follow_up}"
         );
     }
     message.push_str("Task: ");
@@ -189,6 +198,7 @@ mod tests {
             selection: String::new(),
             after: "\n\nBest,\nJun".into(),
             previous: None,
+            refinement: None,
         }
     }
 
@@ -235,7 +245,10 @@ mod tests {
         let mut refine = request("shorter");
         refine.selection = "A long paragraph.".into();
         refine.previous = Some("A paragraph.".into());
-        refine.instruction = "more formal".into();
+        assert!(build(&refine)
+            .unwrap_err()
+            .contains("how the result should change"));
+        refine.refinement = Some("more formal".into());
         let (_, user) = build(&refine).unwrap();
         assert!(user.contains("<your_previous_result>\nA paragraph."));
         assert!(user.ends_with("more formal"));

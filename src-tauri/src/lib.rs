@@ -71,6 +71,8 @@ pub fn run() {
                 .inner_size(1100.0, 760.0)
                 .min_inner_size(420.0, 360.0)
                 .data_directory(data_dir.join("webview"))
+                // Files dropped on the window reach the page, which imports .md and .txt.
+                .disable_drag_drop_handler()
                 .build()?;
             Ok(())
         })
@@ -123,6 +125,7 @@ fn commands<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static 
         chat::list_tools,
         desktop::open_link,
         desktop::copy_text,
+        desktop::copy_formatted,
         remote_image::fetch_image,
     ]
 }

@@ -183,6 +183,8 @@ export const stopAnswer = (answerId: number): Promise<boolean> => invoke('stop_a
 
 export const openLink = (url: string): Promise<void> => invoke('open_link', { url });
 export const copyText = (text: string): Promise<void> => invoke('copy_text', { text });
+/** HTML and its plain-text form on the clipboard, so a paste keeps the formatting. */
+export const copyFormatted = (html: string, text: string): Promise<void> => invoke('copy_formatted', { html, text });
 export const fetchImage = (url: string): Promise<string> => invoke('fetch_image', { url });
 /** Writes an export into the Downloads folder; returns where it went. */
 export const saveExport = (fileName: string, content: string): Promise<string> =>
@@ -224,7 +226,9 @@ export interface DraftRequest {
   before: string;
   selection: string;
   after: string;
+  /** Refine: the result the follow-up applies to, and the follow-up itself. */
   previous: string | null;
+  refinement?: string | null;
 }
 
 export const listDocuments = (): Promise<DocumentSummary[]> => invoke('list_documents');

@@ -21,7 +21,7 @@ const byKind: Record<string, MessageKey> = {
 
 // Errors whose backend message is already written for people (settings rules, an empty
 // message): those are shown as they are.
-const plainAlready = new Set(['settings', 'empty_message', 'empty_key', 'data_dir', 'link_refused', 'image_refused', 'export']);
+const plainAlready = new Set(['settings', 'empty_message', 'empty_key', 'draft', 'data_dir', 'link_refused', 'image_refused', 'export']);
 
 export interface PlainError {
   text: string;

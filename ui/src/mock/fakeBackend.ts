@@ -67,8 +67,14 @@ export function createFakeBackend() {
     answers: [] as ScriptStep[][],
     calls: [] as { cmd: string; args: Record<string, unknown> }[],
     clipboard: '',
+    clipboardHtml: '',
     opened: [] as string[],
     conversations: [] as Conversation[],
+    documents: [] as { id: number; title: string; content: string; created_at: number; updated_at: number; deleted: boolean }[],
+    /** Scripts for the next drafting runs, first in first out; a default text after. */
+    drafts: [] as ScriptStep[][],
+    draftRequests: [] as Record<string, unknown>[],
+    draftRunning: new Map<number, { timer: ReturnType<typeof setTimeout> | undefined; channel: Channel<AnswerUpdate> }>(),
     nextId: 1,
     running: new Map<number, Running>(),
   };
@@ -277,6 +283,96 @@ export function createFakeBackend() {
       record(running.message, event);
       running.channel.onmessage({ type: 'events', events: [event] });
       return true;
+    },
+    list_documents: () =>
+      control.documents
+        .filter((d) => !d.deleted)
+        .sort((a, b) => b.updated_at - a.updated_at || b.id - a.id)
+        .map((d) => ({ id: d.id, title: d.title, updated_at: d.updated_at })),
+    open_document: (args) => {
+      const doc = control.documents.find((d) => d.id === Number(args.documentId) && !d.deleted);
+      if (!doc) throw { kind: 'not_found', message: 'No such document.' };
+      return doc;
+    },
+    create_document: (args) => {
+      const doc = {
+        id: control.nextId++,
+        title: String(args.title).trim(),
+        content: String(args.content),
+        created_at: now(),
+        updated_at: now(),
+        deleted: false,
+      };
+      control.documents.push(doc);
+      return doc;
+    },
+    save_document: (args) => {
+      const doc = control.documents.find((d) => d.id === Number(args.documentId) && !d.deleted);
+      if (!doc) throw { kind: 'not_found', message: 'No such document.' };
+      doc.content = String(args.content);
+      doc.updated_at = now();
+    },
+    rename_document: (args) => {
+      const doc = control.documents.find((d) => d.id === Number(args.documentId));
+      if (doc) doc.title = String(args.title);
+    },
+    delete_document: (args) => {
+      const doc = control.documents.find((d) => d.id === Number(args.documentId));
+      if (doc) doc.deleted = true;
+    },
+    restore_document: (args) => {
+      const doc = control.documents.find((d) => d.id === Number(args.documentId));
+      if (doc) doc.deleted = false;
+    },
+    search_documents: (args) => {
+      const query = String(args.query).toLowerCase();
+      return control.documents
+        .filter((d) => !d.deleted && `${d.title}\n${d.content}`.toLowerCase().includes(query))
+        .map((d) => ({ document_id: d.id, title: d.title, snippet: d.content.slice(0, 60) }));
+    },
+    draft_action: (args) => {
+      requireKey();
+      const request = args.request as Record<string, unknown>;
+      control.draftRequests.push(request);
+      const needsSelection = !['write', 'continue'].includes(String(request.action));
+      if (needsSelection && !String(request.selection).trim()) {
+        throw { kind: 'draft', message: 'Select the text this action should work on first.' };
+      }
+      const channel = args.onUpdate as Channel<AnswerUpdate>;
+      const script = control.drafts.shift() ?? [
+        ...tokens('Thank you for the invitation. I am sorry, but I cannot attend on Friday.', 10),
+        { delay: 10, events: [{ type: 'finish', reason: 'stop', raw: 'stop' }] },
+      ];
+      const id = control.nextId++;
+      const running = { timer: undefined as ReturnType<typeof setTimeout> | undefined, channel };
+      control.draftRunning.set(id, running);
+      let step = 0;
+      const next = () => {
+        const current = script[step++];
+        if (!current) return;
+        running.timer = setTimeout(() => {
+          channel.onmessage({ type: 'events', events: current.events });
+          if (current.events.some((e) => e.type === 'finish' || e.type === 'error')) {
+            control.draftRunning.delete(id);
+            return;
+          }
+          next();
+        }, current.delay);
+      };
+      next();
+      return id;
+    },
+    stop_draft: (args) => {
+      const running = control.draftRunning.get(Number(args.runId));
+      if (!running) return false;
+      clearTimeout(running.timer);
+      control.draftRunning.delete(Number(args.runId));
+      running.channel.onmessage({ type: 'events', events: [{ type: 'error', kind: 'cancelled', message: 'Cancelled.' }] });
+      return true;
+    },
+    copy_formatted: (args) => {
+      control.clipboard = String(args.text);
+      control.clipboardHtml = String(args.html);
     },
     open_link: (args) => {
       control.opened.push(String(args.url));

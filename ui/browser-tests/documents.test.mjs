@@ -1,0 +1,193 @@
+// @ts-check
+// Documents in the window: the sidebar section, the model's actions with their pending
+// controls, saving, export and import, against the in-page fake backend.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { openWindow, useBrowser, withKey } from './harness.mjs';
+
+useBrowser();
+
+/** @param {import('playwright-core').Page} page */
+const savedDoc = (page) => page.evaluate(() => window['foxtailMock'].control.documents.at(-1)?.content);
+
+/** @param {import('playwright-core').Page} page @param {any[]} steps */
+async function draftScript(page, steps) {
+  await page.evaluate((s) => window['foxtailMock'].control.drafts.push(s), steps);
+}
+
+/** @param {string} text */
+const say = (text) => [
+  ...text.split(/(?<= )/).map((piece) => ({ delay: 30, events: [{ type: 'text', text: piece }] })),
+  { delay: 10, events: [{ type: 'finish', reason: 'stop', raw: 'stop' }] },
+];
+
+/** @param {import('playwright-core').Page} page */
+async function newDocument(page) {
+  await page.getByTestId('documents').click();
+  await page.getByTestId('new-document').click();
+  await page.getByTestId('editor').waitFor();
+  await page.getByTestId('editor').click();
+}
+
+test('write at the cursor, accept as one undo step, and the document is saved', async () => {
+  const { page, pageErrors, close } = await openWindow({ setup: withKey });
+  try {
+    await newDocument(page);
+    await page.keyboard.type('Dear Mina,');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    await draftScript(page, say('I cannot come on Friday.'));
+    await page.getByTestId('ai-prompt').fill('decline Friday politely');
+    await page.getByTestId('ai-run').click();
+    const pending = page.getByTestId('ai-pending');
+    await pending.and(page.locator('[data-status="streaming"]')).waitFor();
+    await page.getByTestId('ai-stop').waitFor();
+    await page.getByTestId('ai-accept').waitFor();
+    assert.match((await pending.textContent()) ?? '', /I cannot come on Friday\./);
+    const request = await page.evaluate(() => window['foxtailMock'].control.draftRequests.at(-1));
+    assert.equal(request.action, 'write');
+    assert.equal(request.instruction, 'decline Friday politely');
+    assert.equal(request.before, 'Dear Mina,\n\n');
+
+    // The pending text is not saved until it is accepted.
+    await page.waitForTimeout(700);
+    assert.equal(await savedDoc(page), 'Dear Mina,\n\n');
+    await page.getByTestId('ai-accept').click();
+    assert.equal(await page.getByTestId('ai-pending').count(), 0);
+    await page.waitForTimeout(700);
+    assert.equal(await savedDoc(page), 'Dear Mina,\n\nI cannot come on Friday.');
+    assert.match((await page.getByTestId('word-count').textContent()) ?? '', /7 words/);
+
+    await page.getByTestId('editor').focus();
+    await page.keyboard.press('Control+z');
+    await page.waitForTimeout(700);
+    assert.equal(await savedDoc(page), 'Dear Mina,\n\n', 'one undo takes the whole change back');
+    await page.keyboard.press('Control+Shift+Z');
+    await page.waitForTimeout(700);
+    assert.equal(await savedDoc(page), 'Dear Mina,\n\nI cannot come on Friday.');
+    assert.equal(await page.getByTestId('document').count(), 1);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('an action on a selection shows the original, makes versions, and discards exactly', async () => {
+  const { page, close } = await openWindow({ setup: withKey });
+  try {
+    await newDocument(page);
+    const original = 'First line.\nA long and rather winding sentence that could be shorter.';
+    await page.keyboard.type(original);
+    // Select the second line.
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Shift+End');
+    await draftScript(page, say('A shorter sentence.'));
+    await page.locator('[data-testid="ai-action"][data-action="shorter"]').click();
+    await page.getByTestId('ai-accept').waitFor();
+    assert.match((await page.getByTestId('ai-original').textContent()) ?? '', /rather winding/);
+    assert.match((await page.getByTestId('ai-pending').textContent()) ?? '', /A shorter sentence\./);
+
+    await draftScript(page, say('Shorter.'));
+    await page.getByTestId('ai-retry').click();
+    await page.getByTestId('ai-version').getByText('2 of 2').waitFor();
+    await page.getByTestId('ai-accept').waitFor();
+    assert.match((await page.getByTestId('ai-pending').textContent()) ?? '', /^Shorter\.$/);
+
+    await draftScript(page, say('Shorter, friendlier.'));
+    await page.getByTestId('ai-prompt').fill('friendlier');
+    await page.getByTestId('ai-refine').click();
+    await page.getByTestId('ai-version').getByText('3 of 3').waitFor();
+    await page.getByTestId('ai-accept').waitFor();
+    const refine = await page.evaluate(() => window['foxtailMock'].control.draftRequests.at(-1));
+    assert.equal(refine.previous, 'Shorter.');
+    assert.equal(refine.refinement, 'friendlier');
+
+    await page.getByTestId('ai-discard').click();
+    assert.equal(await page.getByTestId('ai-pending').count(), 0);
+    const text = await page.evaluate(() =>
+      [...document.querySelectorAll('.cm-content .cm-line')].map((l) => l.textContent).join('\n'),
+    );
+    assert.equal(text, original);
+  } finally {
+    await close();
+  }
+});
+
+test('stop keeps the text pending, errors are plain, and model output stays text', async () => {
+  const { page, close } = await openWindow({ setup: withKey });
+  try {
+    await newDocument(page);
+    const words = Array.from({ length: 100 }, (_, i) => `w${i} `).join('');
+    await draftScript(page, say(words));
+    await page.getByTestId('ai-prompt').fill('go on');
+    await page.getByTestId('ai-run').click();
+    await page.getByTestId('ai-pending').getByText('w3').waitFor();
+    await page.getByTestId('ai-stop').click();
+    await page.getByTestId('pending-bar').and(page.locator('[data-status="interrupted"]')).waitFor();
+    const kept = (await page.getByTestId('ai-pending').textContent()) ?? '';
+    await page.waitForTimeout(200);
+    assert.equal(await page.getByTestId('ai-pending').textContent(), kept, 'nothing arrives after Stop');
+    await page.getByTestId('ai-discard').click();
+
+    await draftScript(page, [{ delay: 10, events: [{ type: 'error', kind: 'rate_limit', message: 'Too many requests', status: 429 }] }]);
+    await page.getByTestId('ai-run').click();
+    const error = page.getByTestId('draft-error');
+    await error.waitFor();
+    assert.match((await error.locator('p').textContent()) ?? '', /The service is busy/);
+    await page.getByTestId('ai-discard').click();
+
+    // Nothing selected: the window says so and sends nothing.
+    const before = await page.evaluate(() => window['foxtailMock'].control.draftRequests.length);
+    await page.locator('[data-testid="ai-action"][data-action="improve"]').click();
+    await page.getByTestId('draft-error').getByText('Select the text').waitFor();
+    assert.equal(await page.evaluate(() => window['foxtailMock'].control.draftRequests.length), before);
+
+    const requests = [];
+    page.on('request', (r) => requests.push(r.url()));
+    await draftScript(page, say('<script>window.pwned=1</script> <img src="https://evil.example/x.png" onerror="window.pwned=2"> ![x](https://evil.example/y.png)'));
+    await page.getByTestId('ai-run').click();
+    await page.getByTestId('ai-accept').waitFor();
+    await page.getByTestId('ai-accept').click();
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => window['pwned']), undefined);
+    assert.equal(await page.locator('.cm-content img, .cm-content script').count(), 0);
+    assert.deepEqual(requests.filter((u) => u.includes('evil.example')), []);
+  } finally {
+    await close();
+  }
+});
+
+test('export, copy as formatted text, import a file, open an answer as a document', async () => {
+  const { page, close } = await openWindow({ setup: withKey });
+  try {
+    await page.getByTestId('documents').click();
+    await page.locator('input[type="file"]').setInputFiles({
+      name: 'Trip notes.md',
+      mimeType: 'text/markdown',
+      buffer: Buffer.from('# Busan\n\n- **Haeundae** beach\n- 자갈치 시장\n'),
+    });
+    await page.getByTestId('document').getByText('Trip notes').waitFor();
+    await page.getByTestId('editor').getByText('Haeundae').waitFor();
+    await page.getByTestId('export').click();
+    await page.getByTestId('copy-formatted').click();
+    const html = await page.evaluate(() => window['foxtailMock'].control.clipboardHtml);
+    assert.match(html, /<h1>Busan<\/h1>/);
+    assert.match(html, /<strong>Haeundae<\/strong>/);
+    assert.equal(await page.evaluate(() => window['foxtailMock'].control.clipboard), 'Busan\n\nHaeundae beach\n자갈치 시장\n');
+    await page.getByTestId('export').click();
+    await page.getByTestId('export-md').click();
+    await page.getByTestId('toast').getByText('Trip notes.md').waitFor();
+
+    // A chat answer becomes a document.
+    await page.getByTestId('chats').click();
+    await page.getByTestId('composer').fill('Hi');
+    await page.getByTestId('composer').press('Enter');
+    await page.locator('[data-testid="message"][data-role="assistant"][data-status="done"]').waitFor();
+    await page.getByTestId('open-as-document').click();
+    await page.getByTestId('document-view').waitFor();
+    assert.equal(await page.getByTestId('document').count(), 2);
+    await page.getByTestId('editor').getByText('The end.').waitFor();
+  } finally {
+    await close();
+  }
+});
