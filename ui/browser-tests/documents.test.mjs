@@ -2,10 +2,15 @@
 // Documents in the window: the sidebar section, the model's actions with their pending
 // controls, saving, export and import, against the in-page fake backend.
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { openWindow, useBrowser, withKey } from './harness.mjs';
 
 useBrowser();
+
+const shots = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'artifacts', 'ui');
 
 /** @param {import('playwright-core').Page} page */
 const savedDoc = (page) => page.evaluate(() => window['foxtailMock'].control.documents.at(-1)?.content);
@@ -191,3 +196,72 @@ test('export, copy as formatted text, import a file, open an answer as a documen
     await close();
   }
 });
+
+test('every action sends its own request with the selection and the text around it', async () => {
+  const { page, close } = await openWindow({ setup: withKey });
+  try {
+    await newDocument(page);
+    await page.keyboard.type('Intro.\n금요일 회의는 어렵습니다.\nOutro.');
+    const actions = ['continue', 'improve', 'fix', 'shorter', 'longer', 'tone', 'translate', 'summarize', 'custom'];
+    for (const action of actions) {
+      // Select the middle line.
+      await page.getByTestId('editor').click();
+      await page.keyboard.press('Control+Home');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Home');
+      await page.keyboard.press('Shift+End');
+      await page.getByTestId('ai-prompt').fill(action === 'custom' ? 'as a haiku' : '');
+      await draftScript(page, say('New text.'));
+      await page.locator(`[data-testid="ai-action"][data-action="${action}"]`).click();
+      await page.getByTestId('ai-discard').click();
+      const sent = await page.evaluate(() => window['foxtailMock'].control.draftRequests.at(-1));
+      assert.equal(sent.action, action);
+      if (action === 'continue') {
+        assert.equal(sent.selection, '', 'continue writes at the cursor');
+      } else {
+        assert.equal(sent.selection, '금요일 회의는 어렵습니다.', action);
+        assert.equal(sent.before, 'Intro.\n');
+        assert.equal(sent.after, '\nOutro.');
+      }
+      if (action === 'translate') assert.equal(sent.instruction, 'English', 'Korean text goes to English');
+      if (action === 'tone') assert.match(sent.instruction, /formal/);
+      if (action === 'custom') assert.equal(sent.instruction, 'as a haiku');
+    }
+  } finally {
+    await close();
+  }
+});
+
+for (const colorScheme of /** @type {const} */ (['light', 'dark'])) {
+  for (const locale of ['en-US', 'ko-KR']) {
+    test(`screenshots: drafting, ${colorScheme}, ${locale}`, async () => {
+      const { page, close } = await openWindow({
+        colorScheme,
+        locale,
+        setup: (fake) => {
+          fake.control.keys.set('ofox', { key: 'sk-test-1234', sessionOnly: false });
+          fake.control.settings.setup_done = true;
+          fake.control.settings.language = 'system';
+        },
+      });
+      try {
+        const ko = locale === 'ko-KR';
+        await newDocument(page);
+        await page.keyboard.type(
+          ko
+            ? '# 회의 일정\n\n**금요일** 회의에 대해 말씀드립니다.\n일정이 겹쳐서 참석하기 어렵습니다.'
+            : '# Meeting\n\nAbout **Friday**’s meeting.\nI have a clash and cannot make it.',
+        );
+        await page.keyboard.press('Home');
+        await page.keyboard.press('Shift+End');
+        await draftScript(page, say(ko ? '일정이 겹쳐 참석이 어렵습니다.' : 'I cannot attend.'));
+        await page.locator('[data-testid="ai-action"][data-action="shorter"]').click();
+        await page.getByTestId('ai-accept').waitFor();
+        mkdirSync(shots, { recursive: true });
+        await page.screenshot({ path: resolve(shots, `drafting-${colorScheme}-${locale.slice(0, 2)}.png`) });
+      } finally {
+        await close();
+      }
+    });
+  }
+}

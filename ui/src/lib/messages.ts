@@ -152,6 +152,7 @@ const en = {
   draftSelectFirst: 'Select the text this action should work on first.',
   draftTypeFirst: 'Type what the model should do first.',
   openAsDocument: 'Open as document',
+  untitledDocument: 'Untitled document',
   noDocumentOpen: 'Pick a document on the left, start a new one, or drop a .md or .txt file here.',
   importFailed: 'That file could not be opened: only .md and .txt files can be.',
 } as const;
@@ -312,6 +313,7 @@ const ko: Catalogue = {
   draftSelectFirst: '먼저 이 작업을 적용할 텍스트를 선택하세요.',
   draftTypeFirst: '먼저 모델에게 시킬 일을 입력하세요.',
   openAsDocument: '문서로 열기',
+  untitledDocument: '제목 없는 문서',
   noDocumentOpen: '왼쪽에서 문서를 고르거나, 새 문서를 만들거나, .md 또는 .txt 파일을 여기에 끌어다 놓으세요.',
   importFailed: '이 파일은 열 수 없습니다. .md와 .txt 파일만 열 수 있습니다.',
 };
