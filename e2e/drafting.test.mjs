@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { By, Key, until } from 'selenium-webdriver';
-import { byTestId, freshDataDir, launchApp, screenshot, setUp, startGateway } from './app.mjs';
+import { execFileSync } from 'node:child_process';
+import { appBinary, byTestId, freshDataDir, launchApp, screenshot, setUp, startGateway } from './app.mjs';
 
 /** The editor's text, line by line as shown (the documents here have no Markdown marks). */
 async function docText(/** @type {import('selenium-webdriver').WebDriver} */ driver) {
@@ -73,6 +74,48 @@ test('the model writes into a document; accept, undo, redo, discard; it survives
       await driver.wait(async () => (await docText(driver)) === expected, 10_000);
       await driver.wait(until.elementLocated(By.css('[data-testid="word-count"]')), 5_000);
       await screenshot(driver, 'drafting-after-restart');
+    } finally {
+      await close();
+    }
+  } finally {
+    gateway.stop();
+  }
+});
+
+test('kill -9 while the model writes: after a restart the change is back, stopped, to accept', async () => {
+  const gateway = await startGateway('slow:400');
+  const dataDir = freshDataDir();
+  try {
+    let { driver, close } = await launchApp({ dataDir });
+    try {
+      await setUp(driver, gateway.url);
+      await (await byTestId(driver, 'setup-start')).click();
+      await (await byTestId(driver, 'documents')).click();
+      await (await byTestId(driver, 'new-document')).click();
+      const editor = await byTestId(driver, 'editor');
+      await editor.click();
+      await editor.sendKeys('Greeting:', Key.ENTER);
+      await (await byTestId(driver, 'ai-prompt')).sendKeys('say hello');
+      await (await byTestId(driver, 'ai-run')).click();
+      await driver.wait(async () => (await docText(driver)).includes('Hello from the'), 10_000);
+      // The pending change is saved once a second.
+      await driver.sleep(1_300);
+      execFileSync('pkill', ['-9', '-f', `${appBinary}$`]);
+    } finally {
+      await close().catch(() => {});
+    }
+
+    ({ driver, close } = await launchApp({ dataDir }));
+    try {
+      await (await byTestId(driver, 'documents')).click();
+      await (await (await byTestId(driver, 'document')).findElement(By.css('.conversation-link'))).click();
+      const bar = await byTestId(driver, 'pending-bar');
+      assert.equal(await bar.getAttribute('data-status'), 'interrupted');
+      const kept = await (await byTestId(driver, 'ai-pending')).getText();
+      assert.match(kept, /^Hello from the/);
+      await screenshot(driver, 'drafting-after-kill');
+      await (await byTestId(driver, 'ai-accept')).click();
+      await driver.wait(async () => (await docText(driver)).startsWith(`Greeting:\n${kept}`), 5_000);
     } finally {
       await close();
     }

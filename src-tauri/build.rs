@@ -22,6 +22,7 @@ const COMMANDS: &[&str] = &[
     "open_document",
     "create_document",
     "save_document",
+    "save_document_pending",
     "rename_document",
     "delete_document",
     "restore_document",

@@ -50,6 +50,17 @@ pub fn save_document(
     Ok(storage.save_document(document_id, &content)?)
 }
 
+/// The change the model is writing, saved while it streams; "" when it was accepted or
+/// discarded.
+#[tauri::command]
+pub fn save_document_pending(
+    document_id: i64,
+    pending: String,
+    storage: State<'_, Arc<Storage>>,
+) -> Result<(), AppError> {
+    Ok(storage.save_document_pending(document_id, &pending)?)
+}
+
 #[tauri::command]
 pub fn rename_document(
     document_id: i64,

@@ -265,3 +265,37 @@ for (const colorScheme of /** @type {const} */ (['light', 'dark'])) {
     });
   }
 }
+
+test('a change being written is saved as it streams and comes back, stopped, when the document reopens', async () => {
+  const { page, close } = await openWindow({ setup: withKey });
+  try {
+    await newDocument(page);
+    await page.keyboard.type('Notes:\n');
+    const words = Array.from({ length: 200 }, (_, i) => `w${i} `).join('');
+    await draftScript(page, say(words));
+    await page.getByTestId('ai-prompt').fill('list words');
+    await page.getByTestId('ai-run').click();
+    await page.getByTestId('ai-pending').getByText('w20').waitFor();
+    // Within a second of streaming the change is on disk, apart from the document.
+    await page.waitForTimeout(1200);
+    const saved = await page.evaluate(() => window['foxtailMock'].control.documents.at(-1));
+    assert.equal(saved.content, 'Notes:\n');
+    const pending = JSON.parse(saved.pending);
+    assert.equal(pending.mode, 'insert');
+    assert.match(pending.text, /^w0 w1 w2 /);
+    assert.equal(pending.request.instruction, 'list words');
+
+    // Leave the document and come back, as after a crash and a restart.
+    await page.getByTestId('new-document').click();
+    await page.getByTestId('document').nth(1).locator('.conversation-link').click();
+    await page.getByTestId('pending-bar').and(page.locator('[data-status="interrupted"]')).waitFor();
+    assert.match((await page.getByTestId('ai-pending').textContent()) ?? '', /^w0 w1 w2 /);
+    await page.getByTestId('ai-accept').click();
+    await page.waitForTimeout(1200);
+    const after = await page.evaluate(() => window['foxtailMock'].control.documents.find((d) => d.content.startsWith('Notes')));
+    assert.match(after.content, /^Notes:\nw0 w1 w2 /);
+    assert.equal(after.pending, '', 'an accepted change is no longer pending');
+  } finally {
+    await close();
+  }
+});

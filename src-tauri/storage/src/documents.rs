@@ -10,6 +10,9 @@ pub struct Document {
     pub id: i64,
     pub title: String,
     pub content: String,
+    /// The app's JSON for a change the model was writing and nobody accepted or
+    /// discarded yet; empty when none.
+    pub pending: String,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -37,6 +40,7 @@ fn document(row: &Row<'_>) -> rusqlite::Result<Document> {
         content: row.get(2)?,
         created_at: row.get(3)?,
         updated_at: row.get(4)?,
+        pending: row.get(5)?,
     })
 }
 
@@ -45,7 +49,7 @@ impl Storage {
         let now = now_ms();
         Ok(self.conn().query_row(
             "INSERT INTO documents (title, content, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)
-             RETURNING id, title, content, created_at, updated_at",
+             RETURNING id, title, content, created_at, updated_at, pending",
             params![title.trim(), content, now],
             document,
         )?)
@@ -53,7 +57,7 @@ impl Storage {
 
     pub fn document(&self, id: i64) -> Result<Document, StorageError> {
         Ok(self.conn().query_row(
-            "SELECT id, title, content, created_at, updated_at FROM documents
+            "SELECT id, title, content, created_at, updated_at, pending FROM documents
              WHERE id = ?1 AND deleted_at IS NULL",
             [id],
             document,
@@ -82,6 +86,15 @@ impl Storage {
         let changed = self.conn().execute(
             "UPDATE documents SET content = ?2, updated_at = ?3 WHERE id = ?1 AND deleted_at IS NULL",
             params![id, content, now_ms()],
+        )?;
+        expect_one(changed)
+    }
+
+    /// Saves (or, with "", clears) the change the model is writing into the document.
+    pub fn save_document_pending(&self, id: i64, pending: &str) -> Result<(), StorageError> {
+        let changed = self.conn().execute(
+            "UPDATE documents SET pending = ?2 WHERE id = ?1 AND deleted_at IS NULL",
+            params![id, pending],
         )?;
         expect_one(changed)
     }

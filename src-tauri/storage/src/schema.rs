@@ -94,6 +94,9 @@ const MIGRATIONS: &[M<'static>] = &[
     END;
     "#,
     ),
+    // A change the model was writing into a document, kept while it streams so that a
+    // crash loses at most a second of it (the app's JSON; empty when none).
+    M::up("ALTER TABLE documents ADD COLUMN pending TEXT NOT NULL DEFAULT '';"),
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<(), StorageError> {

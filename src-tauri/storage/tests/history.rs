@@ -303,6 +303,17 @@ fn documents_are_saved_listed_searched_and_deleted_with_undo() {
         "titles count"
     );
 
+    assert_eq!(storage.document(essay.id).unwrap().pending, "");
+    storage
+        .save_document_pending(essay.id, r#"{"text":"Summer"}"#)
+        .unwrap();
+    let reopened = Storage::open(&path).unwrap();
+    assert_eq!(
+        reopened.document(essay.id).unwrap().pending,
+        r#"{"text":"Summer"}"#
+    );
+    drop(reopened);
+
     storage.rename_document(essay.id, "Four seasons").unwrap();
     storage.delete_document(essay.id).unwrap();
     assert_eq!(storage.list_documents().unwrap().len(), 1);

@@ -198,6 +198,8 @@ export interface DocumentSummary {
 
 export interface DraftDocument extends DocumentSummary {
   content: string;
+  /** JSON of a change the model was writing when the app last stopped; "" when none. */
+  pending: string;
   created_at: number;
 }
 
@@ -237,6 +239,8 @@ export const createDocument = (title: string, content: string): Promise<DraftDoc
   invoke('create_document', { title, content });
 export const saveDocument = (documentId: number, content: string): Promise<void> =>
   invoke('save_document', { documentId, content });
+export const saveDocumentPending = (documentId: number, pending: string): Promise<void> =>
+  invoke('save_document_pending', { documentId, pending });
 export const renameDocument = (documentId: number, title: string): Promise<void> =>
   invoke('rename_document', { documentId, title });
 export const deleteDocument = (documentId: number): Promise<void> => invoke('delete_document', { documentId });

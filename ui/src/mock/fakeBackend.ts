@@ -70,7 +70,15 @@ export function createFakeBackend() {
     clipboardHtml: '',
     opened: [] as string[],
     conversations: [] as Conversation[],
-    documents: [] as { id: number; title: string; content: string; created_at: number; updated_at: number; deleted: boolean }[],
+    documents: [] as {
+      id: number;
+      title: string;
+      content: string;
+      pending: string;
+      created_at: number;
+      updated_at: number;
+      deleted: boolean;
+    }[],
     /** Scripts for the next drafting runs, first in first out; a default text after. */
     drafts: [] as ScriptStep[][],
     draftRequests: [] as Record<string, unknown>[],
@@ -299,6 +307,7 @@ export function createFakeBackend() {
         id: control.nextId++,
         title: String(args.title).trim(),
         content: String(args.content),
+        pending: '',
         created_at: now(),
         updated_at: now(),
         deleted: false,
@@ -311,6 +320,10 @@ export function createFakeBackend() {
       if (!doc) throw { kind: 'not_found', message: 'No such document.' };
       doc.content = String(args.content);
       doc.updated_at = now();
+    },
+    save_document_pending: (args) => {
+      const doc = control.documents.find((d) => d.id === Number(args.documentId) && !d.deleted);
+      if (doc) doc.pending = String(args.pending);
     },
     rename_document: (args) => {
       const doc = control.documents.find((d) => d.id === Number(args.documentId));
