@@ -39,15 +39,16 @@ pub struct AnswerSink<'a, F: FnMut(Update)> {
 }
 
 impl<'a, F: FnMut(Update)> AnswerSink<'a, F> {
-    pub fn new(storage: &'a Storage, answer_id: i64, earlier_text: String, send: F) -> Self {
+    /// `continuing`: the answer goes on from what it holds (Continue), keeping its
+    /// text, reasoning and cards; otherwise it starts empty.
+    pub fn new(storage: &'a Storage, answer_id: i64, continuing: bool, send: F) -> Self {
         let now = Instant::now();
-        // A continued answer keeps the cards it showed before it was cut off.
-        let extras = match earlier_text.is_empty() {
-            true => AnswerExtras::default(),
-            false => storage
-                .message(answer_id)
-                .map(|m| AnswerExtras::from_json(&m.extras))
-                .unwrap_or_default(),
+        let earlier = continuing
+            .then(|| storage.message(answer_id).ok())
+            .flatten();
+        let (text, reasoning, extras) = match earlier {
+            Some(m) => (m.content, m.reasoning, AnswerExtras::from_json(&m.extras)),
+            None => Default::default(),
         };
         Self {
             send,
@@ -56,8 +57,8 @@ impl<'a, F: FnMut(Update)> AnswerSink<'a, F> {
             batch: FrameBatch::default(),
             last_save: now,
             save_every: SAVE_EVERY,
-            text: earlier_text,
-            reasoning: String::new(),
+            text,
+            reasoning,
             extras,
             extras_changed: false,
             end: None,
@@ -128,6 +129,11 @@ impl<'a, F: FnMut(Update)> AnswerSink<'a, F> {
             _ => (MessageStatus::Interrupted, None),
         };
         self.save(status, error);
+        if let Some(end) = &self.end {
+            (self.send)(Update::Events {
+                events: vec![end.clone()],
+            });
+        }
         self.end
     }
 }
@@ -140,7 +146,11 @@ impl<F: FnMut(Update)> Sink for AnswerSink<'_, F> {
             other => self.extras_changed |= self.extras.apply(other),
         }
         if event.is_end() {
-            self.end = Some(event.clone());
+            // The end goes to the window only once the answer is saved (`finish`), so
+            // that a failed last save is reported while the answer is still open there.
+            self.end = Some(event);
+            self.flush();
+            return;
         }
         if self.batch.push(event) {
             self.flush();
@@ -186,7 +196,7 @@ mod tests {
     fn the_first_token_goes_at_once_and_fast_tokens_are_joined_per_frame() {
         let (storage, id) = setup();
         let mut sent = Vec::new();
-        let mut sink = AnswerSink::new(&storage, id, String::new(), |u| sent.push(u));
+        let mut sink = AnswerSink::new(&storage, id, false, |u| sent.push(u));
         sink.event(text("Hel"));
         sink.event(text("lo"));
         sink.event(text(", "));
@@ -229,11 +239,17 @@ mod tests {
     #[test]
     fn the_growing_answer_is_saved_while_it_streams() {
         let (storage, id) = setup();
-        let mut sink =
-            AnswerSink::new(&storage, id, "Earlier ".into(), |_| {}).saving_every(Duration::ZERO);
+        storage
+            .update_message(id, "Earlier ", "thought", MessageStatus::Interrupted, None)
+            .unwrap();
+        let mut sink = AnswerSink::new(&storage, id, true, |_| {}).saving_every(Duration::ZERO);
         sink.event(text("part"));
         let saved = &storage.messages(1).unwrap()[0];
         assert_eq!(saved.content, "Earlier part", "saved before the end");
+        assert_eq!(
+            saved.reasoning, "thought",
+            "a continued answer keeps its reasoning"
+        );
         assert_eq!(saved.status, MessageStatus::Streaming);
         drop(sink);
     }
@@ -241,7 +257,7 @@ mod tests {
     #[test]
     fn a_stopped_answer_keeps_its_text_and_says_why_it_ended() {
         let (storage, id) = setup();
-        let mut sink = AnswerSink::new(&storage, id, String::new(), |_| {});
+        let mut sink = AnswerSink::new(&storage, id, false, |_| {});
         sink.event(text("half an ans"));
         sink.event(Event::Error(foxtail_engine::Error::Cancelled {
             message: "Stopped.".into(),
@@ -259,8 +275,8 @@ mod tests {
         storage.delete_conversation(1).unwrap();
         storage.purge_deleted(i64::MAX).unwrap();
         let mut sent = Vec::new();
-        let mut sink = AnswerSink::new(&storage, id, String::new(), |u| sent.push(u))
-            .saving_every(Duration::ZERO);
+        let mut sink =
+            AnswerSink::new(&storage, id, false, |u| sent.push(u)).saving_every(Duration::ZERO);
         sink.event(text("a"));
         sink.event(text("b"));
         sink.idle();
@@ -273,5 +289,31 @@ mod tests {
         assert!(sent.contains(&Update::Events {
             events: vec![text("b")]
         }));
+    }
+
+    #[test]
+    fn a_failed_last_save_is_reported_before_the_end() {
+        let (storage, id) = setup();
+        storage.delete_conversation(1).unwrap();
+        storage.purge_deleted(i64::MAX).unwrap();
+        let mut sent = Vec::new();
+        let mut sink = AnswerSink::new(&storage, id, false, |u| sent.push(u));
+        sink.event(text("all"));
+        sink.event(Event::Finish {
+            reason: foxtail_engine::FinishReason::Stop,
+            raw: "stop".into(),
+        });
+        sink.finish();
+        let failed_at = sent
+            .iter()
+            .position(|u| matches!(u, Update::SaveFailed { .. }))
+            .expect("the failure is reported");
+        let end_at = sent
+            .iter()
+            .position(
+                |u| matches!(u, Update::Events { events } if events.iter().any(Event::is_end)),
+            )
+            .expect("the end is sent");
+        assert!(failed_at < end_at, "{sent:?}");
     }
 }

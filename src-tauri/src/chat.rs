@@ -39,6 +39,13 @@ impl ActiveAnswers {
             .remove(&answer_id);
     }
 
+    pub fn is_running(&self, answer_id: i64) -> bool {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains_key(&answer_id)
+    }
+
     pub fn stop(&self, answer_id: i64) -> bool {
         match self
             .0
@@ -175,7 +182,7 @@ pub async fn write_answer(
         ..
     } = prepared;
     let tools = &tools;
-    let earlier = continue_from.clone().unwrap_or_default();
+    let continuing = continue_from.is_some();
     let mut joint = None;
     if let Some(partial) = continue_from.as_deref().filter(|p| !p.is_empty()) {
         request = foxtail_engine::resume::request(&request, partial);
@@ -184,7 +191,7 @@ pub async fn write_answer(
             partial,
         ));
     }
-    let mut sink = AnswerSink::new(storage, answer_id, earlier, send);
+    let mut sink = AnswerSink::new(storage, answer_id, continuing, send);
     match joint {
         // A continuation may repeat the end of what was there; the joint drops that.
         Some(joint) => {
@@ -297,7 +304,17 @@ pub fn prepare_with(
     keys: &Keys,
     adjust: impl FnOnce(&mut Options),
 ) -> Result<Prepared, AppError> {
-    let mut profile = Profile::from_settings(&settings.all())?;
+    prepare_from(&settings.all(), keys, adjust)
+}
+
+/// [`prepare_with`] from settings that may not be saved (yet): the settings screen asks
+/// for the model list of an address before the person saves it.
+pub fn prepare_from(
+    all: &HashMap<String, Value>,
+    keys: &Keys,
+    adjust: impl FnOnce(&mut Options),
+) -> Result<Prepared, AppError> {
+    let mut profile = Profile::from_settings(all)?;
     let needs_key = providers::preset(&profile.provider).is_none_or(|p| p.needs_key);
     let key = match keys.load(&profile.provider)? {
         Some(key) => key,
@@ -309,7 +326,7 @@ pub fn prepare_with(
     let model = profile.request.model.clone();
     Ok(Prepared {
         client,
-        tools: enabled_tools(&settings.all()),
+        tools: enabled_tools(all),
         request: profile.request,
         model,
     })
@@ -413,6 +430,11 @@ fn rewrite_answer(
     settings: &Settings,
     keys: &Keys,
 ) -> Result<Turn, AppError> {
+    // Commands run one at a time, so nothing can start the answer between this check
+    // and the start below; two writers would interleave their text in one answer.
+    if active.is_running(answer_id) {
+        return Err(AppError::Busy);
+    }
     let mut prepared = prepare(settings, keys)?;
     let old = storage.message(answer_id)?;
     let history = storage.messages(old.conversation_id)?;

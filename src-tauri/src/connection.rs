@@ -5,9 +5,10 @@ use std::time::Instant;
 
 use foxtail_engine::{CancellationToken, ChatRequest, Client, Event, Message, Options};
 use serde::Serialize;
+use serde_json::Value;
 use tauri::State;
 
-use crate::chat::{prepare, prepare_with};
+use crate::chat::{prepare_from, prepare_with};
 use crate::keys::Keys;
 use crate::settings::Settings;
 use crate::AppError;
@@ -63,13 +64,27 @@ pub async fn test_connection(
     check(&prepared.client, &prepared.request).await
 }
 
-/// The models the saved gateway offers, sorted.
+/// The models a gateway offers, sorted: the saved one, or the provider, protocol and
+/// address the settings screen shows, which the person may not have saved yet.
 #[tauri::command]
 pub async fn list_models(
+    provider: Option<String>,
+    protocol: Option<String>,
+    base_url: Option<String>,
     settings: State<'_, Settings>,
     keys: State<'_, Keys>,
 ) -> Result<Vec<String>, AppError> {
-    let prepared = prepare(&settings, &keys)?;
+    let mut all = settings.all();
+    for (key, value) in [
+        ("provider", provider),
+        ("protocol", protocol),
+        ("base_url", base_url),
+    ] {
+        if let Some(value) = value {
+            all.insert(key.to_string(), Value::String(value));
+        }
+    }
+    let prepared = prepare_from(&all, &keys, |_| {})?;
     Ok(prepared
         .client
         .list_models(&prepared.request.base_url, prepared.request.protocol)

@@ -25,6 +25,8 @@ pub enum AppError {
     NoKey,
     #[error("The message is empty.")]
     EmptyMessage,
+    #[error("This answer is still being written. Wait a moment, or stop it first.")]
+    Busy,
     #[error("{0}")]
     LinkRefused(String),
     #[error("The link could not be opened in the browser: {0}")]
@@ -52,6 +54,7 @@ impl AppError {
             Self::Settings(_) => "settings",
             Self::NoKey => "no_key",
             Self::EmptyMessage => "empty_message",
+            Self::Busy => "busy",
             Self::LinkRefused(_) => "link_refused",
             Self::LinkFailed(_) => "link_failed",
             Self::Clipboard(_) => "clipboard",

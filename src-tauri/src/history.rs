@@ -3,6 +3,7 @@ use std::sync::Arc;
 use foxtail_storage::{ConversationSummary, Message, SearchHit, Storage};
 use tauri::State;
 
+use crate::chat::ActiveAnswers;
 use crate::AppError;
 
 #[tauri::command]
@@ -33,7 +34,13 @@ pub fn rename_conversation(
 pub fn delete_conversation(
     conversation_id: i64,
     storage: State<'_, Arc<Storage>>,
+    active: State<'_, Arc<ActiveAnswers>>,
 ) -> Result<(), AppError> {
+    // An answer still being written into a deleted conversation would go on costing
+    // tokens for nothing, and its saves would fail.
+    for message in storage.messages(conversation_id)? {
+        active.stop(message.id);
+    }
     Ok(storage.delete_conversation(conversation_id)?)
 }
 

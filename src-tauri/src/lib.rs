@@ -60,7 +60,6 @@ pub fn run() {
                 history_from: history_recovered_from,
             });
             manage_history(app.handle(), storage);
-            app.manage(Arc::new(chat::ActiveAnswers::default()));
             app.manage(Arc::new(documents::DraftRuns::default()));
             app.manage(keys::Keys::new(Keychain::from_env()));
 
@@ -82,9 +81,10 @@ pub fn run() {
 }
 
 /// The history as the commands expect to find it: shared, because answers keep
-/// writing into it from their own tasks.
+/// writing into it from their own tasks, with the answers being written now.
 fn manage_history<R: Runtime>(app: &impl Manager<R>, storage: Storage) {
     app.manage(Arc::new(storage));
+    app.manage(Arc::new(chat::ActiveAnswers::default()));
 }
 
 /// Every command the window may call (each also needs its line in build.rs and its

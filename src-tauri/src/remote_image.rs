@@ -8,18 +8,39 @@ use std::time::Duration;
 use base64::Engine as _;
 use reqwest::header::{ACCEPT, CONTENT_TYPE};
 
+use tauri::State;
+
 use crate::providers::is_loopback;
+use crate::settings::Settings;
 use crate::AppError;
 
 pub const MAX_IMAGE_BYTES: usize = 10 * 1024 * 1024;
 const MAX_REDIRECTS: usize = 5;
 
+/// Which addresses a picture may come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// https anywhere but this computer: a link in an answer must not make Foxtail call
+    /// the local services (printer, router admin) that listen on loopback.
+    Internet,
+    /// Also this computer, over http or https: the person talks to a local model server,
+    /// whose answers may well show its own pictures.
+    AlsoThisComputer,
+}
+
 /// Why Foxtail will not fetch from `url`, or `None`. Plain http is allowed only on this
 /// computer: anywhere else anyone on the way could swap the picture.
-fn address_problem(url: &url::Url) -> Option<String> {
+fn address_problem(url: &url::Url, reach: Reach) -> Option<String> {
+    let local = is_loopback(url.host());
+    if local && reach == Reach::Internet {
+        return Some(format!(
+            "Pictures from this computer ({}) are shown only when Foxtail talks to a model server on this computer.",
+            shorten(url.as_str())
+        ));
+    }
     match url.scheme() {
         "https" if url.host_str().is_some() => None,
-        "http" if is_loopback(url.host()) => None,
+        "http" if local => None,
         _ => Some(format!(
             "Only https:// images can be shown; “{}” is not one.",
             shorten(url.as_str())
@@ -70,17 +91,17 @@ fn picture_type(content_type: &str) -> Result<String, AppError> {
 
 /// Downloads the picture at `url` (https, or http on this computer; at most 10 MB; any
 /// `image/*` type except SVG) and returns it as a `data:` URL.
-pub async fn fetch(url: &str) -> Result<String, AppError> {
+pub async fn fetch(url: &str, reach: Reach) -> Result<String, AppError> {
     let parsed = url::Url::parse(url.trim())
         .map_err(|_| AppError::ImageRefused(format!("“{}” is not a web address.", shorten(url))))?;
-    if let Some(problem) = address_problem(&parsed) {
+    if let Some(problem) = address_problem(&parsed, reach) {
         return Err(AppError::ImageRefused(problem));
     }
     // Every hop of a redirect must pass the same rule as the first address.
-    let redirects = reqwest::redirect::Policy::custom(|attempt| {
+    let redirects = reqwest::redirect::Policy::custom(move |attempt| {
         if attempt.previous().len() >= MAX_REDIRECTS {
             attempt.error("too many redirects")
-        } else if let Some(problem) = address_problem(attempt.url()) {
+        } else if let Some(problem) = address_problem(attempt.url(), reach) {
             attempt.error(problem)
         } else {
             attempt.follow()
@@ -154,8 +175,18 @@ fn download_error(err: reqwest::Error) -> AppError {
 }
 
 #[tauri::command]
-pub async fn fetch_image(url: String) -> Result<String, AppError> {
-    fetch(&url).await
+pub async fn fetch_image(url: String, settings: State<'_, Settings>) -> Result<String, AppError> {
+    let base_url = settings
+        .all()
+        .get("base_url")
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let gateway_is_local = url::Url::parse(&base_url).is_ok_and(|u| is_loopback(u.host()));
+    let reach = match gateway_is_local {
+        true => Reach::AlsoThisComputer,
+        false => Reach::Internet,
+    };
+    fetch(&url, reach).await
 }
 
 #[cfg(test)]
@@ -190,9 +221,12 @@ mod tests {
         let gateway = MockGateway::start(vec![Reply::status(500, "text/plain", "unused")])
             .await
             .unwrap();
-        let url = fetch(&format!("{}{IMAGE_PATH}", gateway.url()))
-            .await
-            .unwrap();
+        let url = fetch(
+            &format!("{}{IMAGE_PATH}", gateway.url()),
+            Reach::AlsoThisComputer,
+        )
+        .await
+        .unwrap();
         let encoded = url.strip_prefix("data:image/png;base64,").unwrap();
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(encoded)
@@ -203,9 +237,12 @@ mod tests {
 
     async fn refused_by(reply: Reply) -> AppError {
         let gateway = MockGateway::start(vec![reply]).await.unwrap();
-        fetch(&format!("{}/picture", gateway.url()))
-            .await
-            .unwrap_err()
+        fetch(
+            &format!("{}/picture", gateway.url()),
+            Reach::AlsoThisComputer,
+        )
+        .await
+        .unwrap_err()
     }
 
     #[tokio::test]
@@ -234,7 +271,12 @@ mod tests {
         let gateway = MockGateway::start(vec![Reply::status(200, "image/jpeg", exactly)])
             .await
             .unwrap();
-        let url = fetch(&format!("{}/big.jpg", gateway.url())).await.unwrap();
+        let url = fetch(
+            &format!("{}/big.jpg", gateway.url()),
+            Reach::AlsoThisComputer,
+        )
+        .await
+        .unwrap();
         assert!(url.starts_with("data:image/jpeg;base64,BwcH"));
     }
 
@@ -247,7 +289,9 @@ mod tests {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         drop(listener);
-        let err = fetch(&format!("http://{addr}/a.png")).await.unwrap_err();
+        let err = fetch(&format!("http://{addr}/a.png"), Reach::AlsoThisComputer)
+            .await
+            .unwrap_err();
         assert_eq!(err.kind(), "image_failed");
     }
 
@@ -261,10 +305,20 @@ mod tests {
             "not a url",
         ] {
             assert_eq!(
-                fetch(url).await.unwrap_err().kind(),
+                fetch(url, Reach::AlsoThisComputer)
+                    .await
+                    .unwrap_err()
+                    .kind(),
                 "image_refused",
                 "{url}"
             );
+        }
+        // A link in an answer may not reach this computer's own services, unless the
+        // model itself runs here.
+        for url in ["http://localhost:631/admin.png", "https://127.0.0.1/a.png"] {
+            let err = fetch(url, Reach::Internet).await.unwrap_err();
+            assert_eq!(err.kind(), "image_refused", "{url}");
+            assert!(err.to_string().contains("this computer"), "{err}");
         }
         // A loopback address may not send the request on to plain http elsewhere.
         let err = refused_by(

@@ -15,6 +15,13 @@ const shots = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'arti
 /** @param {import('playwright-core').Page} page */
 const savedDoc = (page) => page.evaluate(() => window['foxtailMock'].control.documents.at(-1)?.content);
 
+/** Waits until the fake backend holds `expected` as the last document's text. */
+async function waitSaved(/** @type {import('playwright-core').Page} */ page, /** @type {string} */ expected) {
+  await page
+    .waitForFunction((text) => window['foxtailMock'].control.documents.at(-1)?.content === text, expected, { timeout: 5000 })
+    .catch(async () => assert.equal(await savedDoc(page), expected));
+}
+
 /** @param {import('playwright-core').Page} page @param {any[]} steps */
 async function draftScript(page, steps) {
   await page.evaluate((s) => window['foxtailMock'].control.drafts.push(s), steps);
@@ -59,17 +66,15 @@ test('write at the cursor, accept as one undo step, and the document is saved', 
     assert.equal(await savedDoc(page), 'Dear Mina,\n\n');
     await page.getByTestId('ai-accept').click();
     assert.equal(await page.getByTestId('ai-pending').count(), 0);
-    await page.waitForTimeout(700);
-    assert.equal(await savedDoc(page), 'Dear Mina,\n\nI cannot come on Friday.');
+    await waitSaved(page, 'Dear Mina,\n\nI cannot come on Friday.');
     assert.match((await page.getByTestId('word-count').textContent()) ?? '', /7 words/);
 
     await page.getByTestId('editor').focus();
     await page.keyboard.press('Control+z');
-    await page.waitForTimeout(700);
-    assert.equal(await savedDoc(page), 'Dear Mina,\n\n', 'one undo takes the whole change back');
+    // One undo takes the whole change back.
+    await waitSaved(page, 'Dear Mina,\n\n');
     await page.keyboard.press('Control+Shift+Z');
-    await page.waitForTimeout(700);
-    assert.equal(await savedDoc(page), 'Dear Mina,\n\nI cannot come on Friday.');
+    await waitSaved(page, 'Dear Mina,\n\nI cannot come on Friday.');
     assert.equal(await page.getByTestId('document').count(), 1);
     assert.deepEqual(pageErrors, []);
   } finally {
@@ -277,7 +282,7 @@ test('a change being written is saved as it streams and comes back, stopped, whe
     await page.getByTestId('ai-run').click();
     await page.getByTestId('ai-pending').getByText('w20').waitFor();
     // Within a second of streaming the change is on disk, apart from the document.
-    await page.waitForTimeout(1200);
+    await page.waitForFunction(() => window['foxtailMock'].control.documents.at(-1)?.pending !== '', null, { timeout: 5000 });
     const saved = await page.evaluate(() => window['foxtailMock'].control.documents.at(-1));
     assert.equal(saved.content, 'Notes:\n');
     const pending = JSON.parse(saved.pending);
@@ -291,7 +296,11 @@ test('a change being written is saved as it streams and comes back, stopped, whe
     await page.getByTestId('pending-bar').and(page.locator('[data-status="interrupted"]')).waitFor();
     assert.match((await page.getByTestId('ai-pending').textContent()) ?? '', /^w0 w1 w2 /);
     await page.getByTestId('ai-accept').click();
-    await page.waitForTimeout(1200);
+    await page.waitForFunction(
+      () => window['foxtailMock'].control.documents.some((d) => d.content.startsWith('Notes:\nw0') && d.pending === ''),
+      null,
+      { timeout: 5000 },
+    );
     const after = await page.evaluate(() => window['foxtailMock'].control.documents.find((d) => d.content.startsWith('Notes')));
     assert.match(after.content, /^Notes:\nw0 w1 w2 /);
     assert.equal(after.pending, '', 'an accepted change is no longer pending');

@@ -146,7 +146,9 @@ export const saveKey = (provider: string, key: string, sessionOnly: boolean): Pr
   invoke('save_key', { provider, key, sessionOnly });
 export const deleteKey = (provider: string): Promise<KeyReport> => invoke('delete_key', { provider });
 export const testConnection = (): Promise<ConnectionReport> => invoke('test_connection');
-export const listModels = (): Promise<string[]> => invoke('list_models');
+/** The models of the saved gateway, or of the provider, protocol and address given. */
+export const listModels = (provider?: string, protocol?: Protocol, baseUrl?: string): Promise<string[]> =>
+  invoke('list_models', { provider, protocol, baseUrl });
 export const listTools = (): Promise<ToolInfo[]> => invoke('list_tools');
 
 export const listConversations = (): Promise<ConversationSummary[]> => invoke('list_conversations');

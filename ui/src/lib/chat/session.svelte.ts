@@ -13,6 +13,13 @@ export class ChatSession {
   notice: BackendError | null = $state(null);
   /** Set once a finished answer should be read out by a screen reader. */
   announcement = $state('');
+  /** What is typed in the composer and not sent yet; it survives switching views. */
+  draft = $state('');
+  // A request on its way to the backend, or an answer still live (stopped ones until
+  // their end arrives): nothing else may start meanwhile, or two streams would write
+  // into one answer.
+  #starting = $state(false);
+  #liveCount = $state(0);
 
   // Answers still streaming, by message id, so Stop and a reopened conversation reach
   // the same object the channel writes into.
@@ -20,6 +27,11 @@ export class ChatSession {
 
   get streaming(): ViewMessage | undefined {
     return this.messages.find((m) => m.status === 'streaming');
+  }
+
+  /** Something is being started or written: regenerate, continue and send wait. */
+  get busy(): boolean {
+    return this.#starting || this.#liveCount > 0 || !!this.streaming;
   }
 
   async refreshList(): Promise<void> {
@@ -34,6 +46,7 @@ export class ChatSession {
     this.conversationId = null;
     this.messages = [];
     this.notice = null;
+    this.draft = '';
   }
 
   async open(conversationId: number): Promise<void> {
@@ -53,15 +66,16 @@ export class ChatSession {
 
   #onUpdate(answerId: number): (update: AnswerUpdate) => void {
     return (update) => {
-      const message = this.#live.get(answerId);
-      if (!message) return;
       if (update.type === 'save_failed') {
         this.notice = { kind: 'save_failed', message: update.message };
         return;
       }
+      const message = this.#live.get(answerId);
+      if (!message) return;
       for (const event of update.events) applyEvent(message, event);
-      if (message.status !== 'streaming') {
+      if (update.events.some((e) => e.type === 'finish' || e.type === 'error')) {
         this.#live.delete(answerId);
+        this.#liveCount = this.#live.size;
         if (message.status === 'done') this.announcement = message.text;
         void this.refreshList();
       }
@@ -75,12 +89,15 @@ export class ChatSession {
     else this.messages.push(message);
     const live = this.messages.find((m) => m.id === message.id)!;
     this.#live.set(live.id, live);
+    this.#liveCount = this.#live.size;
     return live;
   }
 
   async send(text: string, replaceFrom: number | null = null): Promise<boolean> {
-    if (this.streaming) return false;
+    if (this.busy) return false;
     this.notice = null;
+    this.#starting = true;
+    const asked = this.conversationId;
     // The channel may deliver before invoke resolves; updates wait for the id.
     const early: AnswerUpdate[] = [];
     let answerId: number | null = null;
@@ -89,10 +106,21 @@ export class ChatSession {
       else this.#onUpdate(answerId)(update);
     };
     try {
-      const turn = await backend.sendMessage(this.conversationId, text, replaceFrom, onUpdate);
-      if (this.conversationId !== turn.conversation_id) {
-        this.conversationId = turn.conversation_id;
+      const turn = await backend.sendMessage(asked, text, replaceFrom, onUpdate);
+      void this.refreshList();
+      // The person moved on (a new chat, another conversation) while this started: the
+      // answer is written and saved there, and shown when that conversation reopens;
+      // this view stays as it is.
+      if (this.conversationId !== asked) {
+        const answer = fromStored(turn.answer);
+        restart(answer, false);
+        this.#live.set(answer.id, answer);
+        this.#liveCount = this.#live.size;
+        answerId = turn.answer.id;
+        for (const update of early) this.#onUpdate(turn.answer.id)(update);
+        return true;
       }
+      this.conversationId = turn.conversation_id;
       if (replaceFrom !== null) {
         const cut = this.messages.findIndex((m) => m.id === replaceFrom);
         if (cut >= 0) this.messages.splice(cut);
@@ -103,19 +131,22 @@ export class ChatSession {
       this.#track(answer);
       answerId = turn.answer.id;
       for (const update of early) this.#onUpdate(turn.answer.id)(update);
-      void this.refreshList();
       return true;
     } catch (err) {
       this.notice = asBackendError(err);
       return false;
+    } finally {
+      this.#starting = false;
     }
   }
 
   async #rewrite(answerId: number, keepText: boolean): Promise<void> {
-    if (this.streaming) return;
+    if (this.busy) return;
     const message = this.messages.find((m) => m.id === answerId);
     if (!message) return;
     this.notice = null;
+    this.#starting = true;
+    const asked = this.conversationId;
     const early: AnswerUpdate[] = [];
     let ready = false;
     const onUpdate = (update: AnswerUpdate) => {
@@ -125,12 +156,17 @@ export class ChatSession {
     try {
       const call = keepText ? backend.continueAnswer : backend.regenerateAnswer;
       await call(answerId, onUpdate);
-      restart(message, keepText);
-      this.#track(message);
+      // Shown again only if its conversation is still the one open.
+      if (this.conversationId === asked) {
+        restart(message, keepText);
+        this.#track(message);
+      }
       ready = true;
       for (const update of early) this.#onUpdate(answerId)(update);
     } catch (err) {
       this.notice = asBackendError(err);
+    } finally {
+      this.#starting = false;
     }
   }
 

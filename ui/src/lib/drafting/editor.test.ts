@@ -84,6 +84,15 @@ describe('createDraftEditor', () => {
     expect(press(e, 'Escape')).toBe(true);
     expect(e.view.state.doc.toString()).toBe('a\nXbY');
     expect(e.view.state.selection.main).toMatchObject({ anchor: 5, head: 5 });
+
+    // A failed, empty replacement is never accepted by a key.
+    e.view.dispatch({ selection: EditorSelection.range(0, 1) });
+    e.pending.startPending({ from: 0, to: 1, mode: 'replace' });
+    e.pending.setPendingStatus('error');
+    expect(press(e, 'Tab')).toBe(false);
+    expect(e.pending.getPending()).toMatchObject({ status: 'error', original: 'a' });
+    expect(e.pending.discard()).toBe(true);
+    expect(e.view.state.doc.toString()).toBe('a\nXbY');
   });
 
   it('Ctrl+Z while pending undoes edits elsewhere, never into the pending change', () => {

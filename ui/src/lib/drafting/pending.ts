@@ -474,11 +474,16 @@ export interface PendingKeysOptions {
  * longer streaming; while it streams Esc stops it. Inactive (falls through) otherwise.
  */
 export function pendingKeymap(controller: () => PendingController, options: PendingKeysOptions = {}): Extension {
-  const decided = (view: EditorView): boolean => {
+  // A key accepts only a result worth keeping: finished or stopped, and not empty. A
+  // failed change (often empty) is kept only by the button, so an Enter meant for a new
+  // line can never replace a paragraph with nothing.
+  const acceptable = (view: EditorView): boolean => {
     const value = view.state.field(pendingField, false);
-    return !!value && value.info.versions[value.info.index]?.status !== 'streaming';
+    if (!value) return false;
+    const status = value.info.versions[value.info.index]?.status;
+    return (status === 'done' || status === 'interrupted') && value.to > value.originalTo;
   };
-  const accept = (view: EditorView): boolean => decided(view) && controller().accept();
+  const accept = (view: EditorView): boolean => acceptable(view) && controller().accept();
   const whilePending =
     (command: StateCommand) =>
     (view: EditorView): boolean =>
