@@ -293,3 +293,36 @@ test('a tool call shows as a card while it is written, run, and folded when done
     await close();
   }
 });
+
+test('the list follows a growing answer until the person scrolls up, and again at the bottom', async () => {
+  const { page, close } = await openWindow({ setup: withKey });
+  try {
+    const lines = Array.from({ length: 400 }, (_, i) => `Line ${i}.`).join('\n\n');
+    await page.evaluate((t) => {
+      const fake = window['foxtailMock'];
+      fake.control.answers.push([...fake.tokens(t, 15), { delay: 5, events: [{ type: 'finish', reason: 'stop', raw: 'stop' }] }]);
+    }, lines);
+    await send(page, 'Count');
+    const list = page.getByTestId('message-list');
+    const gap = () => list.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+    await answer(page).getByText('Line 60.').waitFor();
+    assert.ok((await gap()) < 60, `follows while at the bottom (gap ${await gap()})`);
+
+    // Scrolling up to read stops the following.
+    await list.hover();
+    await page.mouse.wheel(0, -600);
+    await page.waitForTimeout(100);
+    const readingAt = await list.evaluate((el) => el.scrollTop);
+    await answer(page).getByText('Line 120.').waitFor();
+    assert.equal(await list.evaluate((el) => el.scrollTop), readingAt, 'the text being read stays put');
+    assert.ok((await gap()) > 100, `no longer at the bottom (gap ${await gap()})`);
+
+    // Back at the bottom, it follows again.
+    await list.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+    await answer(page).getByText('Line 180.').waitFor();
+    await page.waitForTimeout(100);
+    assert.ok((await gap()) < 60, `follows again (gap ${await gap()})`);
+  } finally {
+    await close();
+  }
+});
