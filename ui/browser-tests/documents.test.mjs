@@ -188,6 +188,22 @@ test('export, copy as formatted text, import a file, open an answer as a documen
     await page.getByTestId('export-md').click();
     await page.getByTestId('toast').getByText('Trip notes.md').waitFor();
 
+    // Dropping a file on the window imports it too; other files are refused in words.
+    const drop = (name, text) =>
+      page.evaluate(
+        ([n, t]) => {
+          const data = new DataTransfer();
+          data.items.add(new File([t], n, { type: 'text/plain' }));
+          window.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+        },
+        [name, text],
+      );
+    await drop('Shopping.txt', 'milk\neggs');
+    await page.getByTestId('document').getByText('Shopping').waitFor();
+    await page.getByTestId('editor').getByText('eggs').waitFor();
+    await drop('photo.png', 'not text');
+    await page.getByTestId('toast').getByText('only .md and .txt').waitFor();
+
     // A chat answer becomes a document.
     await page.getByTestId('chats').click();
     await page.getByTestId('composer').fill('Hi');
@@ -195,7 +211,7 @@ test('export, copy as formatted text, import a file, open an answer as a documen
     await page.locator('[data-testid="message"][data-role="assistant"][data-status="done"]').waitFor();
     await page.getByTestId('open-as-document').click();
     await page.getByTestId('document-view').waitFor();
-    assert.equal(await page.getByTestId('document').count(), 2);
+    assert.equal(await page.getByTestId('document').count(), 3, 'two imported, one from the answer');
     await page.getByTestId('editor').getByText('The end.').waitFor();
   } finally {
     await close();
@@ -232,6 +248,19 @@ test('every action sends its own request with the selection and the text around 
       if (action === 'tone') assert.match(sent.instruction, /formal/);
       if (action === 'custom') assert.equal(sent.instruction, 'as a haiku');
     }
+    // The tone picked beside the button is the one asked for.
+    await page.getByTestId('ai-tone').selectOption('friendlier and warmer');
+    await page.getByTestId('editor').click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Shift+End');
+    await page.getByTestId('ai-prompt').fill('');
+    await draftScript(page, say('New text.'));
+    await page.locator('[data-testid="ai-action"][data-action="tone"]').click();
+    await page.getByTestId('ai-discard').click();
+    const toned = await page.evaluate(() => window['foxtailMock'].control.draftRequests.at(-1));
+    assert.equal(toned.instruction, 'friendlier and warmer');
   } finally {
     await close();
   }

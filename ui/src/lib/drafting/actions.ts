@@ -34,6 +34,7 @@ export function instructionFor(action: DraftActionId, typed: string, selection: 
   const words = typed.trim();
   if (words) return words;
   if (action === 'tone') return 'more formal and polite';
+  // (The window passes the tone picked beside the button as the typed words.)
   if (action === 'translate') return countText(selection).primary === 'characters' ? 'English' : 'Korean';
   return '';
 }
