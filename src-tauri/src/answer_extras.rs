@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 pub struct ToolActivity {
     /// The call's place in its model turn; turns of a tool loop each count from 0.
     pub index: usize,
+    /// How much of the answer's text came before the call, in UTF-16 units as the
+    /// window counts, so the card shows where it happened.
+    pub at: usize,
     pub id: String,
     pub name: String,
     /// The arguments as the model wrote them (JSON text, possibly cut off).
@@ -29,8 +32,9 @@ pub struct AnswerExtras {
 }
 
 impl AnswerExtras {
-    /// Takes in one event; returns whether anything changed.
-    pub fn apply(&mut self, event: &Event) -> bool {
+    /// Takes in one event of an answer whose text so far is `text`; returns whether
+    /// anything changed.
+    pub fn apply(&mut self, event: &Event, text: &str) -> bool {
         match event {
             Event::Refusal { text } => self.refusal.push_str(text),
             Event::ToolCallDelta {
@@ -39,7 +43,7 @@ impl AnswerExtras {
                 name,
                 arguments_delta,
             } => {
-                let call = self.open_call(*index);
+                let call = self.open_call(*index, text);
                 if let Some(id) = id.as_deref().filter(|id| !id.is_empty()) {
                     call.id = id.to_string();
                 }
@@ -49,7 +53,7 @@ impl AnswerExtras {
                 call.arguments.push_str(arguments_delta);
             }
             Event::ToolCall(done) => {
-                let call = self.open_call(done.index);
+                let call = self.open_call(done.index, text);
                 call.id = done.id.clone();
                 call.name = done.name.clone();
                 call.arguments = done.arguments_raw.clone();
@@ -66,6 +70,7 @@ impl AnswerExtras {
                     Some(call) => call,
                     None => {
                         self.tools.push(ToolActivity {
+                            at: text.encode_utf16().count(),
                             id: id.clone(),
                             name: name.clone(),
                             done: true,
@@ -84,7 +89,7 @@ impl AnswerExtras {
 
     /// The call still being written at `index`; a finished one at the same index
     /// belongs to an earlier turn, so a new call starts.
-    fn open_call(&mut self, index: usize) -> &mut ToolActivity {
+    fn open_call(&mut self, index: usize, text: &str) -> &mut ToolActivity {
         let open = self
             .tools
             .iter()
@@ -94,6 +99,7 @@ impl AnswerExtras {
             None => {
                 self.tools.push(ToolActivity {
                     index,
+                    at: text.encode_utf16().count(),
                     ..ToolActivity::default()
                 });
                 self.tools.len() - 1
@@ -144,19 +150,36 @@ mod tests {
     #[test]
     fn calls_of_later_turns_do_not_overwrite_earlier_ones() {
         let mut extras = AnswerExtras::default();
-        assert!(!extras.apply(&Event::Text { text: "x".into() }));
-        extras.apply(&delta(0, Some("a"), Some("calculator"), "{\"expression\""));
-        extras.apply(&delta(0, Some(""), None, ":\"1+1\"}"));
-        extras.apply(&call(0, "a", "{\"expression\":\"1+1\"}"));
-        extras.apply(&Event::ToolResult {
-            id: "a".into(),
-            name: "calculator".into(),
-            content: "2".into(),
-            is_error: false,
-        });
+        assert!(!extras.apply(&Event::Text { text: "x".into() }, ""));
+        extras.apply(
+            &delta(0, Some("a"), Some("calculator"), "{\"expression\""),
+            "Let me see.",
+        );
+        extras.apply(&delta(0, Some(""), None, ":\"1+1\"}"), "Let me see.");
+        extras.apply(&call(0, "a", "{\"expression\":\"1+1\"}"), "Let me see.");
+        extras.apply(
+            &Event::ToolResult {
+                id: "a".into(),
+                name: "calculator".into(),
+                content: "2".into(),
+                is_error: false,
+            },
+            "Let me see.",
+        );
         // The next turn counts from 0 again.
-        extras.apply(&delta(0, Some("b"), Some("calculator"), "{}"));
+        extras.apply(
+            &delta(0, Some("b"), Some("calculator"), "{}"),
+            "Let me see.\n\n정답은",
+        );
         assert_eq!(extras.tools.len(), 2);
+        assert_eq!(
+            extras.tools[0].at, 11,
+            "the card sits after the text before it"
+        );
+        assert_eq!(
+            extras.tools[1].at, 16,
+            "counted in UTF-16 units, as the window does"
+        );
         assert_eq!(extras.tools[0].arguments, "{\"expression\":\"1+1\"}");
         assert_eq!(extras.tools[0].result.as_deref(), Some("2"));
         assert_eq!(extras.tools[1].id, "b");
@@ -167,9 +190,12 @@ mod tests {
     fn nothing_extra_saves_as_empty_and_a_refusal_is_kept() {
         let mut extras = AnswerExtras::default();
         assert_eq!(extras.to_json(), "");
-        extras.apply(&Event::Refusal {
-            text: "I can't help with that.".into(),
-        });
+        extras.apply(
+            &Event::Refusal {
+                text: "I can't help with that.".into(),
+            },
+            "",
+        );
         let saved: serde_json::Value = serde_json::from_str(&extras.to_json()).unwrap();
         assert_eq!(saved, json!({"refusal": "I can't help with that."}));
         assert_eq!(AnswerExtras::from_json(&extras.to_json()), extras);

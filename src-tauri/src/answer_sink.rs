@@ -143,7 +143,7 @@ impl<F: FnMut(Update)> Sink for AnswerSink<'_, F> {
         match &event {
             Event::Text { text } => self.text.push_str(text),
             Event::Reasoning { text } => self.reasoning.push_str(text),
-            other => self.extras_changed |= self.extras.apply(other),
+            other => self.extras_changed |= self.extras.apply(other, &self.text),
         }
         if event.is_end() {
             // The end goes to the window only once the answer is saved (`finish`), so

@@ -623,6 +623,11 @@ mod tests {
             assert_eq!(extras["tools"][0]["name"], "calculator");
             assert_eq!(extras["tools"][0]["result"], "84");
             assert_eq!(
+                extras["tools"][0]["at"],
+                "Let me work that out.".len(),
+                "the card goes between the two paragraphs"
+            );
+            assert_eq!(
                 gateway.requests().len(),
                 2,
                 "the result went back to the model"

@@ -288,6 +288,13 @@ test('a tool call shows as a card while it is written, run, and folded when done
     assert.equal(await card.getByTestId('tool-result').textContent(), '84');
     await answer(page).and(page.locator('[data-status="done"]')).waitFor();
     assert.equal(await answer(page).locator('.markdown p').count(), 2, 'the two steps are two paragraphs');
+    // The card sits where the call happened: after the first paragraph, before the answer.
+    const order = await answer(page).evaluate((el) =>
+      [...el.querySelectorAll('.markdown p, [data-testid="tool-call"]')].map((n) =>
+        n.matches('[data-testid="tool-call"]') ? 'card' : n.textContent?.trim(),
+      ),
+    );
+    assert.deepEqual(order, ['Let me work that out.', 'card', 'The answer is 84.']);
     assert.match((await answer(page).textContent()) ?? '', /The answer is 84\./);
   } finally {
     await close();

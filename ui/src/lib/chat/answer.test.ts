@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredMessage } from '../backend';
-import { applyEvent, fromStored, hasOutput, restart } from './answer';
+import { applyEvent, fromStored, hasOutput, restart, segments } from './answer';
 
 const stored = (over: Partial<StoredMessage> = {}): StoredMessage => ({
   id: 7,
@@ -77,7 +77,7 @@ describe('an answer as the window shows it', () => {
     applyEvent(m, { type: 'tool_call_delta', index: 0, id: 'c1', name: 'calculator', arguments_delta: '{"expr' });
     applyEvent(m, { type: 'tool_call_delta', index: 0, arguments_delta: '":"2+2"}' });
     expect(m.toolCalls).toEqual([
-      { index: 0, id: 'c1', name: 'calculator', arguments: '{"expr":"2+2"}', done: false, result: null, isError: false },
+      { index: 0, at: 0, id: 'c1', name: 'calculator', arguments: '{"expr":"2+2"}', done: false, result: null, isError: false },
     ]);
     applyEvent(m, { type: 'tool_call', index: 0, id: 'c1', name: 'calculator', arguments: { expr: '2+2' }, arguments_raw: '{"expr":"2+2"}' });
     expect(m.toolCalls[0]!.done).toBe(true);
@@ -91,12 +91,17 @@ describe('an answer as the window shows it', () => {
   it('shows the saved cards and refusal of a reopened answer', () => {
     const extras = JSON.stringify({
       refusal: 'No.',
-      tools: [{ index: 0, id: 'c1', name: 'calculator', arguments: '{}', done: true, result: '4', is_error: false }],
+      tools: [{ index: 0, at: 3, id: 'c1', name: 'calculator', arguments: '{}', done: true, result: '4', is_error: false }],
     });
     const m = fromStored(stored({ status: 'complete', content: 'It is 4.', extras }));
     expect(m.refusal).toBe('No.');
     expect(m.toolCalls).toEqual([
-      { index: 0, id: 'c1', name: 'calculator', arguments: '{}', done: true, result: '4', isError: false },
+      { index: 0, at: 3, id: 'c1', name: 'calculator', arguments: '{}', done: true, result: '4', isError: false },
+    ]);
+    expect(segments(m).map((p) => (p.kind === 'text' ? p.text : `[${p.call.name}]`))).toEqual([
+      'It ',
+      '[calculator]',
+      'is 4.',
     ]);
     expect(fromStored(stored({ extras: '{broken' })).toolCalls).toEqual([]);
   });

@@ -20,6 +20,9 @@ export interface RetryNotice {
 export interface ToolCallView {
   /** The call's place in its model turn; each turn of a tool loop counts from 0. */
   index: number;
+  /** How much of the answer's text came before the call (UTF-16 units), so the card
+   * shows where it happened. */
+  at: number;
   id: string;
   name: string;
   arguments: string;
@@ -32,7 +35,16 @@ export interface ToolCallView {
 /** The saved form (src-tauri/src/answer_extras.rs). */
 interface SavedExtras {
   refusal?: string;
-  tools?: { index: number; id: string; name: string; arguments: string; done: boolean; result: string | null; is_error: boolean }[];
+  tools?: {
+    index: number;
+    at?: number;
+    id: string;
+    name: string;
+    arguments: string;
+    done: boolean;
+    result: string | null;
+    is_error: boolean;
+  }[];
 }
 
 function parseExtras(raw: string): { refusal: string; toolCalls: ToolCallView[] } {
@@ -46,6 +58,7 @@ function parseExtras(raw: string): { refusal: string; toolCalls: ToolCallView[] 
     refusal: saved.refusal ?? '',
     toolCalls: (saved.tools ?? []).map((t) => ({
       index: t.index,
+      at: t.at ?? 0,
       id: t.id,
       name: t.name,
       arguments: t.arguments,
@@ -62,7 +75,16 @@ function openCall(message: ViewMessage, index: number): ToolCallView {
     const call = message.toolCalls[i]!;
     if (call.index === index && !call.done) return call;
   }
-  message.toolCalls.push({ index, id: '', name: '', arguments: '', done: false, result: null, isError: false });
+  message.toolCalls.push({
+    index,
+    at: message.text.length,
+    id: '',
+    name: '',
+    arguments: '',
+    done: false,
+    result: null,
+    isError: false,
+  });
   // Return the list's own (possibly reactive) element, not the literal.
   return message.toolCalls[message.toolCalls.length - 1]!;
 }
@@ -190,6 +212,7 @@ export function applyEvent(message: ViewMessage, event: EngineEvent, now = Date.
       } else {
         message.toolCalls.push({
           index: -1,
+          at: message.text.length,
           id: event.id,
           name: event.name,
           arguments: '',
@@ -240,6 +263,20 @@ function wrote(message: ViewMessage): void {
     message.phase = 'writing';
   }
   message.retry = null;
+}
+
+/** The answer's text cut where its tool calls happened: text, card, text, card, text. */
+export function segments(message: ViewMessage): ({ kind: 'text'; text: string } | { kind: 'tool'; call: ToolCallView })[] {
+  const out: ({ kind: 'text'; text: string } | { kind: 'tool'; call: ToolCallView })[] = [];
+  let from = 0;
+  for (const call of [...message.toolCalls].sort((a, b) => a.at - b.at)) {
+    const at = Math.min(Math.max(call.at, from), message.text.length);
+    if (at > from) out.push({ kind: 'text', text: message.text.slice(from, at) });
+    out.push({ kind: 'tool', call });
+    from = at;
+  }
+  if (from < message.text.length || out.length === 0) out.push({ kind: 'text', text: message.text.slice(from) });
+  return out;
 }
 
 /** True once the answer has shown anything, so "waiting for the first token" is over. */
