@@ -90,6 +90,9 @@ test('settings change the model, language and theme', async () => {
     await page.getByTestId('save-settings').click();
     await page.getByTestId('composer').and(page.locator('[placeholder="무엇이든 물어보세요…"]')).waitFor();
     assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+    // Code colours follow the chosen theme too, though the system's is light.
+    const codeTheme = await page.evaluate(() => document.querySelector('style[data-code-theme]')?.textContent ?? '');
+    assert.match(codeTheme, /#0d1117/, 'the dark code theme is in use');
     assert.equal(await page.getByTestId('current-model').textContent(), 'mock/beta');
     assert.deepEqual(await page.evaluate(() => window['foxtailMock'].control.settings.disabled_tools), ['calculator']);
 

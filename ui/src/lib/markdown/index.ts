@@ -1,2 +1,3 @@
 export { createStreamingMarkdown, type StreamingMarkdown, type StreamingMarkdownOptions } from './streaming';
 export { default as Markdown } from './Markdown.svelte';
+export { setCodeTheme, type CodeTheme } from './codeTheme';
