@@ -61,7 +61,7 @@ test('Stop and Esc end the answer at once and keep its text', async () => {
     await send(page, 'Talk a lot');
     await answer(page).getByText('word3').waitFor();
     await page.getByTestId('stop').click();
-    await page.locator('[data-testid="message"][data-role="assistant"][data-status="interrupted"]').waitFor({ timeout: 500 });
+    await page.locator('[data-testid="message"][data-role="assistant"][data-status="interrupted"]').waitFor({ timeout: 1500 });
     const kept = (await answer(page).textContent()) ?? '';
     assert.match(kept, /word3/);
     assert.match(await page.getByTestId('cut-off').textContent() ?? '', /Stopped/);
@@ -75,7 +75,7 @@ test('Stop and Esc end the answer at once and keep its text', async () => {
     await send(page, 'Again');
     await answer(page).getByText('word2').waitFor();
     await page.keyboard.press('Escape');
-    await page.locator('[data-testid="message"][data-role="assistant"]').last().and(page.locator('[data-status="interrupted"]')).waitFor({ timeout: 500 });
+    await page.locator('[data-testid="message"][data-role="assistant"]').last().and(page.locator('[data-status="interrupted"]')).waitFor({ timeout: 1500 });
   } finally {
     await close();
   }
