@@ -1,9 +1,9 @@
 // @ts-check
 // Starts the real Foxtail binary through tauri-driver (which drives WebKitWebDriver)
 // with its data folder and keychain service moved out of the way of a person's own.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,9 +43,13 @@ let nextPort = 4444 + (process.pid % 500) * 2;
 export async function launchApp({ dataDir, env = {} }) {
   const port = nextPort;
   nextPort += 2;
-  // tauri-driver passes its environment down to WebKitWebDriver and so to the app.
+  // tauri-driver passes its environment down to WebKitWebDriver and so to the app. Their
+  // output goes to a file, not this process's pipes: a web process left behind by a
+  // killed app must not hold the test runner open.
+  mkdirSync(artifactsDir, { recursive: true });
+  const log = openSync(join(artifactsDir, 'tauri-driver.log'), 'a');
   const driverProcess = spawn('tauri-driver', ['--port', String(port), '--native-port', String(port + 1)], {
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', log, log],
     env: {
       ...process.env,
       FOXTAIL_DATA_DIR: dataDir,
@@ -63,9 +67,25 @@ export async function launchApp({ dataDir, env = {} }) {
       await driver.quit();
     } finally {
       driverProcess.kill();
+      // Tests run one at a time, so any app still running is this test's.
+      killApp();
     }
   };
   return { driver, close };
+}
+
+/** The running app's process ids (its command line is exactly the binary). */
+function appPids() {
+  const found = spawnSync('pgrep', ['-x', '-f', appBinary], { encoding: 'utf8' });
+  return found.stdout.split('\n').filter(Boolean);
+}
+
+/** Kills the app at once, as a crash or `kill -9` would, and waits until it is gone. */
+export function killApp() {
+  const pids = appPids();
+  if (pids.length) spawnSync('kill', ['-9', ...pids]);
+  for (let i = 0; i < 50 && appPids().length; i++) spawnSync('sleep', ['0.1']);
+  return pids.length;
 }
 
 /** The element with `data-testid`, once it is on the page. */

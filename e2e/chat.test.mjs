@@ -82,6 +82,12 @@ test('paste a key, stream an answer, stop another, and find both after a restart
       await (await byTestId(driver, 'stop')).click();
       await driver.wait(async () => (await read(driver, LAST_ANSWER, 'data-status')) === 'interrupted', 2_000);
       assert.match((await read(driver, LAST_ANSWER)) ?? '', /Hello/);
+      // The backend's end of the stopped answer comes after its last save; then the
+      // answer's actions come back, and closing the app loses nothing.
+      await driver.wait(async () => {
+        const [regenerate] = await driver.findElements(By.css(`${LAST_ANSWER} [data-testid="regenerate"]`));
+        return !!regenerate && (await regenerate.isEnabled());
+      }, 5_000);
       await screenshot(driver, 'chat-stopped');
     } finally {
       await close();

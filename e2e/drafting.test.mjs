@@ -5,8 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { By, Key, until } from 'selenium-webdriver';
-import { execFileSync } from 'node:child_process';
-import { appBinary, byTestId, freshDataDir, launchApp, screenshot, setUp, startGateway } from './app.mjs';
+import { byTestId, freshDataDir, killApp, launchApp, screenshot, setUp, startGateway } from './app.mjs';
 
 /** The editor's text, line by line as shown (the documents here have no Markdown marks). */
 async function docText(/** @type {import('selenium-webdriver').WebDriver} */ driver) {
@@ -100,7 +99,7 @@ test('kill -9 while the model writes: after a restart the change is back, stoppe
       await driver.wait(async () => (await docText(driver)).includes('Hello from the'), 10_000);
       // The pending change is saved once a second.
       await driver.sleep(1_300);
-      execFileSync('pkill', ['-9', '-f', `${appBinary}$`]);
+      assert.equal(killApp(), 1, 'the app was running, and was killed');
     } finally {
       await close().catch(() => {});
     }
