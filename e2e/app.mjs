@@ -107,7 +107,7 @@ export async function screenshot(driver, name) {
 
 export const gatewayBinary = join(repoRoot, 'target', 'debug', 'foxtail-mock-gateway');
 /** The key the tests paste; it must end up in the keychain and nowhere else. */
-export const KEY = 'sk-e2e-secret-key-7777';
+export const KEY = 'sk-test-fake-e2e-7777';
 
 /** Starts the mock gateway with a scenario; resolves to its URL and a stop function. */
 export async function startGateway(/** @type {string} */ scenario) {

@@ -97,7 +97,7 @@ mod tests {
     use foxtail_engine::{Protocol, SecretString};
     use foxtail_mock_gateway::{answer_text, script, MockGateway};
 
-    const KEY: &str = "sk-test-connection-7c6b5a";
+    const KEY: &str = "sk-test-fake-connection";
 
     async fn check_against(
         scenario: &str,

@@ -31,7 +31,7 @@ test('first run: pick a provider, paste a key, read why it failed, then connect'
     await page.evaluate(() => {
       window['foxtailMock'].control.connectionError = { kind: 'auth', message: 'invalid x-api-key', status: 401 };
     });
-    await page.getByTestId('api-key').fill('sk-wrong-0000');
+    await page.getByTestId('api-key').fill('sk-test-fake-wrong-0000');
     await page.getByTestId('setup-connect').click();
     const error = page.getByTestId('setup-error');
     await error.waitFor();
@@ -45,7 +45,7 @@ test('first run: pick a provider, paste a key, read why it failed, then connect'
       c.connectionError = null;
       c.keychainAvailable = false;
     });
-    await page.getByTestId('api-key').fill('sk-right-4321');
+    await page.getByTestId('api-key').fill('sk-test-fake-right-4321');
     await page.getByTestId('setup-connect').click();
     await page.getByTestId('setup-error').getByText('no keychain').waitFor();
     await page.getByTestId('session-only').check();
@@ -66,7 +66,7 @@ test('first run: pick a provider, paste a key, read why it failed, then connect'
       JSON.stringify({ ...localStorage }),
       JSON.stringify({ ...sessionStorage }),
     ]);
-    assert.ok(!inPage.some((text) => text.includes('sk-right-4321')), 'the key stays out of the window');
+    assert.ok(!inPage.some((text) => text.includes('sk-test-fake-right-4321')), 'the key stays out of the window');
     assert.deepEqual(pageErrors, []);
   } finally {
     await close();

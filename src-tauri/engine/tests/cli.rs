@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use foxtail_mock_gateway::{answer_text, scenario, MockGateway, PIECES};
 use serde_json::Value;
 
-const KEY: &str = "sk-cli-test-0a1b2c3d4e5f";
+const KEY: &str = "sk-test-fake-cli";
 
 fn cli(gateway: &MockGateway, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_foxtail-cli"));

@@ -80,7 +80,7 @@ async fn stream(protocol: Protocol, resume: bool, replies: Vec<Reply>) -> Vec<Ev
         resume,
         ..Options::default()
     };
-    let client = Client::new(SecretString::from("sk-fixture"), options).unwrap();
+    let client = Client::new(SecretString::from("sk-test-fake-fixture"), options).unwrap();
     let mut events = Vec::new();
     let _ = client
         .stream_chat(&request, &CancellationToken::new(), &mut |e| events.push(e))

@@ -12,7 +12,7 @@ use foxtail_mock_gateway::{
 };
 use serde_json::json;
 
-const KEY: &str = "sk-test-9f8e7d6c5b4a-SECRET";
+const KEY: &str = "sk-test-fake-gateway";
 
 const PROTOCOLS: [Protocol; 2] = [Protocol::Openai, Protocol::Anthropic];
 

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use foxtail_engine::{Client, Options, Protocol, SecretString};
 use foxtail_mock_gateway::{script, transcript, MockGateway, Reply, Script};
 
-const KEY: &str = "sk-test-models-5a4b3c2d1e";
+const KEY: &str = "sk-test-fake-models";
 
 fn client() -> Client {
     let options = Options {

@@ -12,7 +12,7 @@ use foxtail_mock_gateway::{script, MockGateway};
 use futures_util::future::BoxFuture;
 use serde_json::{json, Value};
 
-const KEY: &str = "sk-test-tools-7c6b5a4d3e2f";
+const KEY: &str = "sk-test-fake-tools";
 
 const PROTOCOLS: [Protocol; 2] = [Protocol::Openai, Protocol::Anthropic];
 
