@@ -2,49 +2,17 @@
 // The drafting editor (ui/src/lib/drafting) in headless Chromium, through its harness page
 // (ui/drafting.html) served by Vite. The page exposes the editor as `window.drafting`.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { createServer } from 'vite';
-import { CHROMIUM_FLAGS } from './chromium.mjs';
+import { test } from 'node:test';
+import { newContext, pageUrl, useBrowser } from './harness.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** @type {import('vite').ViteDevServer} */
-let server;
-/** @type {import('playwright-core').Browser} */
-let browser;
-/** @type {string} */
-let baseUrl;
-
-before(async () => {
-  if (!existsSync(executablePath)) throw new Error(`Chromium is not at ${executablePath}: run scripts/setup.sh test`);
-  server = await createServer({
-    configFile: resolve(root, 'vite.config.ts'),
-    server: { port: 0, strictPort: false, host: '127.0.0.1' },
-    logLevel: 'error',
-  });
-  await server.listen();
-  const address = server.httpServer?.address();
-  if (!address || typeof address === 'string') throw new Error('Vite did not listen');
-  baseUrl = `http://127.0.0.1:${address.port}`;
-  browser = await chromium.launch({ executablePath, args: CHROMIUM_FLAGS });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+useBrowser();
 
 /**
  * A fresh editor page holding `doc`. Every request the page makes is recorded.
  * @param {string} doc
  */
 async function openEditor(doc) {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 700 }, locale: 'en-US' });
+  const context = await newContext({ viewport: { width: 1000, height: 700 }, locale: 'en-US' });
   const page = await context.newPage();
   /** @type {string[]} */
   const pageErrors = [];
@@ -52,7 +20,7 @@ async function openEditor(doc) {
   const requests = [];
   page.on('pageerror', (err) => pageErrors.push(String(err)));
   page.on('request', (request) => requests.push(request.url()));
-  await page.goto(`${baseUrl}/drafting.html`);
+  await page.goto(pageUrl('/drafting.html'));
   await page.waitForFunction(() => typeof window['draftingHarness']?.mount === 'function');
   await page.evaluate((d) => {
     window['draftingHarness'].mount(d);
@@ -328,7 +296,7 @@ test('Korean IME composition right before text that is streaming into the same l
 test('hostile model output stays inert text: no script runs, nothing is requested', async () => {
   const { page, pageErrors, requests, close } = await openEditor('Start.\n\n');
   try {
-    const origin = baseUrl;
+    const origin = pageUrl('');
     const before = requests.length;
     const hostile = [
       '<script>window.pwned = "script"</script>',

@@ -43,6 +43,19 @@ export function useBrowser() {
 }
 
 /**
+ * A fresh browser context (its own storage), for pages other than the app's.
+ * @param {import('playwright-core').BrowserContextOptions} options
+ */
+export function newContext(options) {
+  return browser.newContext(options);
+}
+
+/** The address of `path` (e.g. `/drafting.html`) on the test server. */
+export function pageUrl(/** @type {string} */ path) {
+  return `${baseUrl}${path}`;
+}
+
+/**
  * A fresh window. `setup` runs in the page with the fake backend before the app starts
  * (it must be self-contained: it is sent to the browser as source).
  * @param {{setup?: (fake: any) => void, colorScheme?: 'light' | 'dark', locale?: string}} [options]
