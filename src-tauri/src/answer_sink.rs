@@ -166,7 +166,7 @@ impl<F: FnMut(Update)> Sink for AnswerSink<'_, F> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use foxtail_engine::FinishReason;
     use foxtail_storage::{NewMessage, Role};
@@ -175,7 +175,8 @@ mod tests {
         Event::Text { text: t.into() }
     }
 
-    fn setup() -> (Storage, i64) {
+    /// A history in memory holding one answer with `content` and `status`.
+    pub(crate) fn one_answer(content: &str, status: MessageStatus) -> (Storage, i64) {
         let storage = Storage::open_in_memory().unwrap();
         let c = storage.create_conversation("t").unwrap();
         let answer = storage
@@ -183,13 +184,17 @@ mod tests {
                 c.id,
                 NewMessage {
                     role: Role::Assistant,
-                    content: "",
-                    status: MessageStatus::Streaming,
+                    content,
+                    status,
                     model: None,
                 },
             )
             .unwrap();
         (storage, answer.id)
+    }
+
+    fn setup() -> (Storage, i64) {
+        one_answer("", MessageStatus::Streaming)
     }
 
     #[test]

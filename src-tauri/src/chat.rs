@@ -516,19 +516,8 @@ mod tests {
             let gateway = MockGateway::start_script(script("ok").unwrap())
                 .await
                 .unwrap();
-            let storage = Storage::open_in_memory().unwrap();
-            let c = storage.create_conversation("t").unwrap();
-            let answer = storage
-                .add_message(
-                    c.id,
-                    NewMessage {
-                        role: Role::Assistant,
-                        content: "Hello from the",
-                        status: MessageStatus::Interrupted,
-                        model: None,
-                    },
-                )
-                .unwrap();
+            let (storage, answer_id) =
+                crate::answer_sink::tests::one_answer("Hello from the", MessageStatus::Interrupted);
             let mut request = ChatRequest::new(protocol, "Say hello");
             request.base_url = gateway.url();
             let client = Client::new("sk-test".to_string().into(), Options::default()).unwrap();
@@ -542,7 +531,7 @@ mod tests {
             let end = write_answer(
                 prepared,
                 &storage,
-                answer.id,
+                answer_id,
                 Some("Hello from the".into()),
                 CancellationToken::new(),
                 |u| updates.push(u),
@@ -550,7 +539,7 @@ mod tests {
             .await;
             assert!(matches!(end, Some(Event::Finish { .. })), "{end:?}");
             // The mock starts over from the beginning; the repeat is cut at the joint.
-            let saved = storage.message(answer.id).unwrap();
+            let saved = storage.message(answer_id).unwrap();
             assert_eq!(saved.content, answer_text(), "{protocol:?}");
             assert_eq!(saved.status, MessageStatus::Complete);
             let shown: String = updates
@@ -580,19 +569,8 @@ mod tests {
             let gateway = MockGateway::start_script(script("tools:calculator").unwrap())
                 .await
                 .unwrap();
-            let storage = Storage::open_in_memory().unwrap();
-            let c = storage.create_conversation("t").unwrap();
-            let answer = storage
-                .add_message(
-                    c.id,
-                    NewMessage {
-                        role: Role::Assistant,
-                        content: "",
-                        status: MessageStatus::Streaming,
-                        model: None,
-                    },
-                )
-                .unwrap();
+            let (storage, answer_id) =
+                crate::answer_sink::tests::one_answer("", MessageStatus::Streaming);
             let mut request = ChatRequest::new(protocol, "What is 12 times 7?");
             request.base_url = gateway.url();
             let prepared = Prepared {
@@ -605,7 +583,7 @@ mod tests {
             write_answer(
                 prepared,
                 &storage,
-                answer.id,
+                answer_id,
                 None,
                 CancellationToken::new(),
                 |u| {
@@ -616,7 +594,7 @@ mod tests {
             )
             .await;
             assert_eq!(ends, 1, "one end for the whole answer");
-            let saved = storage.message(answer.id).unwrap();
+            let saved = storage.message(answer_id).unwrap();
             assert_eq!(saved.content, "Let me work that out.\n\nThe answer is 84.");
             assert_eq!(saved.status, MessageStatus::Complete);
             let extras: Value = serde_json::from_str(&saved.extras).unwrap();
