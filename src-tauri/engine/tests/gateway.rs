@@ -1,5 +1,7 @@
 //! The engine against the mock gateway over real loopback HTTP, for both protocols.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use foxtail_engine::resume::CONTINUE_INSTRUCTION;
@@ -18,12 +20,8 @@ const PROTOCOLS: [Protocol; 2] = [Protocol::Openai, Protocol::Anthropic];
 
 fn fast() -> Options {
     Options {
-        connect_timeout: Duration::from_secs(2),
-        idle_timeout: Duration::from_secs(2),
         max_retries: 3,
-        retry_base_delay: Duration::from_millis(5),
-        retry_max_delay: Duration::from_millis(300),
-        ..Options::default()
+        ..common::fast_options(Duration::from_millis(300))
     }
 }
 
@@ -40,13 +38,7 @@ struct Run {
 
 impl Run {
     fn text(&self) -> String {
-        self.events
-            .iter()
-            .filter_map(|e| match e {
-                Event::Text { text } => Some(text.as_str()),
-                _ => None,
-            })
-            .collect()
+        common::text_of(&self.events)
     }
 
     fn error(&self) -> &Error {

@@ -2,11 +2,13 @@
 //! HTTP, for both protocols: what the requests carry, what the sink sees, and what the
 //! conversation holds afterwards.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use foxtail_engine::{
-    CancellationToken, ChatRequest, Client, Error, Event, Finish, FinishReason, Message, Options,
-    Part, Protocol, Registry, Role, SecretString, Tool, ToolCall, DEFAULT_MAX_TOOL_STEPS,
+    CancellationToken, ChatRequest, Client, Error, Event, Finish, FinishReason, Message, Part,
+    Protocol, Registry, Role, SecretString, Tool, ToolCall, DEFAULT_MAX_TOOL_STEPS,
 };
 use foxtail_mock_gateway::{script, MockGateway};
 use futures_util::future::BoxFuture;
@@ -17,13 +19,7 @@ const KEY: &str = "sk-test-fake-tools";
 const PROTOCOLS: [Protocol; 2] = [Protocol::Openai, Protocol::Anthropic];
 
 fn client() -> Client {
-    let options = Options {
-        connect_timeout: Duration::from_secs(2),
-        idle_timeout: Duration::from_secs(2),
-        retry_base_delay: Duration::from_millis(5),
-        retry_max_delay: Duration::from_millis(50),
-        ..Options::default()
-    };
+    let options = common::fast_options(Duration::from_millis(50));
     Client::new(SecretString::from(KEY), options).unwrap()
 }
 
@@ -38,13 +34,7 @@ struct Run {
 
 impl Run {
     fn text(&self) -> String {
-        self.events
-            .iter()
-            .filter_map(|e| match e {
-                Event::Text { text } => Some(text.as_str()),
-                _ => None,
-            })
-            .collect()
+        common::text_of(&self.events)
     }
 
     fn calls(&self) -> Vec<&ToolCall> {
