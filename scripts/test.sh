@@ -28,8 +28,15 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 with_keyring() {
   local keyring_home
   keyring_home=$(mktemp -d)
+  # The daemon claims its bus name a moment after it returns; a test that asks before
+  # then makes D-Bus start a second, locked keyring that fights the first.
   dbus-run-session -- bash -c '
     echo -n foxtail-test | XDG_DATA_HOME="$0" gnome-keyring-daemon --unlock --components=secrets >/dev/null
+    for _ in $(seq 50); do
+      dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+        org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q "boolean true" && break
+      sleep 0.1
+    done
     exec "$@"' "$keyring_home" "$@"
 }
 
