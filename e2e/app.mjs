@@ -3,12 +3,15 @@
 // with its data folder and keychain service moved out of the way of a person's own.
 import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { mkdtempSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { after } from 'node:test';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Builder, By, Key, until } from 'selenium-webdriver';
+import { Builder, By, Key } from 'selenium-webdriver';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const appBinary = process.env.FOXTAIL_APP_BINARY ?? join(repoRoot, 'target', 'debug', 'foxtail');
@@ -19,78 +22,221 @@ export function freshDataDir() {
   return mkdtempSync(join(tmpdir(), 'foxtail-e2e-'));
 }
 
-/** Waits until something answers HTTP on `url`, or fails after `ms`. */
-async function waitForHttp(url, ms) {
+/** Every child process this test file started and has not stopped yet. */
+const children = new Set();
+
+/**
+ * Remembers `child` until it exits, so that a test that fails at any point, even before
+ * it had a handle to stop it, leaves nothing running: a live child holds the test
+ * runner open for ever.
+ * @param {import('node:child_process').ChildProcess} child
+ */
+function own(child) {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+/** Kills `child` and everything it started (it leads its own process group). */
+function killGroup(/** @type {import('node:child_process').ChildProcess} */ child) {
+  try {
+    if (child.pid) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL'); // not a group leader, or gone already
+  }
+}
+
+/** Kills every process this file started (the app too), at once. */
+export function stopEverything() {
+  for (const child of children) killGroup(child);
+  children.clear();
+  for (const tag of launchedTags) killApp(tag);
+}
+
+// After the file's last test, and on any way out of the process (an uncaught error
+// included), nothing this file started may outlive it.
+after(stopEverything);
+process.once('exit', stopEverything);
+
+/** A free loopback port, chosen by the OS. */
+export async function freePort() {
+  const server = createServer();
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(undefined));
+  });
+  const address = server.address();
+  await new Promise((resolve) => server.close(() => resolve(undefined)));
+  if (!address || typeof address === 'string') throw new Error('the OS gave no port');
+  return address.port;
+}
+
+/** Waits until something answers HTTP on `url`; fails after `ms`, or when `gone()` says the server died. */
+async function waitForHttp(url, ms, gone) {
   const deadline = Date.now() + ms;
   for (;;) {
     try {
-      await fetch(url);
+      await fetch(url, { signal: AbortSignal.timeout(2_000) });
       return;
     } catch (err) {
-      if (Date.now() > deadline) throw new Error(`nothing answered on ${url}: ${err}`);
+      const died = gone();
+      if (died) throw new Error(`${died} before it answered on ${url}`);
+      if (Date.now() > deadline) throw new Error(`nothing answered on ${url} within ${ms / 1000} s: ${err}`);
       await sleep(100);
     }
   }
 }
 
-let nextPort = 4444 + (process.pid % 500) * 2;
+/** The end of a log file, for an error message. */
+function tail(/** @type {string} */ path, lines = 40) {
+  try {
+    return readFileSync(path, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** The tags of the apps this file launched: each names one launch's processes. */
+const launchedTags = new Set();
 
 /**
- * Opens the app with `FOXTAIL_DATA_DIR=dataDir` and returns the WebDriver session and
- * a function that closes both the window and tauri-driver.
- * @param {{dataDir: string, env?: Record<string, string>}} options
+ * Opens the app with `FOXTAIL_DATA_DIR=dataDir` and returns the WebDriver session, a
+ * function that closes both the window and tauri-driver, and one that kills this
+ * launch's app as a crash would. If the start fails, everything it started is stopped
+ * and the error carries tauri-driver's log.
+ * @param {{dataDir: string, env?: Record<string, string>, startupMs?: number}} options
  */
-export async function launchApp({ dataDir, env = {} }) {
-  const port = nextPort;
-  nextPort += 2;
-  // tauri-driver passes its environment down to WebKitWebDriver and so to the app. Their
-  // output goes to a file, not this process's pipes: a web process left behind by a
+export async function launchApp({ dataDir, env = {}, startupMs = 30_000 }) {
+  const port = await freePort();
+  const nativePort = await freePort();
+  // Marks this launch's processes: tauri-driver passes its environment down to
+  // WebKitWebDriver and so to the app, so the app can be told from any other copy.
+  const tag = `foxtail-e2e-${process.pid}-${randomUUID()}`;
+  launchedTags.add(tag);
+  // Output goes to a file, not this process's pipes: a web process left behind by a
   // killed app must not hold the test runner open.
   mkdirSync(artifactsDir, { recursive: true });
-  const log = openSync(join(artifactsDir, 'tauri-driver.log'), 'a');
-  const driverProcess = spawn('tauri-driver', ['--port', String(port), '--native-port', String(port + 1)], {
-    stdio: ['ignore', log, log],
-    env: {
-      ...process.env,
-      FOXTAIL_DATA_DIR: dataDir,
-      FOXTAIL_KEYRING_SERVICE: `foxtail-e2e-${process.pid}`,
-      ...env,
-    },
+  const logPath = join(artifactsDir, `tauri-driver-${tag}.log`);
+  const log = openSync(logPath, 'a');
+  const driverProcess = own(
+    spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
+      stdio: ['ignore', log, log],
+      // Its own process group, so that stopping it also stops the WebKitWebDriver it
+      // starts, which would otherwise be left running.
+      detached: true,
+      env: {
+        ...process.env,
+        FOXTAIL_DATA_DIR: dataDir,
+        FOXTAIL_KEYRING_SERVICE: `foxtail-e2e-${process.pid}`,
+        FOXTAIL_E2E_TAG: tag,
+        ...env,
+      },
+    }),
+  );
+  /** @type {string | null} */
+  let exited = null;
+  driverProcess.once('exit', (code, signal) => {
+    exited = `tauri-driver exited (${signal ?? code})`;
   });
-  await waitForHttp(`http://127.0.0.1:${port}/status`, 20_000);
-  const driver = await new Builder()
-    .usingServer(`http://127.0.0.1:${port}/`)
-    .withCapabilities({ browserName: 'wry', 'tauri:options': { application: appBinary } })
-    .build();
+  driverProcess.once('error', (err) => {
+    exited = `tauri-driver could not start: ${err.message}`;
+  });
+  const stop = () => {
+    killGroup(driverProcess);
+    killApp(tag);
+    launchedTags.delete(tag);
+  };
+  /** @type {import('selenium-webdriver').WebDriver} */
+  let driver;
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/status`, startupMs, () => exited);
+    driver = await withTimeout(
+      new Builder()
+        .usingServer(`http://127.0.0.1:${port}/`)
+        .withCapabilities({ browserName: 'wry', 'tauri:options': { application: appBinary } })
+        .build(),
+      startupMs,
+      'the app window did not open',
+    );
+  } catch (err) {
+    stop();
+    throw new Error(`${/** @type {Error} */ (err).message}\n--- tauri-driver log (${logPath}) ---\n${tail(logPath)}`, {
+      cause: err,
+    });
+  }
   const close = async () => {
     try {
-      await driver.quit();
+      await withTimeout(driver.quit(), 10_000, 'the WebDriver session did not end');
     } finally {
-      driverProcess.kill();
-      // Tests run one at a time, so any app still running is this test's.
-      killApp();
+      stop();
     }
   };
-  return { driver, close };
+  return { driver, close, kill: () => killApp(tag) };
 }
 
-/** The running app's process ids (its command line is exactly the binary). */
-function appPids() {
+/** `promise`, or an error saying `what` once `ms` have passed. */
+async function withTimeout(/** @type {Promise<any>} */ promise, /** @type {number} */ ms, /** @type {string} */ what) {
+  /** @type {NodeJS.Timeout | undefined} */
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} within ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The process ids of the app launched with `tag`: the binary, with the tag in its environment. */
+function appPids(/** @type {string} */ tag) {
   const found = spawnSync('pgrep', ['-x', '-f', appBinary], { encoding: 'utf8' });
-  return found.stdout.split('\n').filter(Boolean);
+  return found.stdout
+    .split('\n')
+    .filter(Boolean)
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`FOXTAIL_E2E_TAG=${tag}`);
+      } catch {
+        return false; // gone already
+      }
+    });
 }
 
-/** Kills the app at once, as a crash or `kill -9` would, and waits until it is gone. */
-export function killApp() {
-  const pids = appPids();
+/** Kills the app launched with `tag` at once, as a crash or `kill -9` would, and waits until it is gone. */
+function killApp(/** @type {string} */ tag) {
+  const pids = appPids(tag);
   if (pids.length) spawnSync('kill', ['-9', ...pids]);
-  for (let i = 0; i < 50 && appPids().length; i++) spawnSync('sleep', ['0.1']);
+  for (let i = 0; i < 50 && appPids(tag).length; i++) spawnSync('sleep', ['0.1']);
   return pids.length;
 }
 
-/** The element with `data-testid`, once it is on the page. */
-export async function byTestId(driver, id, ms = 20_000) {
-  return driver.wait(until.elementLocated(By.css(`[data-testid="${id}"]`)), ms);
+/**
+ * The element with `data-testid`, once it is on the page. WebKitWebDriver sometimes
+ * answers a search with "stale element" while the page re-renders; that is a miss,
+ * and the search is tried again.
+ */
+export async function byTestId(
+  /** @type {import('selenium-webdriver').WebDriver} */ driver,
+  /** @type {string} */ id,
+  ms = 20_000,
+) {
+  const css = By.css(`[data-testid="${id}"]`);
+  return /** @type {Promise<import('selenium-webdriver').WebElement>} */ (
+    driver.wait(
+      async () => {
+        try {
+          const [found] = await driver.findElements(css);
+          return found ?? null;
+        } catch (err) {
+          if (/** @type {Error} */ (err).name === 'StaleElementReferenceError') return null;
+          throw err;
+        }
+      },
+      ms,
+      `nothing with data-testid="${id}" appeared within ${ms / 1000} s`,
+    )
+  );
 }
 
 /** Saves a PNG of the window under artifacts/e2e/. */
@@ -111,11 +257,16 @@ export const KEY = 'sk-test-fake-e2e-7777';
 
 /** Starts the mock gateway with a scenario; resolves to its URL and a stop function. */
 export async function startGateway(/** @type {string} */ scenario) {
-  const child = spawn(gatewayBinary, ['--scenario', scenario], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = own(spawn(gatewayBinary, ['--scenario', scenario], { stdio: ['ignore', 'pipe', 'inherit'] }));
   const lines = createInterface({ input: /** @type {import('node:stream').Readable} */ (child.stdout) });
   const url = await new Promise((resolve, reject) => {
     lines.once('line', resolve);
     child.once('exit', (code) => reject(new Error(`the mock gateway exited with ${code}`)));
+    child.once('error', reject);
+    setTimeout(() => reject(new Error('the mock gateway did not say its address within 20 s')), 20_000).unref();
+  }).catch((err) => {
+    child.kill('SIGKILL');
+    throw err;
   });
   return { url: String(url).trim(), stop: () => child.kill() };
 }

@@ -28,12 +28,15 @@ const LAST_ANSWER = '[data-testid="message"][data-role="assistant"]:last-of-type
  * afresh on every call: the window re-renders while answers stream.
  */
 async function read(/** @type {import('selenium-webdriver').WebDriver} */ driver, /** @type {string} */ css, attribute = '') {
-  const [element] = await driver.findElements(By.css(css));
-  if (!element) return null;
+  // The element may be replaced between finding and reading it (or while WebKit
+  // finds it): that reads as "not there yet", and the caller's wait tries again.
   try {
+    const [element] = await driver.findElements(By.css(css));
+    if (!element) return null;
     return attribute ? await element.getAttribute(attribute) : await element.getText();
-  } catch {
-    return null;
+  } catch (err) {
+    if (/** @type {Error} */ (err).name === 'StaleElementReferenceError') return null;
+    throw err;
   }
 }
 
@@ -80,7 +83,7 @@ test('paste a key, stream an answer, stop another, and find both after a restart
       await driver.wait(async () => ((await read(driver, LAST_ANSWER)) ?? '').includes('Hello'), 10_000);
       assert.equal(await read(driver, LAST_ANSWER, 'data-status'), 'streaming');
       await (await byTestId(driver, 'stop')).click();
-      await driver.wait(async () => (await read(driver, LAST_ANSWER, 'data-status')) === 'interrupted', 2_000);
+      await driver.wait(async () => (await read(driver, LAST_ANSWER, 'data-status')) === 'interrupted', 10_000);
       assert.match((await read(driver, LAST_ANSWER)) ?? '', /Hello/);
       // The backend's end of the stopped answer comes after its last save; then the
       // answer's actions come back, and closing the app loses nothing.

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { By, Key, until } from 'selenium-webdriver';
-import { byTestId, freshDataDir, killApp, launchApp, screenshot, setUp, startGateway } from './app.mjs';
+import { byTestId, freshDataDir, launchApp, screenshot, setUp, startGateway } from './app.mjs';
 
 /** The editor's text, line by line as shown (the documents here have no Markdown marks). */
 async function docText(/** @type {import('selenium-webdriver').WebDriver} */ driver) {
@@ -85,7 +85,7 @@ test('kill -9 while the model writes: after a restart the change is back, stoppe
   const gateway = await startGateway('slow:400');
   const dataDir = freshDataDir();
   try {
-    let { driver, close } = await launchApp({ dataDir });
+    let { driver, close, kill } = await launchApp({ dataDir });
     try {
       await setUp(driver, gateway.url);
       await (await byTestId(driver, 'setup-start')).click();
@@ -99,7 +99,7 @@ test('kill -9 while the model writes: after a restart the change is back, stoppe
       await driver.wait(async () => (await docText(driver)).includes('Hello from the'), 10_000);
       // The pending change is saved once a second.
       await driver.sleep(1_300);
-      assert.equal(killApp(), 1, 'the app was running, and was killed');
+      assert.equal(kill(), 1, 'the app was running, and was killed');
     } finally {
       await close().catch(() => {});
     }

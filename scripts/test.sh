@@ -15,8 +15,10 @@ npm run check
 step "Frontend: unit tests"
 npx vitest run
 
+# Each test has a deadline, so a test that hangs fails with its name instead of
+# holding the run until CI kills it.
 step "Frontend: the window in headless Chromium, against a fake backend"
-node --test --test-concurrency=1 ui/browser-tests/
+node --test --test-concurrency=1 --test-timeout=300000 ui/browser-tests/
 
 step "Rust: format and lints"
 cargo fmt --all --check
@@ -52,5 +54,5 @@ cargo build --locked -p foxtail-mock-gateway
 mkdir -p artifacts/e2e
 # The display comes first so that services D-Bus starts for the app can open it too.
 xvfb-run -a --server-args="-screen 0 1280x900x24" \
-  bash -c "$(declare -f with_keyring); with_keyring node --test --test-concurrency=1 e2e/"
+  bash -c "$(declare -f with_keyring); with_keyring node --test --test-concurrency=1 --test-timeout=600000 e2e/"
 echo "Screenshots are in artifacts/e2e/"

@@ -271,7 +271,7 @@ async fn ctrl_c_stops_at_once_with_exit_code_130() {
         .unwrap();
         let o = child.wait_with_output().unwrap();
         assert!(
-            sent.elapsed() < Duration::from_secs(1),
+            sent.elapsed() < Duration::from_secs(5),
             "{:?}",
             sent.elapsed()
         );

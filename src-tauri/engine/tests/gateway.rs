@@ -481,7 +481,7 @@ async fn a_stalled_stream_times_out_and_a_slow_first_byte_does_not() {
         assert_eq!(r.error().kind(), "timeout");
         assert_eq!(r.requests(), 2);
         assert!(
-            r.elapsed >= Duration::from_millis(800) && r.elapsed < Duration::from_secs(3),
+            r.elapsed >= Duration::from_millis(800) && r.elapsed < Duration::from_secs(10),
             "{:?}",
             r.elapsed
         );
@@ -576,14 +576,15 @@ async fn cancelling_ends_at_once_and_keeps_the_text() {
             transcript::openai(&PIECES)
         };
         let (head, tail) = events.split_at(events.len() - PIECES.len() - 3 + 1);
-        let mut reply = Reply::sse(head.to_vec()).then(Step::Pause(Duration::from_secs(2)));
+        // The pause is far longer than the bound below, so only a cancel can end in time.
+        let mut reply = Reply::sse(head.to_vec()).then(Step::Pause(Duration::from_secs(30)));
         for event in tail {
             reply = reply.then(Step::Bytes(event.clone()));
         }
         let r = run_with(p, vec![reply], fast(), CancellationToken::new(), true).await;
         assert_eq!(r.error().kind(), "cancelled");
         assert_eq!(r.text(), PIECES[0]);
-        assert!(r.elapsed < Duration::from_millis(1000), "{:?}", r.elapsed);
+        assert!(r.elapsed < Duration::from_secs(5), "{:?}", r.elapsed);
         let json = serde_json::to_value(r.events.last().unwrap()).unwrap();
         assert_eq!(json["type"], "error");
         assert_eq!(json["kind"], "cancelled");
@@ -595,10 +596,13 @@ async fn cancelling_ends_at_once_and_keeps_the_text() {
             tokio::time::sleep(Duration::from_millis(150)).await;
             trigger.cancel();
         });
-        let r = run_with(p, scenario("stall", a).unwrap(), fast(), cancel, false).await;
+        // A silence timeout far beyond the bound: only the cancel can end it in time.
+        let mut patient = fast();
+        patient.idle_timeout = Duration::from_secs(60);
+        let r = run_with(p, scenario("stall", a).unwrap(), patient, cancel, false).await;
         assert_eq!(r.error().kind(), "cancelled");
         assert_eq!(r.text(), PIECES[0]);
-        assert!(r.elapsed < Duration::from_millis(600), "{:?}", r.elapsed);
+        assert!(r.elapsed < Duration::from_secs(5), "{:?}", r.elapsed);
 
         // Cancelled during a retry wait.
         let cancel = CancellationToken::new();
@@ -612,7 +616,7 @@ async fn cancelling_ends_at_once_and_keeps_the_text() {
         let replies = vec![Reply::status(503, "text/plain", "busy").header("retry-after", "20")];
         let r = run_with(p, replies, options, cancel, false).await;
         assert_eq!(r.error().kind(), "cancelled");
-        assert!(r.elapsed < Duration::from_secs(1), "{:?}", r.elapsed);
+        assert!(r.elapsed < Duration::from_secs(5), "{:?}", r.elapsed);
     }
 }
 

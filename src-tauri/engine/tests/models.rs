@@ -120,7 +120,7 @@ async fn failures_have_the_same_kinds_as_chat_and_never_show_the_key() {
             ),
             (
                 Reply::status(200, "application/json", "{\"data\": []}")
-                    .delayed(Duration::from_secs(2)),
+                    .delayed(Duration::from_secs(10)),
                 "timeout",
             ),
         ];
@@ -130,7 +130,8 @@ async fn failures_have_the_same_kinds_as_chat_and_never_show_the_key() {
             let err = client().list_models(&gateway.url(), p).await.unwrap_err();
             assert_eq!(err.kind(), kind, "{p}: {err:?}");
             assert!(!format!("{err:?} {err}").contains(KEY), "{p}: {err:?}");
-            assert!(started.elapsed() < Duration::from_secs(1), "{p} {kind}");
+            // Each failure is quicker than the 10 s delay above by far.
+            assert!(started.elapsed() < Duration::from_secs(5), "{p} {kind}");
         }
     }
     let gateway = models_gateway(Reply::status(

@@ -501,7 +501,7 @@ async fn cancelling_while_a_tool_runs_ends_at_once() {
         });
         let r = converse_with(p, "tools:calculator", &tools, 8, cancel).await;
         assert_eq!(r.end.as_ref().unwrap_err().kind(), "cancelled", "{p}");
-        assert!(r.elapsed < Duration::from_secs(2), "{:?}", r.elapsed);
+        assert!(r.elapsed < Duration::from_secs(5), "{:?}", r.elapsed);
         assert_eq!(r.calls().len(), 1, "the call was seen");
         assert!(r.results().is_empty(), "but it gave no result");
         assert_eq!(r.gateway.requests().len(), 1);
