@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { plainError } from './errors';
-import { setLanguage } from './messages';
+import { setLanguage } from './language.svelte';
 
 describe('errors in plain words', () => {
   afterEach(() => setLanguage('en'));

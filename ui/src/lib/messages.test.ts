@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { catalogues, pickLanguage, setLanguage, t, type MessageKey } from './messages';
+import { pickLanguage, setLanguage } from './language.svelte';
+import { catalogues, t, type MessageKey } from './messages';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 

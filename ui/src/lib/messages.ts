@@ -1,4 +1,8 @@
 // Every string the window shows comes from this catalogue, so a language is one table.
+// t() reads the current language (language.svelte.ts) each time it is called: call it
+// where the text is shown, not once ahead, and the text follows a language switch.
+import { currentLanguage, type Language } from './language.svelte';
+
 const en = {
   appName: 'Foxtail',
   newChat: 'New chat',
@@ -330,27 +334,10 @@ const ko: Catalogue = {
   importFailed: '이 파일은 열 수 없습니다. .md와 .txt 파일만 열 수 있습니다.',
 };
 
-export const catalogues = { en, ko } satisfies Record<string, Catalogue>;
-export type Language = keyof typeof catalogues;
-
-/** The catalogue language closest to a BCP 47 tag such as `ko-KR`; English otherwise. */
-export function pickLanguage(tag: string | undefined): Language {
-  const primary = (tag ?? '').toLowerCase().split(/[-_]/)[0];
-  return primary === 'ko' ? 'ko' : 'en';
-}
-
-let current: Language = pickLanguage(globalThis.navigator?.language);
-
-export function setLanguage(language: Language): void {
-  current = language;
-}
+export const catalogues = { en, ko } satisfies Record<Language, Catalogue>;
 
 /** The message for `key` in the current language, with `{name}` placeholders filled. */
 export function t(key: MessageKey, params: Record<string, string> = {}): string {
-  const text: string = catalogues[current][key];
+  const text: string = catalogues[currentLanguage()][key];
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => params[name] ?? whole);
-}
-
-export function currentLanguage(): Language {
-  return current;
 }

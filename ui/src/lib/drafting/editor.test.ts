@@ -33,6 +33,21 @@ describe('createDraftEditor', () => {
     expect(e.view.contentDOM.getAttribute('aria-label')).toBe('Document');
   });
 
+  it('takes a new accessible name while streaming, keeping the undo history', () => {
+    const e = mount('', { label: 'Document' });
+    e.view.dispatch({ changes: { from: 0, insert: 'Dear Mina,' }, userEvent: 'input.type' });
+    e.pending.startPending({ from: 10, to: 10, mode: 'insert' });
+    e.pending.appendPending(' thank you');
+    e.setLabel('문서');
+    expect(e.view.contentDOM.getAttribute('aria-label')).toBe('문서');
+    expect(e.view.contentDOM.dataset['testid']).toBe('editor');
+    e.pending.appendPending(' for');
+    expect(e.pending.getPending()).toEqual(expect.objectContaining({ status: 'streaming', text: ' thank you for' }));
+    e.pending.discard();
+    expect(undo(e.view)).toBe(true);
+    expect(e.view.state.doc.toString()).toBe('');
+  });
+
   it('reports edits and accepts, never streamed pieces', () => {
     const onChange = vi.fn<(doc: string) => void>();
     const onPendingChange = vi.fn<(state: PendingView | null) => void>();

@@ -3,7 +3,7 @@
 import { defaultKeymap, history, historyKeymap, redo } from '@codemirror/commands';
 import { markdownKeymap, markdownLanguage } from '@codemirror/lang-markdown';
 import { LanguageSupport } from '@codemirror/language';
-import { EditorState, type Extension } from '@codemirror/state';
+import { Compartment, EditorState, type Extension } from '@codemirror/state';
 import { EditorView, keymap } from '@codemirror/view';
 import { livePreview } from './livePreview';
 import {
@@ -47,6 +47,8 @@ export interface DraftEditor {
   getDoc(): string;
   /** Replaces the whole document: drops any pending change and the undo history. */
   setDoc(doc: string): void;
+  /** Renames the editable area (after a language switch); the document and history stay. */
+  setLabel(label: string): void;
   destroy(): void;
 }
 
@@ -56,6 +58,12 @@ export function createDraftEditor(parent: HTMLElement, options: DraftEditorOptio
     if (!controller) throw new Error('the drafting editor is not ready');
     return controller;
   };
+
+  // The accessible name sits in its own compartment so that it can change without a new
+  // state, which would lose the undo history.
+  const labelSlot = new Compartment();
+  let label = options.label ?? 'Document';
+  const labelAttributes = (): Extension => EditorView.contentAttributes.of({ 'aria-label': label });
 
   const listener = EditorView.updateListener.of((update) => {
     if (options.onChange && update.docChanged && update.transactions.some((tr) => tr.docChanged && !isPendingOnlyChange(tr))) {
@@ -78,9 +86,9 @@ export function createDraftEditor(parent: HTMLElement, options: DraftEditorOptio
         keymap.of([...markdownKeymap, { key: 'Mod-Shift-z', run: redo, preventDefault: true }, ...historyKeymap, ...defaultKeymap]),
         new LanguageSupport(markdownLanguage),
         EditorView.lineWrapping,
+        labelSlot.of(labelAttributes()),
         EditorView.contentAttributes.of({
           'data-testid': 'editor',
-          'aria-label': options.label ?? 'Document',
           'aria-multiline': 'true',
           spellcheck: 'true',
         }),
@@ -104,6 +112,10 @@ export function createDraftEditor(parent: HTMLElement, options: DraftEditorOptio
       const had = pending.getPending() !== null;
       view.setState(makeState(doc));
       if (had) options.onPendingChange?.(null);
+    },
+    setLabel(next) {
+      label = next;
+      view.dispatch({ effects: labelSlot.reconfigure(labelAttributes()) });
     },
     destroy: () => view.destroy(),
   };

@@ -1,5 +1,6 @@
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { setLanguage } from '../language.svelte';
 import Markdown from './Markdown.svelte';
 
 describe('Markdown component', () => {
@@ -43,5 +44,37 @@ describe('Markdown component', () => {
     expect(root.textContent).toContain('Next line **unclosed');
     expect(root.querySelector('p:last-child strong')).toBeNull();
     expect(root.getAttribute('aria-live')).toBeNull();
+  });
+
+  it('rewords its buttons in place when the language changes', () => {
+    setLanguage('en');
+    target = document.createElement('div');
+    document.body.append(target);
+    const props = $state({
+      text: '```rust\nfn main() {}\n```\n\n![map](https://example.com/map.png)\n\nMore',
+      streaming: true,
+      openExternal: () => {},
+      copyText: async () => {},
+    });
+    component = mount(Markdown, { target, props });
+    flushSync();
+    const copy = target.querySelector<HTMLButtonElement>('button[data-md-copy]')!;
+    const image = target.querySelector<HTMLButtonElement>('button[data-md-image]')!;
+    expect(copy.textContent).toBe('Copy code');
+    expect(image.textContent).toBe('Show image from example.com');
+
+    setLanguage('ko');
+    flushSync();
+    // The same (frozen) nodes, reworded.
+    expect(target.querySelector('button[data-md-copy]')).toBe(copy);
+    expect(copy.textContent).toBe('코드 복사');
+    expect(image.textContent).toBe('example.com의 이미지 보기');
+    // Buttons rendered after the switch speak the new language from the start.
+    props.text += '\n\n```sh\nls\n```\n\nEnd';
+    flushSync();
+    expect([...target.querySelectorAll('button[data-md-copy]')].map((b) => b.textContent)).toEqual(['코드 복사', '코드 복사']);
+    setLanguage('en');
+    flushSync();
+    expect(copy.textContent).toBe('Copy code');
   });
 });

@@ -1,7 +1,7 @@
 // What a person can click in an answer. Links and images are rewritten after sanitizing,
 // in the fragment, before it reaches the page; clicks are handled by one listener on the
 // container so that re-rendered tail nodes need no listeners of their own.
-import { t } from '../messages';
+import { t, type MessageKey } from '../messages';
 
 export interface StreamingMarkdownOptions {
   /** Opens a URL in the system browser. Called only on a click, only for http(s) URLs. */
@@ -13,6 +13,29 @@ export interface StreamingMarkdownOptions {
    * it, "show image" opens the image in the system browser instead.
    */
   loadImage?: ((url: string) => Promise<string>) | undefined;
+}
+
+type ButtonLabel = Extract<MessageKey, `markdown${string}`>;
+
+/**
+ * Words a button with a catalogue message, and notes which one on the button, so that
+ * relabel() can reword it after a language switch: these buttons are made here, outside
+ * Svelte, and frozen blocks are never rendered again.
+ */
+function setLabel(button: HTMLButtonElement, key: ButtonLabel, host?: string): void {
+  button.dataset.mdLabel = key;
+  if (host !== undefined) button.dataset.mdHost = host;
+  button.textContent = t(key, host === undefined ? {} : { host });
+}
+
+/**
+ * Rewords every button in `container` in the current language. Only buttons: the
+ * sanitizer lets none through from the answer, so every one was made by setLabel.
+ */
+export function relabel(container: ParentNode): void {
+  for (const button of container.querySelectorAll<HTMLButtonElement>('button[data-md-label]')) {
+    setLabel(button, button.dataset.mdLabel as ButtonLabel, button.dataset.mdHost);
+  }
 }
 
 /** The URL when it is an absolute http(s) URL, else undefined. */
@@ -65,7 +88,7 @@ export function enhance(fragment: DocumentFragment): void {
     button.dataset.mdImage = url.href;
     if (alt) button.dataset.mdAlt = alt;
     button.title = alt ? `${alt} — ${url.href}` : url.href;
-    button.textContent = t('markdownShowImage', { host: url.host });
+    setLabel(button, 'markdownShowImage', url.host);
     blocked.replaceWith(button);
   }
 
@@ -74,7 +97,7 @@ export function enhance(fragment: DocumentFragment): void {
     button.type = 'button';
     button.className = 'md-copy';
     button.dataset.mdCopy = '';
-    button.textContent = t('markdownCopyCode');
+    setLabel(button, 'markdownCopyCode');
     bar.append(button);
   }
 }
@@ -106,10 +129,8 @@ export function listenForClicks(container: HTMLElement, options: StreamingMarkdo
     const code = button.closest('.md-code')?.querySelector('pre > code')?.textContent ?? '';
     // markdown-it keeps the newline before the closing fence; nobody wants it pasted.
     await options.copyText(code.endsWith('\n') ? code.slice(0, -1) : code);
-    button.textContent = t('markdownCopied');
-    setTimeout(() => {
-      button.textContent = t('markdownCopyCode');
-    }, COPIED_FOR_MS);
+    setLabel(button, 'markdownCopied');
+    setTimeout(() => setLabel(button, 'markdownCopyCode'), COPIED_FOR_MS);
   }
 
   async function showImage(button: HTMLButtonElement): Promise<void> {
@@ -120,7 +141,7 @@ export function listenForClicks(container: HTMLElement, options: StreamingMarkdo
       return;
     }
     button.disabled = true;
-    button.textContent = t('markdownImageLoading');
+    setLabel(button, 'markdownImageLoading');
     try {
       const local = await options.loadImage(url);
       // The page may only show images it already holds; never hand a remote URL to <img>.
@@ -132,7 +153,7 @@ export function listenForClicks(container: HTMLElement, options: StreamingMarkdo
       button.replaceWith(image);
     } catch {
       button.disabled = false;
-      button.textContent = t('markdownImageFailed', { host: new URL(url).host });
+      setLabel(button, 'markdownImageFailed', new URL(url).host);
     }
   }
 

@@ -8,7 +8,7 @@
 import type Token from 'markdown-it/lib/token.mjs';
 import { finishedBlockCount, lineStarts, openBracketMathLine, topLevelBlocks } from './blocks';
 import { completeForDisplay } from './halfwritten';
-import { enhance, listenForClicks, type StreamingMarkdownOptions } from './interactive';
+import { enhance, listenForClicks, relabel, type StreamingMarkdownOptions } from './interactive';
 import { md } from './parser';
 import { sanitizeToFragment } from './sanitize';
 
@@ -19,6 +19,8 @@ export interface StreamingMarkdown {
   update(fullText: string): void;
   /** The answer is complete: render the tail as final, without streaming repairs. */
   finish(): void;
+  /** Rewords the buttons already shown (copy code, show image) after a language switch. */
+  relabel(): void;
   /** Empties the container and stops handling its clicks. */
   destroy(): void;
 }
@@ -110,6 +112,7 @@ export function createStreamingMarkdown(
   return {
     update: (fullText) => render(fullText, false),
     finish: () => render(text, true),
+    relabel: () => relabel(container),
     destroy: () => {
       stopListening();
       reset();
