@@ -1,11 +1,14 @@
 # Shortcuts for the scripts in scripts/; each one can also be run directly.
-.PHONY: app test bench bench-engine bench-markdown bench-drafting deb
+.PHONY: app test contract bench bench-engine bench-markdown bench-drafting deb
 
 app:            ## set up and open the Foxtail window
 	bash scripts/app.sh
 
 test:           ## set up and run every test (what CI runs)
 	bash scripts/test.sh
+
+contract:       ## write ui/src/lib/contract.ts from the Rust types (a test fails when it is stale)
+	FOXTAIL_WRITE_CONTRACT=1 cargo test -p foxtail-core --lib contract::tests::the_generated_contract_is_fresh
 
 bench: bench-engine bench-markdown bench-drafting
 

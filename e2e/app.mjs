@@ -221,7 +221,20 @@ export async function byTestId(
   /** @type {string} */ id,
   ms = 20_000,
 ) {
-  const css = By.css(`[data-testid="${id}"]`);
+  return located(driver, By.css(`[data-testid="${id}"]`), ms, `nothing with data-testid="${id}"`);
+}
+
+/**
+ * The first element `locator` finds, once there is one; a "stale element" answer while
+ * the page re-renders counts as a miss.
+ */
+export async function located(
+  /** @type {import('selenium-webdriver').WebDriver} */ driver,
+  /** @type {import('selenium-webdriver').Locator} */ locator,
+  ms = 20_000,
+  what = `nothing matching ${locator}`,
+) {
+  const css = locator;
   return /** @type {Promise<import('selenium-webdriver').WebElement>} */ (
     driver.wait(
       async () => {
@@ -234,7 +247,7 @@ export async function byTestId(
         }
       },
       ms,
-      `nothing with data-testid="${id}" appeared within ${ms / 1000} s`,
+      `${what} appeared within ${ms / 1000} s`,
     )
   );
 }

@@ -6,8 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { By, Key, until } from 'selenium-webdriver';
-import { byTestId, fill, freshDataDir, KEY, launchApp, screenshot, setUp, startGateway } from './app.mjs';
+import { By, Key } from 'selenium-webdriver';
+import { byTestId, fill, freshDataDir, KEY, launchApp, screenshot, setUp, startGateway, located } from './app.mjs';
 
 /** Every file under `dir` (recursively). */
 function filesUnder(/** @type {string} */ dir) {
@@ -42,10 +42,7 @@ async function read(/** @type {import('selenium-webdriver').WebDriver} */ driver
 
 /** Clicks the sidebar entry whose title contains `title`. */
 async function openConversation(/** @type {import('selenium-webdriver').WebDriver} */ driver, /** @type {string} */ title) {
-  const link = await driver.wait(
-    until.elementLocated(By.xpath(`//li[@data-testid="conversation"]//button[contains(., ${JSON.stringify(title)})]`)),
-    10_000,
-  );
+  const link = await located(driver, By.xpath(`//li[@data-testid="conversation"]//button[contains(., ${JSON.stringify(title)})]`), 10_000);
   await link.click();
 }
 
@@ -64,7 +61,7 @@ test('paste a key, stream an answer, stop another, and find both after a restart
       // An answer streams in: first its heading while it is still being written.
       const composer = await byTestId(driver, 'composer');
       await composer.sendKeys('Show me some Markdown', Key.ENTER);
-      await driver.wait(until.elementLocated(By.css('[data-testid="message"][data-role="assistant"] h1')), 10_000);
+      await located(driver, By.css('[data-testid="message"][data-role="assistant"] h1'), 10_000);
       const seenStreaming = (await read(driver, LAST_ANSWER, 'data-status')) === 'streaming';
       await driver.wait(async () => (await read(driver, LAST_ANSWER, 'data-status')) === 'done', 20_000);
       assert.ok(seenStreaming, 'the heading showed before the answer was complete');
@@ -75,6 +72,9 @@ test('paste a key, stream an answer, stop another, and find both after a restart
       // Point the app at a gateway that stalls after its first words, then stop.
       await (await byTestId(driver, 'settings')).click();
       await fill(await byTestId(driver, 'base-url'), stalled.url);
+      // A saved key goes only to the address it was saved for: a new address takes
+      // the key typed again.
+      await (await byTestId(driver, 'api-key')).sendKeys(KEY);
       await (await byTestId(driver, 'save-settings')).click();
       await driver.wait(async () => (await (await byTestId(driver, 'settings-note')).getText()) !== '', 10_000);
       await (await byTestId(driver, 'close-settings')).click();
@@ -136,7 +136,7 @@ test('a question that needs the calculator shows the tool card and the answer qu
     await setUp(driver, gateway.url);
     await (await byTestId(driver, 'setup-start')).click();
     await (await byTestId(driver, 'composer')).sendKeys('What is 12 times 7?', Key.ENTER);
-    await driver.wait(until.elementLocated(By.css('[data-testid="tool-call"]')), 10_000);
+    await located(driver, By.css('[data-testid="tool-call"]'), 10_000);
     assert.equal(await read(driver, '[data-testid="tool-call"]', 'data-name'), 'calculator');
     await driver.wait(async () => (await read(driver, LAST_ANSWER, 'data-status')) === 'done', 20_000);
     const card = await driver.findElement(By.css('[data-testid="tool-call"]'));

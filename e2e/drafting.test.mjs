@@ -4,8 +4,8 @@
 // is there as it was after a restart.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { By, Key, until } from 'selenium-webdriver';
-import { byTestId, freshDataDir, launchApp, screenshot, setUp, startGateway } from './app.mjs';
+import { By, Key } from 'selenium-webdriver';
+import { byTestId, freshDataDir, launchApp, screenshot, setUp, startGateway, located } from './app.mjs';
 
 /** The editor's text, line by line as shown (the documents here have no Markdown marks). */
 async function docText(/** @type {import('selenium-webdriver').WebDriver} */ driver) {
@@ -71,7 +71,7 @@ test('the model writes into a document; accept, undo, redo, discard; it survives
       await entry.findElement(By.css('.conversation-link')).click();
       await byTestId(driver, 'editor');
       await driver.wait(async () => (await docText(driver)) === expected, 10_000);
-      await driver.wait(until.elementLocated(By.css('[data-testid="word-count"]')), 5_000);
+      await located(driver, By.css('[data-testid="word-count"]'), 5_000);
       await screenshot(driver, 'drafting-after-restart');
     } finally {
       await close();

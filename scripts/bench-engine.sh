@@ -11,13 +11,21 @@ RUNS=${RUNS:-3}
 PACED=${PACED:-2000}
 GAP_US=${GAP_US:-500}
 
-cargo build --release --quiet -p foxtail-engine -p foxtail-mock-gateway --bins
+cargo build --release --quiet -p foxtail-cli -p foxtail-mock-gateway --bins
 TARGET=${CARGO_TARGET_DIR:-target}
 GATEWAY="$TARGET/release/foxtail-mock-gateway"
 CLI="$TARGET/release/foxtail-cli"
 
+# The CLI reads the app's saved settings: an empty data folder gives it the defaults, so
+# no one's system prompt or model changes what is measured.
+FOXTAIL_DATA_DIR=$(mktemp -d)
+export FOXTAIL_DATA_DIR
+
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  rmdir "$FOXTAIL_DATA_DIR" 2>/dev/null || true
+}
 trap cleanup EXIT
 
 start_gateway() { # scenario -> sets URL

@@ -1,4 +1,5 @@
-/// Every command the window may call. Declaring them makes Tauri generate one
+/// Every command the window may call (a test checks this list against the handler list,
+/// the capability and the generated contract). Declaring them makes Tauri generate one
 /// permission per command, so the capability in tauri.conf.json allows exactly these.
 const COMMANDS: &[&str] = &[
     "app_info",

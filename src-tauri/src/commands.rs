@@ -1,24 +1,16 @@
-use std::collections::HashMap;
+//! The window's commands about the app itself: where it keeps its files, the settings,
+//! the presets, and checking a gateway.
 
-use serde::Serialize;
+use foxtail_core::connection::{self, ConnectionReport};
+use foxtail_core::contract::AppInfo;
+use foxtail_core::keys::Keys;
+use foxtail_core::presets::{Preset, PRESETS};
+use foxtail_core::settings::{Settings, SettingsFile};
+use foxtail_core::AppError;
 use serde_json::{Map, Value};
 use tauri::State;
 
 use crate::data_dir::DataDir;
-use crate::providers::{Preset, PRESETS};
-use crate::settings::Settings;
-use crate::AppError;
-
-#[derive(Serialize)]
-pub struct AppInfo {
-    version: &'static str,
-    data_dir: String,
-    /// Set when an unreadable settings file was put aside at start-up, so the window
-    /// can tell the person instead of silently starting over.
-    settings_recovered_from: Option<String>,
-    /// The same for a history database that could not be read.
-    history_recovered_from: Option<String>,
-}
 
 /// Files found damaged at start-up and kept aside.
 pub struct Recovered {
@@ -28,11 +20,11 @@ pub struct Recovered {
 #[tauri::command]
 pub fn app_info(
     data_dir: State<'_, DataDir>,
-    settings: State<'_, Settings>,
+    settings: State<'_, SettingsFile>,
     recovered: State<'_, Recovered>,
 ) -> AppInfo {
     AppInfo {
-        version: env!("CARGO_PKG_VERSION"),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
         data_dir: data_dir.0.display().to_string(),
         settings_recovered_from: settings
             .recovered_from
@@ -45,11 +37,10 @@ pub fn app_info(
     }
 }
 
-/// The saved settings as one JSON object. No secret is ever stored there: the API key
-/// lives in the keychain.
+/// Every setting. No secret is ever stored there: the API key lives in the keychain.
 #[tauri::command]
-pub fn get_settings(settings: State<'_, Settings>) -> serde_json::Map<String, serde_json::Value> {
-    settings.store.entries().into_iter().collect()
+pub fn get_settings(settings: State<'_, SettingsFile>) -> Settings {
+    settings.get()
 }
 
 /// The gateways the setup screen offers.
@@ -63,15 +54,46 @@ pub fn presets() -> Vec<Preset> {
 #[tauri::command]
 pub fn save_settings(
     changes: Map<String, Value>,
-    settings: State<'_, Settings>,
-) -> Result<HashMap<String, Value>, AppError> {
+    settings: State<'_, SettingsFile>,
+) -> Result<Settings, AppError> {
     settings.save(changes)
+}
+
+/// One tiny answer with the saved settings.
+#[tauri::command]
+pub async fn test_connection(
+    settings: State<'_, SettingsFile>,
+    keys: State<'_, Keys>,
+) -> Result<ConnectionReport, AppError> {
+    connection::test_connection(&settings.get(), &keys).await
+}
+
+/// The models a gateway offers: the saved one, or the provider, protocol and address
+/// the settings screen shows, which the person may not have saved yet.
+#[tauri::command]
+pub async fn list_models(
+    provider: Option<String>,
+    protocol: Option<String>,
+    base_url: Option<String>,
+    settings: State<'_, SettingsFile>,
+    keys: State<'_, Keys>,
+) -> Result<Vec<String>, AppError> {
+    let changes = [
+        ("provider", provider),
+        ("protocol", protocol),
+        ("base_url", base_url),
+    ]
+    .into_iter()
+    .filter_map(|(key, value)| Some((key.to_string(), Value::String(value?))))
+    .collect();
+    connection::list_models(&settings.get(), changes, &keys).await
 }
 
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
+    use super::PRESETS;
     use crate::test_window::TestWindow;
 
     #[test]
@@ -79,7 +101,7 @@ mod tests {
         let window = TestWindow::new();
         let presets = window.call("presets", json!({})).unwrap();
         let presets = presets.as_array().unwrap();
-        assert_eq!(presets.len(), crate::providers::PRESETS.len());
+        assert_eq!(presets.len(), PRESETS.len());
         assert_eq!(
             presets[0],
             json!({
@@ -90,6 +112,7 @@ mod tests {
                 "default_model": "openai/gpt-4o",
                 "anthropic_default_model": "anthropic/claude-sonnet-4.5",
                 "needs_key": true,
+                "extra_headers": [],
             })
         );
     }

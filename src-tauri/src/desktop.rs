@@ -2,27 +2,17 @@
 //! clipboard. The plugins are used from here, not granted to the window, so that a link
 //! in a model's answer can never open a file or start a program.
 
-use tauri::{AppHandle, Runtime};
+use std::path::PathBuf;
+
+use foxtail_core::exports::{safe_file_name, write_new, EXPORT_DIR_ENV};
+use foxtail_core::remote_image;
+use foxtail_core::settings::SettingsFile;
+use tauri::{AppHandle, Manager, Runtime, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 use tauri_plugin_opener::OpenerExt;
 
-use crate::AppError;
-
-/// The address to hand to the browser, or why it is refused: only web pages, since the
-/// system opener would also run `file:` paths and custom schemes.
-pub fn web_link(url: &str) -> Result<String, AppError> {
-    let refused = || {
-        AppError::LinkRefused(
-            "Only web links (http:// or https://) can be opened from an answer.".into(),
-        )
-    };
-    let parsed = url::Url::parse(url.trim()).map_err(|_| refused())?;
-    let has_host = parsed.host_str().is_some_and(|host| !host.is_empty());
-    match parsed.scheme() {
-        "http" | "https" if has_host => Ok(parsed.to_string()),
-        _ => Err(refused()),
-    }
-}
+use foxtail_core::links::web_link;
+use foxtail_core::AppError;
 
 #[tauri::command]
 pub fn open_link<R: Runtime>(url: String, app: AppHandle<R>) -> Result<(), AppError> {
@@ -52,33 +42,32 @@ pub fn copy_formatted<R: Runtime>(
         .map_err(|err| AppError::Clipboard(err.to_string()))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Saves an export in the Downloads folder (or `FOXTAIL_EXPORT_DIR`) under a new name;
+/// returns where it went.
+#[tauri::command]
+pub fn save_export<R: Runtime>(
+    file_name: String,
+    content: String,
+    app: AppHandle<R>,
+) -> Result<String, AppError> {
+    let folder = match std::env::var_os(EXPORT_DIR_ENV).filter(|v| !v.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => app
+            .path()
+            .download_dir()
+            .or_else(|_| app.path().home_dir())
+            .map_err(|err| AppError::Export(format!("No Downloads folder was found: {err}")))?,
+    };
+    let path = write_new(&folder, &safe_file_name(&file_name)?, &content)?;
+    Ok(path.display().to_string())
+}
 
-    #[test]
-    fn only_web_pages_are_opened() {
-        assert_eq!(
-            web_link(" https://ofox.ai/docs?q=1#top ").unwrap(),
-            "https://ofox.ai/docs?q=1#top"
-        );
-        assert_eq!(
-            web_link("http://localhost:8080").unwrap(),
-            "http://localhost:8080/"
-        );
-        for url in [
-            "file:///etc/passwd",
-            "javascript:alert(1)",
-            "data:text/html,<script>alert(1)</script>",
-            "smb://server/share",
-            "vscode://file/etc/passwd",
-            "mailto:someone@example.com",
-            "/relative/path",
-            "https://",
-            "",
-        ] {
-            let err = web_link(url).unwrap_err();
-            assert_eq!(err.kind(), "link_refused", "{url}");
-        }
-    }
+/// A picture from an answer, as a `data:` URL, when the person asks to see it.
+#[tauri::command]
+pub async fn fetch_image(
+    url: String,
+    settings: State<'_, SettingsFile>,
+) -> Result<String, AppError> {
+    let reach = remote_image::reach_for(&settings.get());
+    remote_image::fetch(&url, reach).await
 }

@@ -1,10 +1,11 @@
 use std::sync::Arc;
 
-use foxtail_storage::{ConversationSummary, Message, SearchHit, Storage};
+use foxtail_core::conversation::ChatMessage;
+use foxtail_storage::{ConversationSummary, SearchHit, Storage};
 use tauri::State;
 
-use crate::chat::ActiveAnswers;
-use crate::AppError;
+use foxtail_core::runs::Runs;
+use foxtail_core::{conversation, AppError};
 
 #[tauri::command]
 pub fn list_conversations(
@@ -17,8 +18,8 @@ pub fn list_conversations(
 pub fn conversation_messages(
     conversation_id: i64,
     storage: State<'_, Arc<Storage>>,
-) -> Result<Vec<Message>, AppError> {
-    Ok(storage.messages(conversation_id)?)
+) -> Result<Vec<ChatMessage>, AppError> {
+    conversation::messages(&storage, conversation_id)
 }
 
 #[tauri::command]
@@ -34,14 +35,9 @@ pub fn rename_conversation(
 pub fn delete_conversation(
     conversation_id: i64,
     storage: State<'_, Arc<Storage>>,
-    active: State<'_, Arc<ActiveAnswers>>,
+    runs: State<'_, Arc<Runs>>,
 ) -> Result<(), AppError> {
-    // An answer still being written into a deleted conversation would go on costing
-    // tokens for nothing, and its saves would fail.
-    for message in storage.messages(conversation_id)? {
-        active.stop(message.id);
-    }
-    Ok(storage.delete_conversation(conversation_id)?)
+    conversation::delete_conversation(&storage, &runs, conversation_id)
 }
 
 #[tauri::command]

@@ -1,98 +1,9 @@
-use std::collections::HashMap;
-use std::sync::Mutex;
+//! The window's key commands: it can set, remove and ask about a key, never read one.
 
-use foxtail_keychain::{last_four, ExposeSecret, KeyStatus, Keychain, KeychainError, SecretString};
-use serde::Serialize;
+use foxtail_core::keys::{KeyReport, Keys};
+use foxtail_core::AppError;
+use foxtail_keychain::SecretString;
 use tauri::State;
-
-use crate::AppError;
-
-/// API keys: in the OS keychain, or, when a computer has no keychain and the person
-/// agreed, in this process's memory until the app closes. Never in a file.
-pub struct Keys {
-    keychain: Keychain,
-    session: Mutex<HashMap<String, SecretString>>,
-}
-
-/// What the window learns about a provider's key. It never learns the key.
-#[derive(Debug, Serialize, PartialEq, Eq)]
-pub struct KeyReport {
-    pub is_set: bool,
-    pub last_four: Option<String>,
-    /// The key is kept in memory only, and is gone when the app closes.
-    pub session_only: bool,
-}
-
-impl Keys {
-    pub fn new(keychain: Keychain) -> Self {
-        Self {
-            keychain,
-            session: Mutex::new(HashMap::new()),
-        }
-    }
-
-    fn session(&self) -> std::sync::MutexGuard<'_, HashMap<String, SecretString>> {
-        self.session.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    pub fn load(&self, provider: &str) -> Result<Option<SecretString>, KeychainError> {
-        if let Some(key) = self.session().get(provider) {
-            return Ok(Some(key.clone()));
-        }
-        self.keychain.load(provider)
-    }
-
-    pub fn save(
-        &self,
-        provider: &str,
-        key: SecretString,
-        session_only: bool,
-    ) -> Result<KeyReport, KeychainError> {
-        if key.expose_secret().trim().is_empty() {
-            return Err(KeychainError::EmptyKey);
-        }
-        if session_only {
-            let key = SecretString::from(key.expose_secret().trim().to_string());
-            self.session().insert(provider.to_string(), key);
-        } else {
-            self.keychain.save(provider, &key)?;
-            // A key saved for good replaces a session one.
-            self.session().remove(provider);
-        }
-        self.report(provider)
-    }
-
-    pub fn delete(&self, provider: &str) -> Result<KeyReport, KeychainError> {
-        self.session().remove(provider);
-        match self.keychain.delete(provider) {
-            Ok(_) => self.report(provider),
-            // Nothing to delete where there is no keychain, and nothing left.
-            Err(KeychainError::Unavailable(_)) => Ok(KeyReport {
-                is_set: false,
-                last_four: None,
-                session_only: false,
-            }),
-            Err(err) => Err(err),
-        }
-    }
-
-    pub fn report(&self, provider: &str) -> Result<KeyReport, KeychainError> {
-        if let Some(key) = self.session().get(provider) {
-            let tail = last_four(key.expose_secret());
-            return Ok(KeyReport {
-                is_set: true,
-                last_four: (!tail.is_empty()).then_some(tail),
-                session_only: true,
-            });
-        }
-        let KeyStatus { is_set, last_four } = self.keychain.status(provider)?;
-        Ok(KeyReport {
-            is_set,
-            last_four: last_four.filter(|tail| !tail.is_empty()),
-            session_only: false,
-        })
-    }
-}
 
 #[tauri::command]
 pub fn key_status(provider: String, keys: State<'_, Keys>) -> Result<KeyReport, AppError> {
@@ -104,9 +15,16 @@ pub fn save_key(
     provider: String,
     key: String,
     session_only: bool,
+    base_url: Option<String>,
     keys: State<'_, Keys>,
 ) -> Result<KeyReport, AppError> {
-    Ok(keys.save(&provider, SecretString::from(key), session_only)?)
+    // The person typed the key beside this address: the key is bound to it.
+    Ok(keys.save(
+        &provider,
+        SecretString::from(key),
+        session_only,
+        base_url.as_deref(),
+    )?)
 }
 
 #[tauri::command]
@@ -116,10 +34,12 @@ pub fn delete_key(provider: String, keys: State<'_, Keys>) -> Result<KeyReport, 
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::test_window::TestWindow;
+    use foxtail_core::keys::Keys;
+    use foxtail_keychain::Keychain;
     use serde_json::json;
     use tauri::Manager;
+
+    use crate::test_window::TestWindow;
 
     fn keys() -> (Keys, String) {
         let service = format!(
@@ -128,54 +48,6 @@ mod tests {
             std::thread::current().id()
         );
         (Keys::new(Keychain::new(&service)), service)
-    }
-
-    #[test]
-    fn a_saved_key_goes_to_the_keychain_and_the_window_sees_only_its_tail() {
-        let (keys, service) = keys();
-        let report = keys
-            .save(
-                "ofox",
-                SecretString::from("sk-test-fake-9876".to_string()),
-                false,
-            )
-            .unwrap();
-        assert_eq!(
-            report,
-            KeyReport {
-                is_set: true,
-                last_four: Some("9876".into()),
-                session_only: false
-            }
-        );
-        let stored = Keychain::new(&service).load("ofox").unwrap().unwrap();
-        assert_eq!(stored.expose_secret(), "sk-test-fake-9876");
-        assert!(!serde_json::to_string(&report).unwrap().contains("sk-test"));
-
-        let report = keys.delete("ofox").unwrap();
-        assert!(!report.is_set);
-        assert!(Keychain::new(&service).load("ofox").unwrap().is_none());
-    }
-
-    #[test]
-    fn a_session_only_key_never_reaches_the_keychain() {
-        let (keys, service) = keys();
-        let report = keys
-            .save(
-                "ofox",
-                SecretString::from(" sk-test-session-4321 ".to_string()),
-                true,
-            )
-            .unwrap();
-        assert!(report.is_set && report.session_only);
-        assert_eq!(report.last_four.as_deref(), Some("4321"));
-        assert_eq!(
-            keys.load("ofox").unwrap().unwrap().expose_secret(),
-            "sk-test-session-4321"
-        );
-        assert!(Keychain::new(&service).load("ofox").unwrap().is_none());
-        assert!(!keys.delete("ofox").unwrap().is_set);
-        assert!(keys.load("ofox").unwrap().is_none());
     }
 
     #[test]

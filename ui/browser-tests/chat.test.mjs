@@ -155,6 +155,8 @@ test('model output cannot run script, navigate, or load remote images', async ()
     await a.getByText('js link').click();
     await a.getByText('handler').click();
     await a.getByText('safe link').click();
+    // Its text is not its address, so it opens only once the person says so.
+    await page.getByTestId('link-open').click();
     await page.waitForTimeout(100);
     assert.equal(await page.evaluate(() => window['pwned']), undefined);
     // Raw HTML shows as text, so only the Markdown link opens, in the system browser.
@@ -260,17 +262,38 @@ test('a tool call shows as a card while it is written, run, and folded when done
   const { page, close } = await openWindow({ setup: withKey });
   try {
     const pieces = ['{"expr', 'ession"', ':"12', '*7"}'];
+    // The cards come from Rust (tool_cards.rs builds them from the events), so the script
+    // sends them as Rust would after each event; the window builds none itself.
+    const before = 'Let me work that out.';
+    /** @param {object} over */
+    const cards = (over) => ({
+      refusal: '',
+      tools: [{ index: 0, at: before.length, id: 'call_1', name: 'calculator', arguments: '', done: false, result: null, is_error: false, ...over }],
+    });
     await script(page, [
-      { delay: 5, events: [{ type: 'text', text: 'Let me work that out.' }] },
-      { delay: 5, events: [{ type: 'tool_call_delta', index: 0, id: 'call_1', name: 'calculator', arguments_delta: '' }] },
-      ...pieces.map((p) => ({ delay: 150, events: [{ type: 'tool_call_delta', index: 0, arguments_delta: p }] })),
+      { delay: 5, events: [{ type: 'text', text: before }] },
+      {
+        delay: 5,
+        events: [{ type: 'tool_call_delta', index: 0, id: 'call_1', name: 'calculator', arguments_delta: '' }],
+        extras: cards({}),
+      },
+      ...pieces.map((p, i) => ({
+        delay: 150,
+        events: [{ type: 'tool_call_delta', index: 0, arguments_delta: p }],
+        extras: cards({ arguments: pieces.slice(0, i + 1).join('') }),
+      })),
       {
         delay: 150,
         events: [
           { type: 'tool_call', index: 0, id: 'call_1', name: 'calculator', arguments: { expression: '12*7' }, arguments_raw: '{"expression":"12*7"}' },
         ],
+        extras: cards({ arguments: '{"expression":"12*7"}', done: true }),
       },
-      { delay: 1500, events: [{ type: 'tool_result', id: 'call_1', name: 'calculator', content: '84', is_error: false }] },
+      {
+        delay: 1500,
+        events: [{ type: 'tool_result', id: 'call_1', name: 'calculator', content: '84', is_error: false }],
+        extras: cards({ arguments: '{"expression":"12*7"}', done: true, result: '84' }),
+      },
       { delay: 5, events: [{ type: 'text', text: '\n\nThe answer is 84.' }] },
       { delay: 5, events: [{ type: 'finish', reason: 'stop', raw: 'stop' }] },
     ]);
@@ -296,6 +319,33 @@ test('a tool call shows as a card while it is written, run, and folded when done
     );
     assert.deepEqual(order, ['Let me work that out.', 'card', 'The answer is 84.']);
     assert.match((await answer(page).textContent()) ?? '', /The answer is 84\./);
+
+    // Reopened, the answer shows the cards saved with it.
+    await page.keyboard.press('Control+n');
+    await page.getByTestId('conversation').first().locator('.conversation-link').click();
+    await answer(page).getByTestId('tool-result').waitFor({ state: 'attached' });
+    assert.equal(await answer(page).getByTestId('tool-result').textContent(), '84');
+  } finally {
+    await close();
+  }
+});
+
+test('an answer that could not be saved says why in plain words and streams on', async () => {
+  const { page, close } = await openWindow({ setup: withKey });
+  try {
+    const full = 'The disk is full, so Foxtail could not save. Free some space; nothing on screen is lost.';
+    await script(page, [
+      { delay: 5, events: [{ type: 'text', text: 'Still ' }], saveFailed: { kind: 'disk_full', message: full } },
+      { delay: 300, events: [{ type: 'text', text: 'here.' }] },
+      { delay: 5, events: [{ type: 'finish', reason: 'stop', raw: 'stop' }] },
+    ]);
+    await send(page, 'Hello');
+    const notice = page.getByTestId('save-failed');
+    await notice.waitFor();
+    assert.equal(await notice.getAttribute('data-kind'), 'disk_full');
+    assert.match((await notice.textContent()) ?? '', /not saved yet.*Your disk is full/s);
+    await answer(page).and(page.locator('[data-status="done"]')).waitFor();
+    assert.match((await answer(page).textContent()) ?? '', /Still here\./);
   } finally {
     await close();
   }

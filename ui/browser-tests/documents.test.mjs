@@ -275,7 +275,6 @@ for (const colorScheme of /** @type {const} */ (['light', 'dark'])) {
         setup: (fake) => {
           fake.control.keys.set('ofox', { key: 'sk-test-1234', sessionOnly: false });
           fake.control.settings.setup_done = true;
-          fake.control.settings.language = 'system';
         },
       });
       try {
@@ -335,5 +334,64 @@ test('a change being written is saved as it streams and comes back, stopped, whe
     assert.equal(after.pending, '', 'an accepted change is no longer pending');
   } finally {
     await close();
+  }
+});
+
+test('a file over 5 MB is refused in plain words, in both languages, before it is read', async () => {
+  for (const locale of ['en-US', 'ko-KR']) {
+    const { page, close } = await openWindow({
+      locale,
+      setup: (fake) => {
+        fake.control.keys.set('ofox', { key: 'sk-test-1234', sessionOnly: false });
+        fake.control.settings.setup_done = true;
+        fake.control.settings.language = 'system';
+        // Counts every read of a file's contents.
+        const text = Blob.prototype.text;
+        window['fileReads'] = 0;
+        Blob.prototype.text = function () {
+          window['fileReads']++;
+          return text.call(this);
+        };
+      },
+    });
+    try {
+      await page.getByTestId('documents').click();
+      const expected = (/** @type {string} */ size) =>
+        locale === 'en-US'
+          ? `That file is too large to open (${size}): files up to 5 MB can be opened.`
+          : `이 파일은 너무 커서 열 수 없습니다 (${size}). 5 MB까지의 파일만 열 수 있습니다.`;
+
+      // Dropped on the window.
+      await page.evaluate(() => {
+        const data = new DataTransfer();
+        data.items.add(new File([new Uint8Array(6_000_001)], 'Huge notes.md', { type: 'text/markdown' }));
+        window.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+      });
+      await page.getByTestId('toast').getByText(expected('6.1 MB')).waitFor();
+
+      // Picked with the file button.
+      await page.locator('input[type="file"]').setInputFiles({
+        name: 'Huge notes.txt',
+        mimeType: 'text/plain',
+        buffer: Buffer.alloc(7_000_001, 'a'),
+      });
+      await page.getByTestId('toast').getByText(expected('7.1 MB')).waitFor();
+
+      const calls = await page.evaluate(() => window['foxtailMock'].control.calls.map((c) => c.cmd));
+      assert.ok(!calls.includes('create_document'), 'no document was made');
+      assert.equal(await page.evaluate(() => window['fileReads']), 0, 'neither file was read');
+      assert.equal(await page.getByTestId('document').count(), 0);
+
+      // A file within the limit is read and opened as before.
+      await page.evaluate(() => {
+        const data = new DataTransfer();
+        data.items.add(new File(['# Small\n\nfits'], 'Small.md', { type: 'text/markdown' }));
+        window.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+      });
+      await page.getByTestId('document').getByText('Small').waitFor();
+      assert.equal(await page.evaluate(() => window['fileReads']), 1);
+    } finally {
+      await close();
+    }
   }
 });

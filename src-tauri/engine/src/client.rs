@@ -5,18 +5,21 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::{FutureExt, Stream, StreamExt};
-use reqwest::header::{HeaderValue, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE, LOCATION};
 use secrecy::{ExposeSecret, SecretString};
 use tokio_util::sync::CancellationToken;
 
-use crate::decode::{self, Decoder, Flow};
 use crate::error::Error;
 use crate::event::{Event, FinishReason};
+use crate::gateway_headers;
+use crate::limits::Budget;
 use crate::options::Options;
+use crate::protocol::{self, decoding::stream_error, Decoder, Flow};
 use crate::request::{ChatRequest, Protocol};
 use crate::resume::{self, Joint};
 use crate::retry;
 use crate::sse::{self, SseEvent};
+use crate::text::preview;
 
 /// Where events go. Any `FnMut(Event)` is a sink; a sink that buffers (a terminal, a
 /// pipe) also implements `idle` to flush whenever the engine is about to wait, so that
@@ -43,7 +46,8 @@ pub struct Finish {
 }
 
 /// A gateway client holding the key and the transport options. Cheap to clone; clones
-/// share one connection pool.
+/// share one connection pool. It never follows redirects: a 3xx answer is an
+/// [`Error::Redirect`], so the key and the conversation go only to the address set.
 #[derive(Clone)]
 pub struct Client {
     pub(crate) http: reqwest::Client,
@@ -95,9 +99,13 @@ impl From<Error> for Failure {
 }
 
 /// Passes events on while keeping what resume needs: the text so far, whether any
-/// output was shown, and the joint that de-duplicates a continuation.
+/// output was shown, and the joint that de-duplicates a continuation. Every event is
+/// first counted against the answer's limits; once one is exceeded, nothing more but
+/// the usage is passed on, and `over` says which limit it was.
 struct Emitter<'a, S: Sink> {
     sink: &'a mut S,
+    budget: &'a mut Budget,
+    over: Option<Error>,
     text: String,
     output: bool,
     attempt_output: bool,
@@ -106,6 +114,17 @@ struct Emitter<'a, S: Sink> {
 
 impl<S: Sink> Emitter<'_, S> {
     fn event(&mut self, event: Event) {
+        if self.over.is_none() {
+            if let Err(error) = self.budget.admit(&event) {
+                self.over = Some(error);
+            }
+        }
+        if self.over.is_some() {
+            if let Event::Usage(_) = event {
+                self.sink.event(event);
+            }
+            return;
+        }
         match event {
             Event::Text { text } => {
                 self.attempt_output = true;
@@ -147,6 +166,9 @@ impl Client {
     pub fn new(api_key: SecretString, options: Options) -> Result<Self, Error> {
         let http = reqwest::Client::builder()
             .connect_timeout(options.connect_timeout)
+            // A redirected request would carry the key and the conversation to an
+            // address nobody chose, perhaps over plain HTTP.
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(crate::USER_AGENT)
             .build()
             .map_err(|err| Error::network(format!("could not set up HTTP: {}", chain(&err))))?;
@@ -164,15 +186,39 @@ impl Client {
     /// Streams one answer into `sink`, ending with exactly one `finish` or `error` event,
     /// which is also returned. Retries before the first output and resumes after it, as
     /// the options allow; `cancel` stops everything at once.
+    ///
+    /// A request [continuing from](ChatRequest::continuing_from) a partial answer asks
+    /// the model to go on from it, and its events carry only the text that follows the
+    /// partial answer, without what the model repeated of it.
+    ///
+    /// An answer that goes past one of the [limits](Options::max_answer_bytes) stops at
+    /// once with a `tool_limit` or `too_large` error; what was passed on before stands.
     pub async fn stream_chat(
         &self,
         request: &ChatRequest,
         cancel: &CancellationToken,
         sink: &mut impl Sink,
     ) -> Result<Finish, Error> {
+        let mut budget = Budget::new(&self.options);
+        self.stream_within(request, cancel, sink, &mut budget).await
+    }
+
+    /// [`Client::stream_chat`] counting against `budget`, which the tool loop's turns
+    /// share.
+    pub(crate) async fn stream_within(
+        &self,
+        request: &ChatRequest,
+        cancel: &CancellationToken,
+        sink: &mut impl Sink,
+        budget: &mut Budget,
+    ) -> Result<Finish, Error> {
+        // A Continue is a resume whose earlier text the sink already has.
+        let partial = request.partial_answer();
         let mut out = Emitter {
             sink,
-            text: String::new(),
+            budget,
+            over: None,
+            text: partial.unwrap_or_default().to_owned(),
             output: false,
             attempt_output: false,
             joint: None,
@@ -181,15 +227,16 @@ impl Client {
         let mut resumes = 0;
         loop {
             out.attempt_output = false;
+            out.budget.new_attempt();
             let resumed;
-            let attempt = if resumes > 0 {
+            let attempt = if resumes > 0 || partial.is_some() {
                 out.joint = Some(Joint::new(request.protocol, &out.text));
                 resumed = resume::request(request, &out.text);
                 &resumed
             } else {
                 request
             };
-            let mut decoder = decode::decoder(request.protocol);
+            let mut decoder = protocol::decoder(request.protocol);
             let failure = match self
                 .attempt(attempt, cancel, &mut out, decoder.as_mut())
                 .await
@@ -197,9 +244,15 @@ impl Client {
                 Ok(()) => {
                     out.settle();
                     decoder.end(&mut |event| out.event(event));
+                    if let Some(error) = out.over.clone() {
+                        // The last tool calls, which only come out at the end, were
+                        // over a limit.
+                        out.sink.event(Event::Error(error.clone()));
+                        return Err(error);
+                    }
                     let raw = decoder.state().finish_raw.clone().unwrap_or_default();
                     let finish = Finish {
-                        reason: FinishReason::from_raw(&raw),
+                        reason: protocol::finish_reason(request.protocol, &raw),
                         raw,
                     };
                     out.sink.event(Event::Finish {
@@ -301,44 +354,40 @@ impl Client {
             Error::Timeout { .. } => Error::Timeout { message },
             Error::BadRequest { status, .. } => Error::BadRequest { message, status },
             Error::Protocol { .. } => Error::Protocol { message },
+            Error::Redirect { status, .. } => Error::Redirect { message, status },
             Error::Interrupted { .. } => Error::Interrupted { message },
             Error::Cancelled { .. } => Error::Cancelled { message },
             Error::ToolLimit { .. } => Error::ToolLimit { message },
+            Error::TooLarge { .. } => Error::TooLarge { message },
             Error::ToolFile { .. } => Error::ToolFile { message },
         }
     }
 
     fn http_request(&self, request: &ChatRequest) -> Result<reqwest::RequestBuilder, Error> {
-        let builder = self
+        let wire = protocol::wire(request.protocol);
+        let headers = self.headers(
+            request.protocol,
+            "text/event-stream",
+            &request.extra_headers,
+        )?;
+        Ok(self
             .http
-            .post(request.url())
-            .header(reqwest::header::ACCEPT, "text/event-stream")
-            .json(&request.body());
-        self.authorize(builder, request.protocol)
+            .post(wire.chat_url(&request.base_url))
+            .headers(headers)
+            .json(&wire.body(request)))
     }
 
-    /// Adds the key the way `protocol` expects it.
-    pub(crate) fn authorize(
+    /// What every gateway request carries: the key the way `protocol` sends it, what
+    /// the answer may be, and the gateway's own headers.
+    pub(crate) fn headers(
         &self,
-        builder: reqwest::RequestBuilder,
         protocol: Protocol,
-    ) -> Result<reqwest::RequestBuilder, Error> {
-        Ok(match protocol {
-            Protocol::Openai => builder.bearer_auth(self.api_key.expose_secret()),
-            Protocol::Anthropic => {
-                let mut key =
-                    HeaderValue::from_str(self.api_key.expose_secret()).map_err(|_| {
-                        Error::Auth {
-                            message: "the API key contains characters that cannot be sent".into(),
-                            status: None,
-                        }
-                    })?;
-                key.set_sensitive(true);
-                builder
-                    .header("x-api-key", key)
-                    .header("anthropic-version", "2023-06-01")
-            }
-        })
+        accept: &'static str,
+        extra: &[(String, String)],
+    ) -> Result<HeaderMap, Error> {
+        let mut headers = protocol::wire(protocol).headers(self.api_key.expose_secret())?;
+        headers.insert(ACCEPT, HeaderValue::from_static(accept));
+        gateway_headers::with_extra(headers, extra)
     }
 
     async fn attempt<S: Sink>(
@@ -365,6 +414,9 @@ impl Client {
         };
 
         let status = response.status();
+        if status.is_redirection() {
+            return Err(redirect_error(&response).into());
+        }
         if !status.is_success() {
             let asked_delay = retry::asked_delay(response.headers());
             let code = status.as_u16();
@@ -396,14 +448,14 @@ impl Client {
                 .filter(|e| e.is_object())
             {
                 return Err(Failure {
-                    error: decode::stream_error(&error),
+                    error: stream_error(&error),
                     asked_delay: None,
                     in_stream: true,
                 });
             }
             return Err(Error::protocol(format!(
                 "the gateway answered with {content_type} instead of an event stream: {}",
-                crate::openai::preview(body.trim())
+                preview(body.trim())
             ))
             .into());
         }
@@ -428,7 +480,16 @@ impl Client {
                 Some(Err(error)) => return Err(error.into()),
                 None => break,
             };
-            match decoder.event(&event, &mut |e| out.event(e)) {
+            let flow = decoder.event(&event, &mut |e| out.event(e));
+            if let Some(error) = out.over.clone() {
+                // Returning drops the body, and with it the connection.
+                return Err(Failure {
+                    error,
+                    asked_delay: None,
+                    in_stream: true,
+                });
+            }
+            match flow {
                 Ok(Flow::Done) => return Ok(()),
                 Ok(Flow::Continue) => {}
                 Err(error) => {
@@ -483,6 +544,15 @@ pub(crate) fn send_error(err: &reqwest::Error) -> Error {
     } else {
         Error::network(format!("the request failed: {}", chain(err)))
     }
+}
+
+/// The gateway answered with a redirect, which is never followed.
+pub(crate) fn redirect_error(response: &reqwest::Response) -> Error {
+    let location = response
+        .headers()
+        .get(LOCATION)
+        .and_then(|value| value.to_str().ok());
+    Error::redirect(response.status().as_u16(), location)
 }
 
 pub(crate) fn body_with_idle_timeout(
@@ -557,5 +627,5 @@ pub(crate) fn provider_message(body: &str) -> Option<String> {
             return Some(message.to_owned());
         }
     }
-    Some(crate::openai::preview(body).to_owned())
+    Some(preview(body).to_owned())
 }

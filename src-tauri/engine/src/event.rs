@@ -1,5 +1,6 @@
 use serde::Serialize;
 use serde_json::Value;
+use ts_rs::TS;
 
 use crate::error::Error;
 
@@ -7,8 +8,9 @@ use crate::error::Error;
 /// `--json` output both see exactly this, serialised with a `"type"` tag.
 ///
 /// A stream emits any number of content events, then exactly one `Finish` or `Error`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[ts(rename = "StreamEvent")]
 pub enum Event {
     Text {
         text: String,
@@ -22,8 +24,10 @@ pub enum Event {
     ToolCallDelta {
         index: usize,
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
         id: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
         name: Option<String>,
         arguments_delta: String,
     },
@@ -53,7 +57,8 @@ pub enum Event {
         reason: FinishReason,
         raw: String,
     },
-    Error(Error),
+    /// The engine's errors are a subset of the app's `ErrorReport` (checked there).
+    Error(#[ts(type = "ErrorReport")] Error),
 }
 
 impl Event {
@@ -65,11 +70,12 @@ impl Event {
 
 /// A complete tool call. `arguments` is `{}` when the model sent none and `null` when its
 /// JSON was cut off; `arguments_raw` always keeps what arrived.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct ToolCall {
     pub index: usize,
     pub id: String,
     pub name: String,
+    #[ts(type = "unknown")]
     pub arguments: Value,
     pub arguments_raw: String,
 }
@@ -91,13 +97,13 @@ impl ToolCall {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, TS)]
 pub struct Usage {
     pub input_tokens: u64,
     pub output_tokens: u64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum FinishReason {
     Stop,
@@ -106,19 +112,4 @@ pub enum FinishReason {
     ContentFilter,
     Refusal,
     Other,
-}
-
-impl FinishReason {
-    /// Folds both protocols' words into one vocabulary; unknown words become `Other` and
-    /// the provider's word stays available as `raw`.
-    pub fn from_raw(raw: &str) -> Self {
-        match raw {
-            "stop" | "end_turn" | "stop_sequence" => FinishReason::Stop,
-            "length" | "max_tokens" | "model_context_window_exceeded" => FinishReason::Length,
-            "tool_calls" | "tool_use" | "function_call" => FinishReason::ToolCalls,
-            "content_filter" => FinishReason::ContentFilter,
-            "refusal" => FinishReason::Refusal,
-            _ => FinishReason::Other,
-        }
-    }
 }

@@ -29,26 +29,43 @@
 //! let added = &request.messages[asked..];
 //! # }
 //! ```
+//!
+//! To continue an answer that was cut off, send the request
+//! [`continuing_from`](ChatRequest::continuing_from) it: the engine asks the model to go
+//! on in the protocol's way, and its events carry only the text that follows.
+//!
+//! Every answer is held to limits set in [`Options`], so that a broken or hostile
+//! gateway, or a model talked into misbehaving, cannot exhaust the machine: the size of
+//! one event, the number of tool calls in one turn, the size of one call and of the
+//! whole answer, and how long a tool may run. A limit that is hit ends the answer at
+//! once with an error that says which (kind `tool_limit` or `too_large`); what was
+//! passed on before stands.
+//!
+//! Each wire protocol lives in one module behind [`protocol::Wire`].
 
-mod anthropic;
 mod client;
 pub mod decode;
 mod error;
 mod event;
+mod gateway_headers;
+mod limits;
 mod models;
-mod openai;
 mod options;
+pub mod protocol;
 mod request;
 pub mod resume;
 mod retry;
 pub mod sse;
+mod text;
 mod tool_loop;
 pub mod tools;
 
 pub use client::{stream_chat, Client, Finish, Sink};
 pub use error::Error;
 pub use event::{Event, FinishReason, ToolCall, Usage};
-pub use options::Options;
+pub use options::{
+    Options, MAX_ANSWER_BYTES, MAX_TOOL_ARGUMENT_BYTES, MAX_TOOL_CALLS, TOOL_TIMEOUT,
+};
 pub use request::{
     ChatRequest, Message, Part, Protocol, Role, ToolSpec, DEFAULT_ANTHROPIC_MAX_TOKENS,
 };

@@ -1,11 +1,14 @@
 //! The models a gateway offers, so that a person can pick one instead of typing it.
 
 use futures_util::StreamExt;
-use serde_json::Value;
 
-use crate::client::{body_with_idle_timeout, provider_message, seconds, send_error, Client};
+use crate::client::{
+    body_with_idle_timeout, provider_message, redirect_error, seconds, send_error, Client,
+};
 use crate::error::Error;
+use crate::protocol::wire;
 use crate::request::Protocol;
+use crate::text::preview;
 
 /// OpenRouter's full list with descriptions is a few megabytes; anything far larger is
 /// not a model list.
@@ -22,24 +25,34 @@ impl Client {
         base_url: &str,
         protocol: Protocol,
     ) -> Result<Vec<String>, Error> {
-        self.fetch_models(base_url, protocol)
+        self.list_models_with(base_url, protocol, &[]).await
+    }
+
+    /// [`Client::list_models`] with a gateway's own headers, as
+    /// [`crate::ChatRequest::extra_headers`] holds them for chat requests.
+    pub async fn list_models_with(
+        &self,
+        base_url: &str,
+        protocol: Protocol,
+        extra_headers: &[(String, String)],
+    ) -> Result<Vec<String>, Error> {
+        self.fetch_models(base_url, protocol, extra_headers)
             .await
             .map_err(|error| self.redact(error))
     }
 
-    async fn fetch_models(&self, base_url: &str, protocol: Protocol) -> Result<Vec<String>, Error> {
-        let base = base_url.trim().trim_end_matches('/');
-        let url = match protocol {
-            Protocol::Openai => format!("{base}/models"),
-            // Anthropic pages its list 20 at a time unless asked for more; 1000 is its
-            // largest page, more than any gateway offers through this protocol.
-            Protocol::Anthropic => format!("{base}/v1/models?limit=1000"),
-        };
+    async fn fetch_models(
+        &self,
+        base_url: &str,
+        protocol: Protocol,
+        extra_headers: &[(String, String)],
+    ) -> Result<Vec<String>, Error> {
+        let wire = wire(protocol);
+        let headers = self.headers(protocol, "application/json", extra_headers)?;
         let builder = self
             .http
-            .get(url)
-            .header(reqwest::header::ACCEPT, "application/json");
-        let builder = self.authorize(builder, protocol)?;
+            .get(wire.models_url(base_url.trim()))
+            .headers(headers);
         let idle = self.options().idle_timeout;
         let response = match tokio::time::timeout(idle, builder.send()).await {
             Err(_) => {
@@ -52,6 +65,9 @@ impl Client {
         };
 
         let status = response.status();
+        if status.is_redirection() {
+            return Err(redirect_error(&response));
+        }
         if !status.is_success() {
             let (body, _) = read_limited(response, idle, MAX_ERROR_BYTES).await;
             let body = String::from_utf8_lossy(&body);
@@ -75,10 +91,10 @@ impl Client {
             }
             BodyEnd::Failed(error) => return Err(error),
         }
-        model_ids(&body).ok_or_else(|| {
+        wire.model_ids(&body).ok_or_else(|| {
             Error::protocol(format!(
                 "the gateway's model list was not understood: {}",
-                crate::openai::preview(String::from_utf8_lossy(&body).trim())
+                preview(String::from_utf8_lossy(&body).trim())
             ))
         })
     }
@@ -112,53 +128,4 @@ async fn read_limited(
         }
     }
     (body, BodyEnd::Complete)
-}
-
-/// `data[].id` from either protocol's list, sorted and without repeats; `None` when
-/// the body is not such a list.
-fn model_ids(body: &[u8]) -> Option<Vec<String>> {
-    let value: Value = serde_json::from_slice(body).ok()?;
-    let mut ids: Vec<String> = value
-        .get("data")?
-        .as_array()?
-        .iter()
-        .filter_map(|model| model.get("id")?.as_str())
-        .map(str::trim)
-        .filter(|id| !id.is_empty())
-        .map(str::to_owned)
-        .collect();
-    ids.sort();
-    ids.dedup();
-    Some(ids)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_are_sorted_without_repeats_or_blanks() {
-        let body = br#"{"object":"list","data":[
-            {"id":"openai/gpt-4o","object":"model"},
-            {"id":"anthropic/claude-sonnet-4.5"},
-            {"id":"openai/gpt-4o"},
-            {"id":"  "},
-            {"name":"no id"}
-        ]}"#;
-        assert_eq!(
-            model_ids(body),
-            Some(vec![
-                "anthropic/claude-sonnet-4.5".to_owned(),
-                "openai/gpt-4o".to_owned()
-            ])
-        );
-        assert_eq!(model_ids(br#"{"data":[]}"#), Some(Vec::new()));
-    }
-
-    #[test]
-    fn a_body_that_is_not_a_list_is_refused() {
-        assert_eq!(model_ids(b"<html>Welcome to nginx!</html>"), None);
-        assert_eq!(model_ids(br#"{"models":["a"]}"#), None);
-        assert_eq!(model_ids(br#"{"data":"a"}"#), None);
-    }
 }

@@ -2,7 +2,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// The wire protocol a gateway speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -114,7 +114,8 @@ impl Message {
         Message::text(Role::Assistant, text)
     }
 
-    fn joined_text(&self) -> String {
+    /// The message's text parts as one text.
+    pub(crate) fn joined_text(&self) -> String {
         self.content
             .iter()
             .filter_map(|part| match part {
@@ -122,92 +123,6 @@ impl Message {
                 _ => None,
             })
             .collect()
-    }
-
-    /// The message in OpenAI's shape: possibly several messages, since each tool result
-    /// is a `role: "tool"` message of its own.
-    fn openai(&self, out: &mut Vec<Value>) {
-        let text = self.joined_text();
-        let calls: Vec<Value> = self
-            .content
-            .iter()
-            .filter_map(|part| match part {
-                Part::ToolCall {
-                    id,
-                    name,
-                    arguments,
-                } => Some(json!({
-                    "id": id,
-                    "type": "function",
-                    "function": {"name": name, "arguments": object(arguments).to_string()},
-                })),
-                _ => None,
-            })
-            .collect();
-        let mut results = false;
-        for part in &self.content {
-            if let Part::ToolResult {
-                tool_call_id,
-                content,
-                ..
-            } = part
-            {
-                results = true;
-                out.push(json!({"role": "tool", "tool_call_id": tool_call_id, "content": content}));
-            }
-        }
-        // The tool messages must come straight after the calls they answer, so a
-        // person's words sent with results follow them as a user message of their own.
-        if !calls.is_empty() {
-            let content = if text.is_empty() {
-                Value::Null
-            } else {
-                Value::String(text)
-            };
-            out.push(json!({"role": self.role, "content": content, "tool_calls": calls}));
-        } else if !(results && text.is_empty()) {
-            out.push(json!({"role": self.role, "content": text}));
-        }
-    }
-
-    /// The message in Anthropic's shape: one message whose content is a list of blocks.
-    fn anthropic(&self) -> Value {
-        let blocks: Vec<Value> = self
-            .content
-            .iter()
-            .map(|part| match part {
-                Part::Text { text } => json!({"type": "text", "text": text}),
-                Part::ToolCall {
-                    id,
-                    name,
-                    arguments,
-                } => {
-                    json!({"type": "tool_use", "id": id, "name": name, "input": object(arguments)})
-                }
-                Part::ToolResult {
-                    tool_call_id,
-                    content,
-                    is_error,
-                    ..
-                } => json!({
-                    "type": "tool_result",
-                    "tool_use_id": tool_call_id,
-                    "content": content,
-                    "is_error": is_error,
-                }),
-            })
-            .collect();
-        json!({"role": self.role, "content": blocks})
-    }
-}
-
-/// Both APIs reject tool arguments that are not an object; arguments that arrived cut
-/// off (`null`) are sent as `{}`, and their error result tells the model what happened.
-fn object(arguments: &Value) -> Value {
-    if arguments.is_object() {
-        arguments.clone()
-    } else {
-        Value::Object(Default::default())
     }
 }
 
@@ -229,6 +144,16 @@ pub struct ChatRequest {
     /// Tools the model may call; none means the field is left out of the body.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tools: Vec<ToolSpec>,
+    /// Headers a gateway wants besides the key, sent with chat and model-list requests
+    /// (OpenRouter's `HTTP-Referer` and `X-Title`, another `anthropic-version`). One
+    /// replaces a header the protocol would send under the same name; the headers that
+    /// carry the key (`Authorization`, `x-api-key`) are refused.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_headers: Vec<(String, String)>,
+    /// An answer that was cut off, which this request goes on from instead of asking
+    /// afresh: see [`ChatRequest::continuing_from`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continue_from: Option<String>,
 }
 
 /// Anthropic refuses requests without `max_tokens`; this is used when none is set.
@@ -246,156 +171,21 @@ impl ChatRequest {
             max_tokens: None,
             temperature: None,
             tools: Vec::new(),
+            extra_headers: Vec::new(),
+            continue_from: None,
         }
     }
 
-    pub fn url(&self) -> String {
-        let base = self.base_url.trim_end_matches('/');
-        match self.protocol {
-            Protocol::Openai => format!("{base}/chat/completions"),
-            Protocol::Anthropic => format!("{base}/v1/messages"),
-        }
-    }
-
-    pub fn body(&self) -> Value {
-        match self.protocol {
-            Protocol::Openai => self.openai_body(),
-            Protocol::Anthropic => self.anthropic_body(),
-        }
-    }
-
-    fn openai_body(&self) -> Value {
-        let mut messages = Vec::with_capacity(self.messages.len() + 1);
-        if let Some(system) = self.system.as_deref().filter(|s| !s.is_empty()) {
-            messages.push(json!({"role": "system", "content": system}));
-        }
-        for message in &self.messages {
-            message.openai(&mut messages);
-        }
-        let mut body = json!({
-            "model": self.model,
-            "messages": messages,
-            "stream": true,
-            "stream_options": {"include_usage": true},
-        });
-        if let Some(max_tokens) = self.max_tokens {
-            body["max_tokens"] = json!(max_tokens);
-        }
-        if let Some(temperature) = self.temperature {
-            body["temperature"] = json!(temperature);
-        }
-        if !self.tools.is_empty() {
-            let tools: Vec<Value> = self
-                .tools
-                .iter()
-                .map(|tool| {
-                    json!({"type": "function", "function": {
-                        "name": tool.name,
-                        "description": tool.description,
-                        "parameters": tool.parameters,
-                    }})
-                })
-                .collect();
-            body["tools"] = json!(tools);
-        }
-        body
-    }
-
-    fn anthropic_body(&self) -> Value {
-        let messages: Vec<Value> = self.messages.iter().map(Message::anthropic).collect();
-        let mut body = json!({
-            "model": self.model,
-            "max_tokens": self.max_tokens.unwrap_or(DEFAULT_ANTHROPIC_MAX_TOKENS),
-            "messages": messages,
-            "stream": true,
-        });
-        if let Some(system) = self.system.as_deref().filter(|s| !s.is_empty()) {
-            body["system"] = json!(system);
-        }
-        if let Some(temperature) = self.temperature {
-            body["temperature"] = json!(temperature);
-        }
-        if !self.tools.is_empty() {
-            let tools: Vec<Value> = self
-                .tools
-                .iter()
-                .map(|tool| {
-                    json!({
-                        "name": tool.name,
-                        "description": tool.description,
-                        "input_schema": tool.parameters,
-                    })
-                })
-                .collect();
-            body["tools"] = json!(tools);
-        }
-        body
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn conversation(protocol: Protocol) -> ChatRequest {
-        let mut request = ChatRequest::new(protocol, "Add these");
-        request.messages.push(Message {
-            role: Role::Assistant,
-            content: vec![Part::ToolCall {
-                id: "c1".into(),
-                name: "calculator".into(),
-                arguments: Value::Null,
-            }],
-        });
-        request.messages.push(Message {
-            role: Role::User,
-            content: vec![
-                Part::ToolResult {
-                    tool_call_id: "c1".into(),
-                    name: "calculator".into(),
-                    content: "cut off".into(),
-                    is_error: true,
-                },
-                Part::Text {
-                    text: "Also, hurry.".into(),
-                },
-            ],
-        });
-        request
-    }
-
-    #[test]
-    fn cut_off_arguments_are_sent_as_an_empty_object() {
-        let body = conversation(Protocol::Openai).body();
-        assert_eq!(
-            body["messages"][1]["tool_calls"][0]["function"]["arguments"],
-            "{}"
-        );
-        let body = conversation(Protocol::Anthropic).body();
-        assert_eq!(body["messages"][1]["content"][0]["input"], json!({}));
-    }
-
-    #[test]
-    fn words_sent_with_results_follow_the_tool_messages() {
-        let body = conversation(Protocol::Openai).body();
-        assert_eq!(
-            body["messages"].as_array().unwrap()[1..],
-            [
-                json!({"role": "assistant", "content": null, "tool_calls": [
-                    {"id": "c1", "type": "function",
-                     "function": {"name": "calculator", "arguments": "{}"}},
-                ]}),
-                json!({"role": "tool", "tool_call_id": "c1", "content": "cut off"}),
-                json!({"role": "user", "content": "Also, hurry."}),
-            ]
-        );
-        let body = conversation(Protocol::Anthropic).body();
-        assert_eq!(
-            body["messages"][2],
-            json!({"role": "user", "content": [
-                {"type": "tool_result", "tool_use_id": "c1", "content": "cut off", "is_error": true},
-                {"type": "text", "text": "Also, hurry."},
-            ]})
-        );
+    /// This request made into one that continues `partial`, the cut-off answer to its
+    /// messages, instead of asking afresh (Continue).
+    ///
+    /// The client then asks the model to go on from `partial` in the protocol's way and
+    /// drops what the continuation repeats of its end, so the events carry only the
+    /// new text: `partial` followed by the events' text is the whole answer. With
+    /// [`crate::Client::converse`], the assistant message it adds holds `partial` and
+    /// its continuation as one. A `partial` of whitespace alone is asked afresh.
+    pub fn continuing_from(mut self, partial: impl Into<String>) -> Self {
+        self.continue_from = Some(partial.into());
+        self
     }
 }

@@ -1,32 +1,18 @@
-//! Continuing an answer whose connection dropped: the request that carries the partial
-//! answer, and the joint that keeps the continuation from repeating it.
+//! Continuing an answer that was cut off: the request that carries the partial answer,
+//! and the joint that keeps the continuation from repeating it.
 
-use crate::request::{ChatRequest, Message, Protocol};
+use crate::protocol::{self, wire};
+use crate::request::{ChatRequest, Protocol};
 
-/// The instruction that follows the partial answer on OpenAI-protocol gateways, which
-/// cannot prefill an assistant turn.
-pub const CONTINUE_INSTRUCTION: &str = "Your previous answer was cut off. Continue exactly where it stopped, without repeating anything and without any preamble.";
+pub use crate::protocol::openai::CONTINUE_INSTRUCTION;
 
 /// How much of the partial answer is searched for a repeated beginning.
 const TAIL_CHARS: usize = 2048;
 
-/// The request that asks the model to go on from `partial`.
+/// The request that asks the model to go on from `partial`. To continue an answer,
+/// [`ChatRequest::continuing_from`] does this and the joint too.
 pub fn request(original: &ChatRequest, partial: &str) -> ChatRequest {
-    let mut request = original.clone();
-    match request.protocol {
-        Protocol::Anthropic => {
-            // Anthropic continues a final assistant message, but rejects one that ends
-            // in whitespace; the joint puts the whitespace back.
-            request
-                .messages
-                .push(Message::assistant(partial.trim_end()));
-        }
-        Protocol::Openai => {
-            request.messages.push(Message::assistant(partial));
-            request.messages.push(Message::user(CONTINUE_INSTRUCTION));
-        }
-    }
-    request
+    protocol::continuation(original, partial)
 }
 
 /// Drops the start of a continuation that repeats the end of the partial answer.
@@ -38,6 +24,7 @@ pub fn request(original: &ChatRequest, partial: &str) -> ChatRequest {
 pub struct Joint {
     tail: String,
     held: String,
+    /// The model continues exactly, so only whitespace the request dropped may repeat.
     whitespace_only: bool,
     settled: bool,
 }
@@ -52,9 +39,7 @@ impl Joint {
         Joint {
             tail: partial[start..].to_owned(),
             held: String::new(),
-            // A prefilled Anthropic turn is continued exactly; only the whitespace the
-            // prefill had to drop may come again. OpenAI models often restart a word.
-            whitespace_only: protocol == Protocol::Anthropic,
+            whitespace_only: wire(protocol).continues_exactly(),
             settled: false,
         }
     }
@@ -94,6 +79,7 @@ impl Joint {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::request::Message;
 
     fn join(protocol: Protocol, partial: &str, pieces: &[&str]) -> String {
         let mut joint = Joint::new(protocol, partial);

@@ -15,8 +15,10 @@ pub fn is_retryable(error: &Error) -> bool {
         Error::Auth { .. }
         | Error::BadRequest { .. }
         | Error::Protocol { .. }
+        | Error::Redirect { .. }
         | Error::Cancelled { .. }
         | Error::ToolLimit { .. }
+        | Error::TooLarge { .. }
         | Error::ToolFile { .. } => false,
     }
 }

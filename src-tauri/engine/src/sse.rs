@@ -1,5 +1,6 @@
 //! The `text/event-stream` layer: eventsource-stream does the WHATWG parsing, fed only
-//! whole lines so that the size of one event stays bounded.
+//! whole lines of valid UTF-8 so that the size of one event, and of every buffer on the
+//! way, stays bounded.
 
 use std::collections::VecDeque;
 use std::pin::Pin;
@@ -49,6 +50,8 @@ struct WholeLines<S> {
     after_cr: bool,
     limit: usize,
     ended: bool,
+    /// The error that ended the stream, passed on once the lines before it are.
+    failed: Option<Error>,
     started: bool,
 }
 
@@ -64,6 +67,7 @@ impl<S> WholeLines<S> {
             after_cr: false,
             limit,
             ended: false,
+            failed: None,
             started: false,
         }
     }
@@ -77,7 +81,16 @@ impl<S> WholeLines<S> {
 
     /// Queues whole lines for eventsource-stream. The first line always arrives whole
     /// here, so a leading byte order mark is never split.
+    ///
+    /// Bytes that are not UTF-8 become U+FFFD, as WHATWG decodes a stream. Left in,
+    /// they would stop eventsource-stream's decoder for good: it keeps everything after
+    /// them in a buffer, growing without end and dispatching nothing. A line break
+    /// never falls inside a UTF-8 sequence, so decoding whole lines is decoding the
+    /// stream.
     fn forward(&mut self, mut lines: Bytes) {
+        if std::str::from_utf8(&lines).is_err() {
+            lines = Bytes::from(String::from_utf8_lossy(&lines).into_owned());
+        }
         if !self.started {
             self.started = true;
             // eventsource-stream 0.2.3 strips a BOM by slicing off one *byte* of a
@@ -99,7 +112,13 @@ impl<S> WholeLines<S> {
         let mut line_start = 0;
         let mut group_start = 0;
         for pos in memchr::memchr2_iter(b'\n', b'\r', &chunk) {
-            let line_len = self.partial.len() + (pos - line_start);
+            // Counted as decoded, so that the limit holds for the events given out too.
+            let line_len = if self.partial.is_empty() {
+                decoded_len(&chunk[line_start..pos])
+            } else {
+                self.partial.extend_from_slice(&chunk[line_start..pos]);
+                decoded_len(&self.partial)
+            };
             let is_cr = chunk[pos] == b'\r';
             if line_len == 0 {
                 // An LF right after a CR belongs to that CR; anything else empty ends an event.
@@ -109,12 +128,16 @@ impl<S> WholeLines<S> {
             } else {
                 self.event_bytes += line_len;
                 if self.event_bytes > self.limit {
+                    // The whole lines before this one go on first.
+                    if group_start < line_start {
+                        self.forward(chunk.slice(group_start..line_start));
+                    }
                     return Err(self.too_large());
                 }
             }
             self.after_cr = is_cr;
             if !self.partial.is_empty() {
-                self.partial.extend_from_slice(&chunk[line_start..=pos]);
+                self.partial.extend_from_slice(&chunk[pos..=pos]);
                 let line = self.partial.split().freeze();
                 self.forward(line);
                 group_start = pos + 1;
@@ -138,6 +161,15 @@ impl<S> WholeLines<S> {
     }
 }
 
+/// The length of `line` once decoded: each byte that is not UTF-8 becomes the three of
+/// U+FFFD.
+fn decoded_len(line: &[u8]) -> usize {
+    match std::str::from_utf8(line) {
+        Ok(_) => line.len(),
+        Err(_) => String::from_utf8_lossy(line).len(),
+    }
+}
+
 impl<S> Stream for WholeLines<S>
 where
     S: Stream<Item = Result<Bytes, Error>>,
@@ -151,15 +183,16 @@ where
                 return Poll::Ready(Some(Ok(lines)));
             }
             if this.ended {
-                return Poll::Ready(None);
+                return Poll::Ready(this.failed.take().map(Err));
             }
             match this.inner.as_mut().poll_next(cx) {
                 Poll::Ready(Some(Ok(chunk))) => {
                     if let Err(err) = this.take(chunk) {
+                        // The whole lines before the one too large still count, as
+                        // they would have had they arrived in a read of their own.
                         this.ended = true;
-                        this.ready.clear();
+                        this.failed = Some(err);
                         this.partial = BytesMut::new();
-                        return Poll::Ready(Some(Err(err)));
                     }
                 }
                 Poll::Ready(Some(Err(err))) => {
@@ -174,5 +207,106 @@ where
                 Poll::Pending => return Poll::Pending,
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use futures_util::FutureExt;
+    use proptest::prelude::*;
+    use proptest::sample::Index;
+
+    use super::*;
+
+    /// Bytes rich in line breaks, byte order marks and broken UTF-8.
+    fn body() -> impl Strategy<Value = Vec<u8>> {
+        let piece = prop_oneof![
+            4 => prop::collection::vec(any::<u8>(), 0..24),
+            2 => Just(b"\n".to_vec()),
+            2 => Just(b"\r".to_vec()),
+            1 => Just(b"\r\n".to_vec()),
+            1 => Just(b"data: ".to_vec()),
+            1 => Just(BOM.to_vec()),
+            1 => Just(vec![0xe2, 0x80]),
+        ];
+        prop::collection::vec(piece, 0..48).prop_map(|pieces| pieces.concat())
+    }
+
+    fn cut(body: &[u8], cuts: &[Index]) -> Vec<Bytes> {
+        let mut at: Vec<usize> = cuts.iter().map(|i| i.index(body.len() + 1)).collect();
+        at.push(0);
+        at.push(body.len());
+        at.sort_unstable();
+        at.windows(2)
+            .map(|w| Bytes::copy_from_slice(&body[w[0]..w[1]]))
+            .collect()
+    }
+
+    proptest! {
+        // A failing case is printed, not saved to a file in the source tree.
+        #![proptest_config(ProptestConfig {
+            cases: 256,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// Whatever arrives, the held-back partial line and the current event never
+        /// grow past the limit, and only whole lines of valid UTF-8 are handed on.
+        #[test]
+        fn buffers_stay_within_the_event_limit(
+            body in body(),
+            cuts in prop::collection::vec(any::<Index>(), 0..8),
+            limit in 1usize..96,
+        ) {
+            let nothing = futures_util::stream::empty::<Result<Bytes, Error>>();
+            let mut lines = WholeLines::new(nothing, limit);
+            for chunk in cut(&body, &cuts) {
+                let taken = WholeLines::take(&mut lines, chunk);
+                for group in lines.ready.drain(..) {
+                    prop_assert!(matches!(group.last(), Some(b'\n' | b'\r')), "{group:?}");
+                    prop_assert!(std::str::from_utf8(&group).is_ok(), "{group:?}");
+                }
+                if taken.is_err() {
+                    break;
+                }
+                prop_assert!(lines.partial.len() <= limit);
+                prop_assert!(lines.event_bytes <= limit);
+            }
+        }
+    }
+
+    /// A byte that is not UTF-8 becomes U+FFFD and the stream goes on; it once made
+    /// eventsource-stream hold everything after it and dispatch nothing more.
+    #[test]
+    fn broken_utf8_is_replaced_and_the_stream_goes_on() {
+        let body = [
+            &b"data: a\xffb\n\n"[..],
+            b"data: \xe2\x80\n\n",
+            b"data: next\n\n",
+        ];
+        let chunks = body.iter().map(|b| Ok(Bytes::from_static(b)));
+        let mut stream = Box::pin(events(futures_util::stream::iter(chunks), 1024));
+        let mut data = Vec::new();
+        while let Some(event) = stream.next().now_or_never().expect("never waits") {
+            data.push(event.unwrap().data);
+        }
+        assert_eq!(data, ["a\u{fffd}b", "\u{fffd}", "next"]);
+    }
+
+    /// Events finished before an oversized line in the same read are still dispatched,
+    /// as they would be had they arrived in a read of their own.
+    #[test]
+    fn events_before_an_oversized_line_are_kept() {
+        let body = format!("data: one\n\ndata: two\n\ndata: {}\n\n", "x".repeat(100));
+        let chunks = [Ok(Bytes::from(body))];
+        let mut stream = Box::pin(events(futures_util::stream::iter(chunks), 64));
+        let mut seen = Vec::new();
+        while let Some(event) = stream.next().now_or_never().expect("never waits") {
+            seen.push(event.map(|e| e.data).map_err(|e| e.kind()));
+        }
+        assert_eq!(
+            seen,
+            [Ok("one".to_owned()), Ok("two".to_owned()), Err("protocol")]
+        );
     }
 }

@@ -6,6 +6,7 @@ use tokio_util::sync::CancellationToken;
 use crate::client::{Client, Finish, Sink};
 use crate::error::Error;
 use crate::event::{Event, ToolCall};
+use crate::limits::Budget;
 use crate::request::{ChatRequest, Message, Part, Role};
 use crate::tools::Registry;
 
@@ -61,13 +62,19 @@ impl Client {
     /// `error` event, which is also returned.
     ///
     /// Each model turn is a [`Client::stream_chat`] (with its retries, resume and
-    /// cancellation). When a turn asks for tools, they run one after the other, each
-    /// giving a `tool_result` event (a failing or unknown tool gives an error result,
+    /// cancellation). When a turn asks for tools, they run one after the other, each on
+    /// a blocking thread for at most
+    /// [`Options::tool_timeout`](crate::Options::tool_timeout), each giving a
+    /// `tool_result` event (a failing, unknown or timed-out tool gives an error result,
     /// which the model reads), and the model is asked again. The turns' own `finish`
     /// events are not passed on, and a turn's text that follows earlier text starts
     /// after a `"\n\n"` text event; each turn's `usage` is passed on as it comes. After
     /// `max_steps` turns (at least one) that all asked for tools, it ends with a
     /// `tool_limit` error, without running the last turn's calls.
+    ///
+    /// The answer's [limits](crate::Options::max_answer_bytes) hold for the whole loop:
+    /// the size of the answer adds up over its turns. A turn that goes past one ends the
+    /// loop with its error (`tool_limit` or `too_large`), and none of its calls runs.
     ///
     /// `request` is the conversation: its `tools` are set to the registry's, and what
     /// the loop adds stays in `request.messages` when it returns, whatever the end:
@@ -76,6 +83,11 @@ impl Client {
     /// order; then the last turn's text as an assistant message, if it had any. So the
     /// messages after the ones passed in are what to store, and the conversation can
     /// be continued as it is (it never ends with calls that have no results).
+    ///
+    /// A request [continuing from](ChatRequest::continuing_from) a partial answer has
+    /// its first turn go on from it (the events carry only the new text), and the
+    /// first assistant message added holds the partial answer and what followed it as
+    /// one text; `continue_from` is cleared, since the conversation has moved on.
     pub async fn converse(
         &self,
         request: &mut ChatRequest,
@@ -85,6 +97,7 @@ impl Client {
         sink: &mut impl Sink,
     ) -> Result<Finish, Error> {
         request.tools = tools.specs();
+        let mut budget = Budget::new(self.options());
         let mut text_before = false;
         let mut step = 0;
         loop {
@@ -95,8 +108,15 @@ impl Client {
                 text: String::new(),
                 calls: Vec::new(),
             };
-            let end = self.stream_chat(request, cancel, &mut turn).await;
-            let Turn { text, calls, .. } = turn;
+            let end = self
+                .stream_within(request, cancel, &mut turn, &mut budget)
+                .await;
+            let Turn {
+                mut text, calls, ..
+            } = turn;
+            if let Some(partial) = request.continue_from.take() {
+                text.insert_str(0, &partial);
+            }
             let finish = match end {
                 Ok(finish) => finish,
                 Err(error) => {
@@ -131,7 +151,11 @@ impl Client {
                         sink.event(Event::Error(error.clone()));
                         return Err(error);
                     }
-                    outcome = tools.run(&call.name, &call.arguments) => outcome,
+                    outcome = tools.run_blocking(
+                        &call.name,
+                        &call.arguments,
+                        self.options().tool_timeout,
+                    ) => outcome,
                 };
                 let (content, is_error) = match outcome {
                     Ok(content) => (content, false),

@@ -544,6 +544,31 @@ async fn an_endless_line_stops_at_the_event_size_limit() {
 }
 
 #[tokio::test]
+async fn an_endless_answer_stops_at_the_answer_limit_without_resuming() {
+    for p in PROTOCOLS {
+        let options = Options {
+            max_answer_bytes: 64 * 1024,
+            ..fast()
+        };
+        // 300,000 pieces of "tok ", over 40 MB of events, were it all read.
+        let r = run(p, scenario("bench:300000", anthropic(p)).unwrap(), options).await;
+        assert_eq!(r.error().kind(), "too_large", "{p}");
+        assert_eq!(
+            r.error().message(),
+            "The answer grew past 64 KiB, so Foxtail stopped it. The text so far is kept."
+        );
+        let text = r.text();
+        assert_eq!(text.len(), 64 * 1024, "the text up to the limit is kept");
+        assert!(text.starts_with("tok tok "));
+        assert_eq!(r.requests(), 1, "neither retried nor resumed");
+        assert!(r.waits().is_empty());
+        let sent = r.gateway.body_bytes_sent();
+        assert!(sent < 32 * 1024 * 1024, "{p}: {sent} bytes were sent");
+        assert!(r.elapsed < Duration::from_secs(10), "{:?}", r.elapsed);
+    }
+}
+
+#[tokio::test]
 async fn in_stream_errors_are_retried_before_output_and_reported_after() {
     for p in PROTOCOLS {
         let a = anthropic(p);

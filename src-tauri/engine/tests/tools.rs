@@ -4,23 +4,27 @@
 
 mod common;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use foxtail_engine::{
-    CancellationToken, ChatRequest, Client, Error, Event, Finish, FinishReason, Message, Part,
-    Protocol, Registry, Role, SecretString, Tool, ToolCall, DEFAULT_MAX_TOOL_STEPS,
+    CancellationToken, ChatRequest, Client, Error, Event, Finish, FinishReason, Message, Options,
+    Part, Protocol, Registry, Role, SecretString, Tool, ToolCall, DEFAULT_MAX_TOOL_STEPS,
 };
 use foxtail_mock_gateway::{script, MockGateway};
-use futures_util::future::BoxFuture;
 use serde_json::{json, Value};
 
 const KEY: &str = "sk-test-fake-tools";
 
 const PROTOCOLS: [Protocol; 2] = [Protocol::Openai, Protocol::Anthropic];
 
+fn options() -> Options {
+    common::fast_options(Duration::from_millis(50))
+}
+
 fn client() -> Client {
-    let options = common::fast_options(Duration::from_millis(50));
-    Client::new(SecretString::from(KEY), options).unwrap()
+    Client::new(SecretString::from(KEY), options()).unwrap()
 }
 
 struct Run {
@@ -75,6 +79,18 @@ async fn converse_with(
     max_steps: usize,
     cancel: CancellationToken,
 ) -> Run {
+    converse_using(options(), protocol, scenario, tools, max_steps, cancel).await
+}
+
+async fn converse_using(
+    options: Options,
+    protocol: Protocol,
+    scenario: &str,
+    tools: &Registry,
+    max_steps: usize,
+    cancel: CancellationToken,
+) -> Run {
+    let client = Client::new(SecretString::from(KEY), options).unwrap();
     let gateway = MockGateway::start_script(script(scenario).unwrap())
         .await
         .unwrap();
@@ -82,7 +98,7 @@ async fn converse_with(
     request.base_url = gateway.url();
     let mut events = Vec::new();
     let started = Instant::now();
-    let end = client()
+    let end = client
         .converse(&mut request, tools, max_steps, &cancel, &mut |e| {
             events.push(e)
         })
@@ -460,8 +476,33 @@ async fn a_model_that_never_stops_asking_hits_the_step_limit() {
     }
 }
 
-/// A calculator that takes its time, to cancel while it runs.
-struct SlowCalculator;
+/// A calculator that blocks its thread (as a stuck tool would) until it is let go, or
+/// for 30 s at most.
+struct SlowCalculator {
+    release: Arc<AtomicBool>,
+}
+
+/// Lets a [`SlowCalculator`] go when dropped, so that no test leaves a thread behind
+/// (a runtime waits for its blocking threads when it shuts down).
+struct Release(Arc<AtomicBool>);
+
+impl Drop for Release {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+impl SlowCalculator {
+    fn new() -> (Self, Release) {
+        let release = Arc::new(AtomicBool::new(false));
+        (
+            SlowCalculator {
+                release: release.clone(),
+            },
+            Release(release),
+        )
+    }
+}
 
 impl Tool for SlowCalculator {
     fn name(&self) -> &str {
@@ -476,18 +517,22 @@ impl Tool for SlowCalculator {
         json!({"type": "object"})
     }
 
-    fn run<'a>(&'a self, _: &'a Value) -> BoxFuture<'a, Result<String, String>> {
-        Box::pin(async {
-            tokio::time::sleep(Duration::from_secs(10)).await;
-            Ok("84".into())
-        })
+    fn run(&self, _: &Value) -> Result<String, String> {
+        let started = Instant::now();
+        while !self.release.load(Ordering::SeqCst) && started.elapsed() < Duration::from_secs(30) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        Ok("84".into())
     }
 }
 
+// These tests run on one worker thread (`#[tokio::test]`'s default): a tool that blocked
+// it would hold up the timers and the cancellation too.
 #[tokio::test]
 async fn cancelling_while_a_tool_runs_ends_at_once() {
     for p in PROTOCOLS {
-        let tools = Registry::builtin().with(SlowCalculator);
+        let (slow, _release) = SlowCalculator::new();
+        let tools = Registry::builtin().with(slow);
         assert_eq!(
             tools.names(),
             ["current_time", "calculator"],
@@ -581,4 +626,186 @@ fn the_loop_can_run_on_any_thread() {
             .converse(&mut request, &tools, 1, &cancel, &mut |e| events.push(e))
             .await
     });
+}
+
+#[tokio::test]
+async fn a_tool_that_takes_too_long_gives_the_model_an_error_result() {
+    for p in PROTOCOLS {
+        let (slow, _release) = SlowCalculator::new();
+        let tools = Registry::builtin().with(slow);
+        let options = Options {
+            tool_timeout: Duration::from_millis(300),
+            ..options()
+        };
+        let r = converse_using(
+            options,
+            p,
+            "tools:calculator",
+            &tools,
+            8,
+            CancellationToken::new(),
+        )
+        .await;
+        let waited = "The tool calculator did not finish within 0.3 s, so Foxtail stopped \
+                      waiting for it.";
+        let id = r.calls()[0].id.clone();
+        assert_eq!(
+            r.results(),
+            vec![(id.as_str(), "calculator", waited, true)],
+            "{p}"
+        );
+        // The model read why and answered; the answer ended promptly.
+        assert!(r.end.is_ok(), "{p}: {:?}", r.end);
+        assert_eq!(
+            r.text(),
+            format!("Let me work that out.\n\nThe answer is {waited}.")
+        );
+        assert!(r.elapsed < Duration::from_secs(5), "{:?}", r.elapsed);
+        assert_eq!(r.gateway.requests().len(), 2);
+    }
+}
+
+#[tokio::test]
+async fn the_tools_of_a_turn_that_asks_for_too_many_never_run() {
+    for p in PROTOCOLS {
+        // The limit itself is allowed.
+        let r = converse(p, "tools:many:32").await;
+        assert!(r.end.is_ok(), "{p}: {:?}", r.end);
+        assert_eq!(r.results().len(), 32);
+        assert_eq!(r.text(), "Ran 32 tools.");
+
+        for (scenario, limit, options) in [
+            ("tools:many:33", 32, options()),
+            ("tools:many:5000", 32, options()),
+            (
+                "tools:many:3",
+                2,
+                Options {
+                    max_tool_calls: 2,
+                    ..options()
+                },
+            ),
+        ] {
+            let r = converse_using(
+                options,
+                p,
+                scenario,
+                &Registry::builtin(),
+                DEFAULT_MAX_TOOL_STEPS,
+                CancellationToken::new(),
+            )
+            .await;
+            let error = r.end.as_ref().unwrap_err();
+            assert_eq!(error.kind(), "tool_limit", "{p} {scenario}");
+            assert_eq!(
+                error.message(),
+                format!(
+                    "The model asked for more than {limit} tools at once, so Foxtail stopped \
+                     the answer. The text so far is kept."
+                )
+            );
+            assert!(r.results().is_empty(), "{p} {scenario}: no tool ran");
+            assert_eq!(r.gateway.requests().len(), 1, "nothing was sent back");
+            // Deltas of the calls past the limit were not passed on.
+            let max_index = r
+                .events
+                .iter()
+                .filter_map(|e| match e {
+                    Event::ToolCallDelta { index, .. } => Some(*index),
+                    _ => None,
+                })
+                .max();
+            assert_eq!(max_index, Some(limit - 1), "{p} {scenario}");
+            assert_eq!(r.messages, vec![Message::user("What is 12 times 7?")]);
+            assert!(r.elapsed < Duration::from_secs(10), "{:?}", r.elapsed);
+        }
+    }
+}
+
+#[tokio::test]
+async fn arguments_that_never_end_stop_at_the_call_limit_at_once() {
+    const MIB: u64 = 1024 * 1024;
+    for p in PROTOCOLS {
+        let options = Options {
+            max_tool_argument_bytes: MIB as usize,
+            ..options()
+        };
+        // 1 GiB of arguments in 64 KiB pieces, were it all read.
+        let r = converse_using(
+            options,
+            p,
+            "tools:endless:1024",
+            &Registry::builtin(),
+            DEFAULT_MAX_TOOL_STEPS,
+            CancellationToken::new(),
+        )
+        .await;
+        let error = r.end.as_ref().unwrap_err();
+        assert_eq!(error.kind(), "too_large", "{p}");
+        assert_eq!(
+            error.message(),
+            "The model wrote more than 1 MiB for one tool call, so Foxtail stopped the \
+             answer. The text so far is kept."
+        );
+        // Stopped at the limit: what the gateway could write is what was read plus the
+        // connection's buffers, nowhere near the gigabyte.
+        let sent = r.gateway.body_bytes_sent();
+        assert!(sent < 32 * MIB, "{p}: {sent} bytes were sent");
+        assert!(r.elapsed < Duration::from_secs(10), "{p}: {:?}", r.elapsed);
+        // What was passed on of the call stayed under the limit.
+        let arguments: usize = r
+            .events
+            .iter()
+            .map(|e| match e {
+                Event::ToolCallDelta {
+                    arguments_delta, ..
+                } => arguments_delta.len(),
+                _ => 0,
+            })
+            .sum();
+        assert!(arguments <= MIB as usize, "{arguments}");
+        assert!(r.calls().is_empty() && r.results().is_empty(), "{p}");
+        assert_eq!(r.gateway.requests().len(), 1);
+        // The text so far is kept, in the events and in the conversation.
+        assert_eq!(r.text(), "Let me work that out.");
+        assert_eq!(
+            r.messages,
+            vec![
+                Message::user("What is 12 times 7?"),
+                Message::assistant("Let me work that out.")
+            ]
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_answer_limit_adds_up_over_the_turns() {
+    for p in PROTOCOLS {
+        // The first turn (its text and its call, 63 or 64 bytes) fits; the second turn's
+        // text goes past 70 bytes at its second word.
+        let options = Options {
+            max_answer_bytes: 70,
+            ..options()
+        };
+        let r = converse_using(
+            options,
+            p,
+            "tools:calculator",
+            &Registry::builtin(),
+            DEFAULT_MAX_TOOL_STEPS,
+            CancellationToken::new(),
+        )
+        .await;
+        let error = r.end.as_ref().unwrap_err();
+        assert_eq!(error.kind(), "too_large", "{p}");
+        assert_eq!(
+            error.message(),
+            "The answer grew past 70 bytes, so Foxtail stopped it. The text so far is kept."
+        );
+        assert_eq!(r.results().len(), 1, "the first turn's tool ran");
+        assert_eq!(r.gateway.requests().len(), 2);
+        assert_eq!(r.text(), "Let me work that out.\n\nThe");
+        assert_eq!(r.messages.len(), 4, "{:#?}", r.messages);
+        assert_eq!(r.messages[3], Message::assistant("The"));
+    }
 }

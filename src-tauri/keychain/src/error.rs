@@ -16,6 +16,14 @@ pub enum KeychainError {
 }
 
 impl KeychainError {
+    /// Every word `kind` can return, for the app's check that it knows each one.
+    pub const KINDS: &'static [&'static str] = &[
+        "keychain_unavailable",
+        "keychain_platform",
+        "empty_key",
+        "keychain_invalid",
+    ];
+
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Unavailable(_) => "keychain_unavailable",

@@ -19,4 +19,4 @@ pub use reply::{split_events, Reply, Step};
 pub use scenario::{answer_text, scenario, script, MARKDOWN_ANSWER, PIECES, SCENARIOS};
 pub use script::Script;
 pub use server::{MockGateway, Recorded};
-pub use tool_turns::ToolPlay;
+pub use tool_turns::{endless_arguments, ToolPlay};

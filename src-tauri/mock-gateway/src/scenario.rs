@@ -8,7 +8,7 @@ use bytes::Bytes;
 use crate::models::models_reply;
 use crate::reply::{Reply, Step};
 use crate::script::Script;
-use crate::tool_turns::ToolPlay;
+use crate::tool_turns::{self, ToolPlay};
 use crate::transcript::{self, error_body};
 
 /// The answer every successful scenario streams, in pieces.
@@ -57,6 +57,44 @@ fn markdown_pieces() -> Vec<&'static str> {
     }
     pieces.push(&MARKDOWN_ANSWER[start..]);
     pieces
+}
+
+/// The smallest and largest piece `file:PATH` streams, in bytes (a piece that would end
+/// inside a character ends before it instead, so it may be up to 3 bytes shorter).
+const FILE_PIECE_MIN: usize = 40;
+const FILE_PIECE_MAX: usize = 200;
+/// The pause between the events of `file:PATH`, so that the window renders many half
+/// answers, not just the whole one.
+const FILE_PACE: Duration = Duration::from_millis(5);
+
+/// `text` in pieces of FILE_PIECE_MIN..=FILE_PIECE_MAX bytes, cut on character
+/// boundaries. The sizes come from a fixed pseudo-random sequence, so that the cuts fall
+/// through words, markup and multi-byte characters' neighbours alike, and the same text
+/// is always cut the same way.
+fn file_pieces(text: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut state: u32 = 0x9e37_79b9;
+    let mut start = 0;
+    while start < text.len() {
+        // xorshift32
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        let size = FILE_PIECE_MIN + state as usize % (FILE_PIECE_MAX - FILE_PIECE_MIN + 1);
+        let mut end = (start + size).min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        pieces.push(&text[start..end]);
+        start = end;
+    }
+    pieces
+}
+
+/// The UTF-8 text of the file at `path`, for `file:PATH`.
+fn read_answer_file(path: &str) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|err| format!("file:{path}: cannot read it: {err}"))?;
+    String::from_utf8(bytes).map_err(|err| format!("file:{path}: not UTF-8: {err}"))
 }
 
 /// What `--scenario` accepts, with a line of help each.
@@ -120,6 +158,20 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         "tools:loop",
         "a calculator call on every turn, never an answer",
     ),
+    (
+        "tools:many:N",
+        "N calculator calls {\"expression\":\"1+1\"} in one turn; then \"Ran N tools.\"",
+    ),
+    (
+        "tools:endless:N",
+        "\"Let me work that out.\" and a calculator call whose arguments go on for N MiB \
+         in 64 KiB pieces",
+    ),
+    (
+        "file:PATH",
+        "the UTF-8 text of the file at PATH (the rest of the name, colons and all) as the \
+         answer, in pieces of 40-200 bytes 5 ms apart",
+    ),
     ("bench:N", "N text events as fast as possible"),
     (
         "paced:N:US",
@@ -175,6 +227,13 @@ pub fn scenario(name: &str, anthropic: bool) -> Result<Vec<Reply>, String> {
         text.parse::<u64>()
             .map_err(|_| format!("{name}: {text:?} is not a number"))
     };
+    // A path may hold colons of its own: everything after the first one is the path.
+    if let Some(path) = name.strip_prefix("file:") {
+        let text = read_answer_file(path)?;
+        return Ok(vec![
+            Reply::sse(complete(anthropic, &file_pieces(&text))).paced(FILE_PACE)
+        ]);
+    }
     let mut parts = name.split(':');
     let replies = match (parts.next().unwrap_or(""), parts.next(), parts.next()) {
         ("ok", None, None) => vec![ok()],
@@ -262,6 +321,18 @@ pub fn scenario(name: &str, anthropic: bool) -> Result<Vec<Reply>, String> {
         ("slow", Some(ms), None) => vec![ok().paced(Duration::from_millis(number(ms)?))],
         ("markdown", Some(ms), None) => vec![Reply::sse(complete(anthropic, &markdown_pieces()))
             .paced(Duration::from_millis(number(ms)?))],
+        ("tools", Some("many"), Some(n)) => vec![Reply::tool_turn(
+            anthropic,
+            ToolPlay::Many(number(n)? as usize),
+        )],
+        ("tools", Some("endless"), Some(mib)) => {
+            let pieces = number(mib)? as usize * 16;
+            vec![Reply::sse(tool_turns::endless_arguments(
+                anthropic,
+                pieces,
+                64 * 1024,
+            ))]
+        }
         ("tools", Some(play), None) => match ToolPlay::from_name(play) {
             Some(play) => vec![Reply::tool_turn(anthropic, play)],
             None => return Err(unknown(name)),
@@ -348,10 +419,95 @@ mod tests {
     #[test]
     fn every_listed_scenario_builds_for_both_protocols() {
         for (name, _) in SCENARIOS {
-            let name = name.replace("MS", "1").replace("US", "1").replace('N', "3");
+            let name = name
+                .replace("MS", "1")
+                .replace("US", "1")
+                .replace('N', "3")
+                .replace("PATH", concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"));
             assert!(script(&name).is_ok(), "{name}");
         }
         assert!(script("nope").is_err());
         assert!(script("tools:nope").is_err());
+    }
+
+    /// The text a reply streams, read back from its events (either protocol).
+    fn streamed_text(reply: &Reply) -> (Vec<String>, bool) {
+        let mut pieces = Vec::new();
+        let mut ended = false;
+        for step in &reply.steps {
+            let Step::Bytes(bytes) = step else { continue };
+            let event = std::str::from_utf8(bytes).expect("events are UTF-8");
+            for line in event.lines() {
+                let Some(data) = line.strip_prefix("data: ") else {
+                    continue;
+                };
+                if data == "[DONE]" {
+                    ended = true;
+                    continue;
+                }
+                let value: serde_json::Value = serde_json::from_str(data).expect("JSON events");
+                if value["type"] == "message_stop" {
+                    ended = true;
+                }
+                let text = value["choices"][0]["delta"]["content"]
+                    .as_str()
+                    .or_else(|| value["delta"]["text"].as_str());
+                if let Some(text) = text.filter(|t| !t.is_empty()) {
+                    pieces.push(text.to_owned());
+                }
+            }
+        }
+        (pieces, ended)
+    }
+
+    #[test]
+    fn a_file_is_streamed_whole_in_small_pieces_cut_on_character_boundaries() {
+        // Multi-byte characters all through, so that many cuts fall next to one; a NUL
+        // and a path with a colon in it, as the end-to-end corpus has.
+        let mut text = String::from("# Corpus\n\n");
+        for i in 0..300 {
+            text.push_str(&format!(
+                "{i}: <img src=x onerror=\"a()\"> é ü 中文 😀 \u{0}\u{202E} `x`\n"
+            ));
+        }
+        let dir = std::env::temp_dir().join(format!(
+            "foxtail-mock-file-{}-{:?}",
+            std::process::id(),
+            std::time::SystemTime::now()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("a:b.md");
+        std::fs::write(&path, &text).unwrap();
+        let name = format!("file:{}", path.display());
+
+        let both = script(&name).unwrap();
+        for (replies, anthropic) in [(&both.openai, false), (&both.anthropic, true)] {
+            assert_eq!(replies.len(), 1, "one answer, every time");
+            let reply = &replies[0];
+            assert_eq!(reply.status, 200);
+            assert!(
+                reply.steps.iter().any(|s| matches!(s, Step::Pause(_))),
+                "paced"
+            );
+            let (pieces, ended) = streamed_text(reply);
+            assert!(ended, "the stream ends normally (anthropic: {anthropic})");
+            assert_eq!(pieces.concat(), text, "anthropic: {anthropic}");
+            assert!(pieces.len() > text.len() / 200, "small pieces");
+            let (last, rest) = pieces.split_last().unwrap();
+            assert!(last.len() <= 200);
+            for piece in rest {
+                assert!((37..=200).contains(&piece.len()), "{} bytes", piece.len());
+            }
+            let sizes: std::collections::BTreeSet<usize> = rest.iter().map(|p| p.len()).collect();
+            assert!(sizes.len() > 20, "the sizes vary: {sizes:?}");
+        }
+        assert_eq!(file_pieces(&text).concat(), text);
+        assert_eq!(file_pieces(""), Vec::<&str>::new());
+        assert_eq!(file_pieces("é"), vec!["é"]);
+
+        std::fs::write(&path, b"\xff\xfe not UTF-8").unwrap();
+        assert!(script(&name).unwrap_err().contains("not UTF-8"));
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(script(&name).unwrap_err().contains("cannot read"));
     }
 }

@@ -1,10 +1,12 @@
 use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
+use futures_util::StreamExt;
 use http_body_util::{combinators::BoxBody, BodyExt, StreamBody};
 use hyper::body::{Frame, Incoming};
 use hyper::service::service_fn;
@@ -49,6 +51,8 @@ impl Recorded {
 struct Shared {
     script: Script,
     log: Mutex<Log>,
+    /// Body bytes handed to the connections so far.
+    sent: AtomicU64,
 }
 
 #[derive(Default)]
@@ -88,6 +92,7 @@ impl MockGateway {
         let shared = Arc::new(Shared {
             script,
             log: Mutex::default(),
+            sent: AtomicU64::new(0),
         });
         let task = tokio::spawn(accept(listener, shared.clone()));
         Ok(MockGateway { addr, shared, task })
@@ -105,6 +110,13 @@ impl MockGateway {
     /// The requests received so far, in order.
     pub fn requests(&self) -> Vec<Recorded> {
         self.shared.log.lock().unwrap().requests.clone()
+    }
+
+    /// The reply body bytes handed to the connections so far, for every request. A
+    /// body is written only as fast as the client reads it, so this is what the client
+    /// read plus what fits in the connection's buffers (a few MiB on loopback).
+    pub fn body_bytes_sent(&self) -> u64 {
+        self.shared.sent.load(Ordering::Relaxed)
     }
 
     /// Serves until the task is aborted (for the binary).
@@ -198,7 +210,14 @@ async fn answer(
     for (name, value) in &reply.headers {
         response = response.header(name, value);
     }
-    let frames = futures_util::stream::unfold(VecDeque::from(reply.steps), next_frame);
+    let counted = shared.clone();
+    let frames = futures_util::stream::unfold(VecDeque::from(reply.steps), next_frame).inspect(
+        move |frame| {
+            if let Some(data) = frame.as_ref().ok().and_then(Frame::data_ref) {
+                counted.sent.fetch_add(data.len() as u64, Ordering::Relaxed);
+            }
+        },
+    );
     Ok(response
         .body(BodyExt::boxed(StreamBody::new(frames)))
         .expect("scripted replies have valid headers"))

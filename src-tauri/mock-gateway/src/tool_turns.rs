@@ -20,6 +20,9 @@ pub enum ToolPlay {
     Unknown,
     /// Calls calculator again on every turn.
     Loop,
+    /// Calls calculator `{"expression":"1+1"}` this many times in one turn, then answers
+    /// "Ran N tools."
+    Many(usize),
 }
 
 impl ToolPlay {
@@ -29,7 +32,10 @@ impl ToolPlay {
             "parallel" => ToolPlay::Parallel,
             "unknown" => ToolPlay::Unknown,
             "loop" => ToolPlay::Loop,
-            _ => return None,
+            _ => match name.strip_prefix("many:") {
+                Some(n) => ToolPlay::Many(n.parse().ok()?),
+                None => return None,
+            },
         })
     }
 }
@@ -157,6 +163,18 @@ pub(crate) fn turn(play: ToolPlay, anthropic: bool, request: &Value) -> Vec<Byte
                 arguments: r#"{"query":"anything"}"#,
             }],
         ),
+        ToolPlay::Many(n) if answered => answer(format!("Ran {} tools.", results.len().min(n))),
+        ToolPlay::Many(n) => calls(
+            anthropic,
+            "",
+            (0..n)
+                .map(|i| Call {
+                    id: id(anthropic, &format!("many_{i}")),
+                    name: "calculator",
+                    arguments: r#"{"expression":"1+1"}"#,
+                })
+                .collect(),
+        ),
         ToolPlay::Loop => {
             // A new id each turn, as a real model gives.
             let turn = request["messages"]
@@ -173,6 +191,43 @@ pub(crate) fn turn(play: ToolPlay, anthropic: bool, request: &Value) -> Vec<Byte
             )
         }
     }
+}
+
+/// A turn that says "Let me work that out." and starts a calculator call whose
+/// arguments go on for `pieces` events of `piece_bytes` bytes each (`+1+1+1…`), for a
+/// client's limits to stop. The same event is sent again and again, so even a gigabyte
+/// costs the gateway nothing to hold.
+pub fn endless_arguments(anthropic: bool, pieces: usize, piece_bytes: usize) -> Vec<Bytes> {
+    let piece = "+1".repeat(piece_bytes / 2);
+    let call = Call {
+        id: id(anthropic, "endless"),
+        name: "calculator",
+        arguments: "",
+    };
+    let mut events = calls(anthropic, "Let me work that out.", vec![call]);
+    // The end of the turn, in both protocols its last three events (Anthropic's closes
+    // the tool_use block first).
+    let end = events.split_off(events.len() - 3);
+    let argument = |text: &str| {
+        if anthropic {
+            named(
+                "content_block_delta",
+                json!({"type": "content_block_delta", "index": 1,
+                       "delta": {"type": "input_json_delta", "partial_json": text}}),
+            )
+        } else {
+            openai_chunk(
+                json!({"tool_calls": [{"index": 0, "function": {"arguments": text}}]}),
+                None,
+            )
+        }
+    };
+    events.push(argument(r#"{"expression":"1"#));
+    let repeated = argument(&piece);
+    events.extend(std::iter::repeat_n(repeated, pieces));
+    events.push(argument(r#""}"#));
+    events.extend(end);
+    events
 }
 
 /// Text in pieces of a word or so, like a model's tokens.
@@ -329,6 +384,40 @@ mod tests {
         let split = pieces(args);
         assert!(split.len() > 5);
         assert_eq!(split.concat(), args);
+    }
+
+    #[test]
+    fn endless_arguments_make_one_long_call() {
+        for anthropic in [false, true] {
+            let events = endless_arguments(anthropic, 3, 8);
+            let text = body(&events);
+            assert!(
+                text.contains("\"Let\"") && text.contains("\" work\""),
+                "{text}"
+            );
+            assert_eq!(text.matches("+1+1+1+1").count(), 3, "{text}");
+            let end = if anthropic { "message_stop" } else { "[DONE]" };
+            assert!(body(&events[events.len() - 1..]).contains(end), "{text}");
+            if anthropic {
+                // The empty first piece, the opening, the three pieces and the close.
+                assert_eq!(text.matches("input_json_delta").count(), 6, "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn many_calls_come_in_one_turn() {
+        assert_eq!(ToolPlay::from_name("many:40"), Some(ToolPlay::Many(40)));
+        assert_eq!(ToolPlay::from_name("many:x"), None);
+        for anthropic in [false, true] {
+            let text = body(&turn(
+                ToolPlay::Many(40),
+                anthropic,
+                &json!({"messages": []}),
+            ));
+            assert_eq!(text.matches("\"name\":\"calculator\"").count(), 40);
+            assert!(text.contains("many_39") && !text.contains("many_40"));
+        }
     }
 
     #[test]

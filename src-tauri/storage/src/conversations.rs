@@ -3,7 +3,7 @@ use serde::Serialize;
 
 use crate::{expect_one, now_ms, Storage, StorageError};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Conversation {
     pub id: i64,
     pub title: String,
@@ -12,7 +12,7 @@ pub struct Conversation {
 }
 
 /// A row of the sidebar.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ConversationSummary {
     pub id: i64,
     pub title: String,

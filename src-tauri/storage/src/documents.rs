@@ -5,7 +5,7 @@ use crate::search::fts_query;
 use crate::{expect_one, now_ms, Storage, StorageError};
 
 /// A drafting document. The content is Markdown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Document {
     pub id: i64,
     pub title: String,
@@ -18,14 +18,14 @@ pub struct Document {
 }
 
 /// A row of the sidebar's Documents section.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct DocumentSummary {
     pub id: i64,
     pub title: String,
     pub updated_at: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct DocumentHit {
     pub document_id: i64,
     pub title: String,

@@ -20,6 +20,16 @@ pub enum StorageError {
 }
 
 impl StorageError {
+    /// Every word `kind` can return, for the app's check that it knows each one.
+    pub const KINDS: &'static [&'static str] = &[
+        "disk_full",
+        "storage_locked",
+        "storage_corrupt",
+        "not_found",
+        "storage_migration",
+        "storage",
+    ];
+
     pub fn kind(&self) -> &'static str {
         match self {
             Self::DiskFull => "disk_full",

@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{now_ms, Storage, StorageError};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     User,
@@ -12,7 +12,7 @@ pub enum Role {
 
 /// Where an answer stands. `Streaming` left in the file means the app stopped while
 /// the answer was arriving: it is shown as cut off, with a way to continue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum MessageStatus {
     Complete,
@@ -61,7 +61,7 @@ impl MessageStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Message {
     pub id: i64,
     pub conversation_id: i64,
@@ -86,8 +86,31 @@ pub struct NewMessage<'a> {
     pub model: Option<&'a str>,
 }
 
-const COLUMNS: &str = "id, conversation_id, role, content, reasoning, status, error, model, \
-                       created_at, updated_at, extras";
+/// The columns of a message row as stored.
+const STORED_COLUMNS: &str = "id, conversation_id, role, content, reasoning, status, error, \
+                              model, created_at, updated_at, extras";
+
+/// A column of a message with its appended pieces (see [`Storage::append_to_message`]).
+macro_rules! joined {
+    ($column:literal) => {
+        concat!(
+            $column,
+            " || COALESCE((SELECT group_concat(",
+            $column,
+            ", '' ORDER BY seq) FROM message_tails WHERE message_id = messages.id), '')"
+        )
+    };
+}
+
+/// The columns of a message as read: a streaming answer's appended pieces join its
+/// text and reasoning.
+const COLUMNS: &str = concat!(
+    "id, conversation_id, role, ",
+    joined!("content"),
+    ", ",
+    joined!("reasoning"),
+    ", status, error, model, created_at, updated_at, extras"
+);
 
 fn message(row: &Row<'_>) -> rusqlite::Result<Message> {
     Ok(Message {
@@ -118,7 +141,7 @@ impl Storage {
         let row = tx.query_row(
             &format!(
                 "INSERT INTO messages (conversation_id, role, content, status, model, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) RETURNING {COLUMNS}"
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) RETURNING {STORED_COLUMNS}"
             ),
             params![
                 conversation_id,
@@ -144,10 +167,37 @@ impl Storage {
         status: MessageStatus,
         error: Option<&str>,
     ) -> Result<(), StorageError> {
-        let changed = self.conn().execute(
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let changed = tx.execute(
             "UPDATE messages SET content = ?2, reasoning = ?3, status = ?4, error = ?5, updated_at = ?6
              WHERE id = ?1",
             params![id, content, reasoning, status.as_str(), error, now_ms()],
+        )?;
+        if changed == 0 {
+            return Err(StorageError::NotFound);
+        }
+        // The whole text is written: the pieces appended before are in it.
+        tx.execute("DELETE FROM message_tails WHERE message_id = ?1", [id])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Adds text (and reasoning) to the end of a streaming answer. The cost is that of
+    /// the new text only: neither the answer's text so far nor the full-text index is
+    /// rewritten until [`Storage::update_message`] saves the whole answer at its end.
+    pub fn append_to_message(
+        &self,
+        id: i64,
+        content: &str,
+        reasoning: &str,
+    ) -> Result<(), StorageError> {
+        let conn = self.conn();
+        let changed = conn.execute(
+            "INSERT INTO message_tails (message_id, seq, content, reasoning)
+             SELECT ?1, COALESCE((SELECT MAX(seq) FROM message_tails WHERE message_id = ?1), 0) + 1, ?2, ?3
+             WHERE EXISTS (SELECT 1 FROM messages WHERE id = ?1)",
+            params![id, content, reasoning],
         )?;
         if changed == 0 {
             return Err(StorageError::NotFound);
@@ -192,10 +242,26 @@ impl Storage {
     /// Answers left `streaming` by an app that stopped mid-answer become `interrupted`,
     /// so the window offers to continue them. Run once at start-up.
     pub fn mark_unfinished_interrupted(&self) -> Result<usize, StorageError> {
-        Ok(self.conn().execute(
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        // What a crashed answer appended joins its text, once.
+        tx.execute(
+            concat!(
+                "UPDATE messages SET content = ",
+                joined!("content"),
+                ", reasoning = ",
+                joined!("reasoning"),
+                " WHERE id IN (SELECT message_id FROM message_tails)"
+            ),
+            [],
+        )?;
+        tx.execute("DELETE FROM message_tails", [])?;
+        let marked = tx.execute(
             "UPDATE messages SET status = 'interrupted' WHERE status = 'streaming'",
             [],
-        )?)
+        )?;
+        tx.commit()?;
+        Ok(marked)
     }
 }
 

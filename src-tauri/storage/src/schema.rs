@@ -97,6 +97,21 @@ const MIGRATIONS: &[M<'static>] = &[
     // A change the model was writing into a document, kept while it streams so that a
     // crash loses at most a second of it (the app's JSON; empty when none).
     M::up("ALTER TABLE documents ADD COLUMN pending TEXT NOT NULL DEFAULT '';"),
+    // What a streaming answer added since its last full save, appended piece by piece,
+    // so that saving every second costs the new text only, not the whole answer and its
+    // full-text index. The pieces join the answer's text when it ends (or at the next
+    // start, after a crash).
+    M::up(
+        r#"
+    CREATE TABLE message_tails (
+        message_id  INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+        seq         INTEGER NOT NULL,
+        content     TEXT    NOT NULL DEFAULT '',
+        reasoning   TEXT    NOT NULL DEFAULT '',
+        PRIMARY KEY (message_id, seq)
+    );
+    "#,
+    ),
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<(), StorageError> {

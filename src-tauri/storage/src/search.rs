@@ -2,7 +2,7 @@ use serde::Serialize;
 
 use crate::{Storage, StorageError};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct SearchHit {
     pub conversation_id: i64,
     pub title: String,
@@ -12,9 +12,12 @@ pub struct SearchHit {
 
 /// Turns what a person typed into an FTS5 query: every word must appear, each as a
 /// prefix, and no character of theirs is read as query syntax (quotes, `-`, `OR`, `*`).
+/// NUL parts words too: inside a quoted FTS5 string it ends the query ("unterminated
+/// string").
 pub(crate) fn fts_query(typed: &str) -> Option<String> {
     let terms: Vec<String> = typed
-        .split_whitespace()
+        .split(|c: char| c.is_whitespace() || c == '\0')
+        .filter(|word| !word.is_empty())
         .map(|word| format!("\"{}\"*", word.replace('"', "\"\"")))
         .collect();
     (!terms.is_empty()).then(|| terms.join(" "))
@@ -72,5 +75,7 @@ mod tests {
             fts_query("say \"hi\""),
             Some("\"say\"* \"\"\"hi\"\"\"*".into())
         );
+        assert_eq!(fts_query("a\0b \0"), Some("\"a\"* \"b\"*".into()));
+        assert_eq!(fts_query("\0"), None);
     }
 }

@@ -329,3 +329,88 @@ fn documents_are_saved_listed_searched_and_deleted_with_undo() {
     assert_eq!(storage.purge_deleted(i64::MAX).unwrap(), 1);
     assert!(storage.restore_document(essay.id).is_err());
 }
+
+#[test]
+fn a_streaming_answer_grows_by_appending_and_is_written_whole_once_at_its_end() {
+    let storage = Storage::open_in_memory().unwrap();
+    let c = storage.create_conversation("Appended").unwrap();
+    let answer = storage
+        .add_message(
+            c.id,
+            NewMessage {
+                role: Role::Assistant,
+                content: "",
+                status: MessageStatus::Streaming,
+                model: None,
+            },
+        )
+        .unwrap();
+    for piece in ["Hello ", "from ", "the ", "stream"] {
+        storage.append_to_message(answer.id, piece, "·").unwrap();
+    }
+    let seen = storage.message(answer.id).unwrap();
+    assert_eq!(seen.content, "Hello from the stream");
+    assert_eq!(seen.reasoning, "····");
+    assert_eq!(
+        storage.messages(c.id).unwrap()[0].content,
+        "Hello from the stream"
+    );
+    // Appending did not rewrite the answer's text, so the index has not seen it yet.
+    assert!(storage.search("stream", 10).unwrap().is_empty());
+    assert!(matches!(
+        storage.append_to_message(answer.id + 100, "x", ""),
+        Err(StorageError::NotFound)
+    ));
+
+    storage
+        .update_message(
+            answer.id,
+            "Hello from the stream!",
+            "",
+            MessageStatus::Complete,
+            None,
+        )
+        .unwrap();
+    assert_eq!(
+        storage.message(answer.id).unwrap().content,
+        "Hello from the stream!"
+    );
+    assert_eq!(storage.search("stream", 10).unwrap().len(), 1);
+}
+
+#[test]
+fn after_a_crash_the_appended_pieces_join_the_answer_at_the_next_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    let id = {
+        let storage = Storage::open(&path).unwrap();
+        let c = storage.create_conversation("Crash").unwrap();
+        let answer = storage
+            .add_message(
+                c.id,
+                NewMessage {
+                    role: Role::Assistant,
+                    content: "Start. ",
+                    status: MessageStatus::Streaming,
+                    model: None,
+                },
+            )
+            .unwrap();
+        storage
+            .append_to_message(answer.id, "Middle. ", "")
+            .unwrap();
+        storage.append_to_message(answer.id, "End", "").unwrap();
+        answer.id
+        // Dropped without an end, as a kill -9 would leave it.
+    };
+    let storage = Storage::open(&path).unwrap();
+    assert_eq!(storage.mark_unfinished_interrupted().unwrap(), 1);
+    let kept = storage.message(id).unwrap();
+    assert_eq!(kept.content, "Start. Middle. End");
+    assert_eq!(kept.status, MessageStatus::Interrupted);
+    assert_eq!(
+        storage.search("middle", 10).unwrap().len(),
+        1,
+        "now indexed"
+    );
+}

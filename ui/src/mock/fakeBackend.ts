@@ -1,44 +1,68 @@
 // An in-page stand-in for the Rust side, for UI tests in a plain browser (mock.html).
-// It keeps conversations in memory and plays scripted answers through the same channel
-// shape the real backend uses; tests steer it through `window.foxtailMock`.
+// It keeps conversations and documents in memory and plays scripted answers through the
+// same channel shape the real backend uses; tests steer it through `window.foxtailMock`.
+//
+// Its handlers are checked against the contract Rust generates (contract.ts), so a
+// command, argument, result field or error kind that changes in Rust fails
+// `npm run check` until the fake follows. It keeps none of Rust's rules (which addresses
+// are allowed, how titles are cut, how much of a key is shown, how tool cards are built):
+// where a test needs Rust's decision, the test scripts it, and Rust's own tests check
+// the rules through IPC.
 import type { Channel } from '@tauri-apps/api/core';
-import type {
-  AnswerUpdate,
-  ConversationSummary,
-  EngineEvent,
-  Preset,
-  Settings,
-  StoredMessage,
-} from '../lib/backend';
+import {
+  DEFAULT_SETTINGS,
+  PRESETS,
+  type AnswerExtras,
+  type ChatMessage,
+  type Commands,
+  type ConversationSummary,
+  type Document,
+  type DraftRequest,
+  type ErrorKind,
+  type ErrorReport,
+  type KeyReport,
+  type Role,
+  type StreamEvent,
+  type Update,
+} from '../lib/contract';
 
-/** One step of a scripted answer: wait, then send these events. */
+/** One step of a scripted answer or draft: wait, then send what Rust would send. */
 export interface ScriptStep {
   delay: number;
-  events: EngineEvent[];
+  events?: StreamEvent[];
+  /** The answer's tool cards and refusal as Rust has them after these events. */
+  extras?: AnswerExtras;
+  /** Saving the answer failed here; it streams on, as in Rust. */
+  saveFailed?: { kind: ErrorKind; message: string };
 }
+
+type Handlers = {
+  [K in keyof Commands]: (args: Commands[K]['args']) => Commands[K]['result'] | Promise<Commands[K]['result']>;
+};
 
 interface Conversation {
   id: number;
   title: string;
   updated_at: number;
   deleted: boolean;
-  messages: StoredMessage[];
+  messages: ChatMessage[];
+}
+
+interface StoredDocument extends Document {
+  deleted: boolean;
+}
+
+/** A key as the window sent it, so tests can check what was saved and for which address. */
+interface StoredKey {
+  key: string;
+  sessionOnly: boolean;
+  baseUrl?: string | null;
 }
 
 interface Running {
   timer: ReturnType<typeof setTimeout> | undefined;
-  channel: Channel<AnswerUpdate>;
-  message: StoredMessage;
+  channel: Channel<Update>;
 }
-
-const presets: Preset[] = [
-  { id: 'ofox', name: 'OfoxAI', openai_base_url: 'https://api.ofox.ai/v1', anthropic_base_url: 'https://api.ofox.ai/anthropic', default_model: 'openai/gpt-4o', anthropic_default_model: 'anthropic/claude-sonnet-4.5', needs_key: true },
-  { id: 'openai', name: 'OpenAI', openai_base_url: 'https://api.openai.com/v1', anthropic_base_url: '', default_model: 'gpt-4o', anthropic_default_model: '', needs_key: true },
-  { id: 'anthropic', name: 'Anthropic', openai_base_url: '', anthropic_base_url: 'https://api.anthropic.com', default_model: 'claude-sonnet-4-5', anthropic_default_model: 'claude-sonnet-4-5', needs_key: true },
-  { id: 'openrouter', name: 'OpenRouter', openai_base_url: 'https://openrouter.ai/api/v1', anthropic_base_url: '', default_model: 'openai/gpt-4o', anthropic_default_model: '', needs_key: true },
-  { id: 'ollama', name: 'Ollama (on this computer)', openai_base_url: 'http://localhost:11434/v1', anthropic_base_url: '', default_model: 'llama3.2', anthropic_default_model: '', needs_key: false },
-  { id: 'custom', name: 'Custom', openai_base_url: '', anthropic_base_url: '', default_model: '', anthropic_default_model: '', needs_key: true },
-];
 
 /** Splits text into token-sized pieces streamed `delay` ms apart. */
 export function tokens(text: string, delay = 10): ScriptStep[] {
@@ -49,20 +73,31 @@ export function tokens(text: string, delay = 10): ScriptStep[] {
 export const DEFAULT_ANSWER =
   '# A heading\n\nSome **bold** text and a list:\n\n- one\n- two\n\n```rust\nfn main() {}\n```\n\nThe end.';
 
+const DEFAULT_DRAFT = 'Thank you for the invitation. I am sorry, but I cannot attend on Friday.';
+
+function fail(kind: ErrorKind, message: string): never {
+  throw { kind, message } satisfies ErrorReport;
+}
+
+const isEnd = (event: StreamEvent) => event.type === 'finish' || event.type === 'error';
+
+/** The event without its `type`, as Rust saves it with the answer. */
+function reportOf({ kind, message, status }: ErrorReport): ErrorReport {
+  return status === undefined ? { kind, message } : { kind, message, status };
+}
+
 export function createFakeBackend() {
   const control = {
-    settings: {
-      provider: 'ofox',
-      protocol: 'openai',
-      base_url: 'https://api.ofox.ai/v1',
-      model: 'openai/gpt-4o',
-      theme: 'system',
-      language: 'en',
-    } as Settings,
-    keys: new Map<string, { key: string; sessionOnly: boolean }>(),
+    settings: structuredClone(DEFAULT_SETTINGS),
+    keys: new Map<string, StoredKey>(),
+    /**
+     * What key reports give as the end of a saved key. Rust decides how much of a key
+     * the window may see, so the fake does not cut it from the key itself.
+     */
+    keyTail: 'wxyz',
     keychainAvailable: true,
-    /** What test_connection answers: null for success, or an error. */
-    connectionError: null as { kind: string; message: string } | null,
+    /** The next call of each command listed fails with this report, as Rust would refuse it. */
+    failNext: {} as { [K in keyof Commands]?: ErrorReport },
     /** Scripts for the next answers, first in first out; the default answer after. */
     answers: [] as ScriptStep[][],
     calls: [] as { cmd: string; args: Record<string, unknown> }[],
@@ -70,21 +105,13 @@ export function createFakeBackend() {
     clipboardHtml: '',
     opened: [] as string[],
     conversations: [] as Conversation[],
-    documents: [] as {
-      id: number;
-      title: string;
-      content: string;
-      pending: string;
-      created_at: number;
-      updated_at: number;
-      deleted: boolean;
-    }[],
+    documents: [] as StoredDocument[],
     /** Scripts for the next drafting runs, first in first out; a default text after. */
     drafts: [] as ScriptStep[][],
-    draftRequests: [] as Record<string, unknown>[],
-    draftRunning: new Map<number, { timer: ReturnType<typeof setTimeout> | undefined; channel: Channel<AnswerUpdate> }>(),
+    draftRequests: [] as DraftRequest[],
+    draftRunning: new Map<number, Running>(),
     nextId: 1,
-    running: new Map<number, Running>(),
+    running: new Map<number, Running & { message: ChatMessage }>(),
   };
 
   const now = () => Date.now();
@@ -94,21 +121,28 @@ export function createFakeBackend() {
   }
 
   function conversation(id: number): Conversation {
-    const found = control.conversations.find((c) => c.id === id && !c.deleted);
-    if (!found) throw { kind: 'not_found', message: `No conversation ${id}.` };
-    return found;
+    return control.conversations.find((c) => c.id === id && !c.deleted) ?? fail('not_found', `No conversation ${id}.`);
   }
 
-  function findMessage(id: number): { conv: Conversation; message: StoredMessage } {
+  function findMessage(id: number): { conv: Conversation; message: ChatMessage } {
     for (const conv of control.conversations) {
       const message = conv.messages.find((m) => m.id === id);
       if (message) return { conv, message };
     }
-    throw { kind: 'not_found', message: `No message ${id}.` };
+    return fail('not_found', `No message ${id}.`);
   }
 
-  function newMessage(conv: Conversation, role: 'user' | 'assistant', content: string): StoredMessage {
-    const message: StoredMessage = {
+  function document(id: number): StoredDocument {
+    return control.documents.find((d) => d.id === id && !d.deleted) ?? fail('not_found', `No document ${id}.`);
+  }
+
+  function documentOf(d: StoredDocument): Document {
+    const { id, title, content, pending, created_at, updated_at } = d;
+    return { id, title, content, pending, created_at, updated_at };
+  }
+
+  function newMessage(conv: Conversation, role: Role, content: string): ChatMessage {
+    const message: ChatMessage = {
       id: control.nextId++,
       conversation_id: conv.id,
       role,
@@ -116,8 +150,8 @@ export function createFakeBackend() {
       reasoning: '',
       status: role === 'user' ? 'complete' : 'streaming',
       error: null,
-      model: role === 'assistant' ? (control.settings.model ?? null) : null,
-      extras: '',
+      model: role === 'assistant' ? control.settings.model : null,
+      extras: { refusal: '', tools: [] },
       created_at: now(),
       updated_at: now(),
     };
@@ -126,170 +160,176 @@ export function createFakeBackend() {
     return message;
   }
 
-  function requireKey(): void {
-    const provider = control.settings.provider ?? 'ofox';
-    const preset = presets.find((p) => p.id === provider);
-    if ((preset?.needs_key ?? true) && !control.keys.has(provider)) {
-      throw { kind: 'no_key', message: 'No API key is set for this provider. Add one in Settings.' };
-    }
+  function keyReport(provider: string): KeyReport {
+    const entry = control.keys.get(provider);
+    return entry
+      ? { is_set: true, last_four: control.keyTail, session_only: entry.sessionOnly }
+      : { is_set: false, last_four: null, session_only: false };
   }
 
-  function play(message: StoredMessage, channel: Channel<AnswerUpdate>): void {
+  /** Sends one step in Rust's order: the events, the cards they changed, the end last. */
+  function deliver(channel: Channel<Update>, step: ScriptStep): boolean {
+    const events = step.events ?? [];
+    const body = events.filter((e) => !isEnd(e));
+    const end = events.filter(isEnd);
+    if (body.length) channel.onmessage({ type: 'events', events: body });
+    if (step.extras) channel.onmessage({ type: 'extras', extras: step.extras });
+    if (step.saveFailed) channel.onmessage({ type: 'save_failed', ...step.saveFailed });
+    if (end.length) channel.onmessage({ type: 'events', events: end });
+    return end.length > 0;
+  }
+
+  /** Plays `script` step by step; `keep` saves what each step changed. */
+  function play(script: ScriptStep[], running: Running, keep: (step: ScriptStep) => void, done: () => void): void {
+    let next = 0;
+    const tick = () => {
+      const step = script[next++];
+      if (!step) {
+        done();
+        return;
+      }
+      running.timer = setTimeout(() => {
+        keep(step);
+        if (deliver(running.channel, step)) done();
+        else tick();
+      }, step.delay);
+    };
+    tick();
+  }
+
+  function record(message: ChatMessage, step: ScriptStep): void {
+    for (const event of step.events ?? []) {
+      if (event.type === 'text') message.content += event.text;
+      if (event.type === 'reasoning') message.reasoning += event.text;
+      if (event.type === 'finish') message.status = 'complete';
+      if (event.type === 'error') {
+        message.status = event.kind === 'cancelled' ? 'cancelled' : event.kind === 'interrupted' ? 'interrupted' : 'error';
+        message.error = reportOf(event);
+      }
+    }
+    if (step.extras) message.extras = step.extras;
+  }
+
+  function answer(message: ChatMessage, channel: Channel<Update>): void {
     const script = control.answers.shift() ?? [
       ...tokens(DEFAULT_ANSWER),
       { delay: 10, events: [{ type: 'finish', reason: 'stop', raw: 'stop' }] },
     ];
-    const running: Running = { timer: undefined, channel, message };
+    const running = { timer: undefined, channel, message };
     control.running.set(message.id, running);
-    let step = 0;
-    const next = () => {
-      const current = script[step++];
-      if (!current) {
-        control.running.delete(message.id);
-        return;
-      }
-      running.timer = setTimeout(() => {
-        for (const event of current.events) record(message, event);
-        channel.onmessage({ type: 'events', events: current.events });
-        if (current.events.some((e) => e.type === 'finish' || e.type === 'error')) {
-          control.running.delete(message.id);
-          return;
-        }
-        next();
-      }, current.delay);
-    };
-    next();
+    play(
+      script,
+      running,
+      (step) => record(message, step),
+      () => control.running.delete(message.id),
+    );
   }
 
-  function record(message: StoredMessage, event: EngineEvent): void {
-    if (event.type === 'text') message.content += event.text;
-    if (event.type === 'reasoning') message.reasoning += event.text;
-    if (event.type === 'finish') message.status = 'complete';
-    if (event.type === 'error') {
-      message.status = event.kind === 'cancelled' ? 'cancelled' : event.kind === 'interrupted' ? 'interrupted' : 'error';
-      message.error = JSON.stringify({ kind: event.kind, message: event.message });
-    }
-  }
-
-  const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
+  const handlers = {
     app_info: () => ({ version: '0.0.0-mock', data_dir: '/mock', settings_recovered_from: null, history_recovered_from: null }),
-    get_settings: () => ({ ...control.settings }),
-    save_settings: (args) => {
-      const changes = args.changes as Settings;
-      if (changes.base_url !== undefined && !/^(https:\/\/|http:\/\/(localhost|127\.0\.0\.1))/.test(changes.base_url)) {
-        throw { kind: 'settings', message: 'Use an https:// address.' };
-      }
+    get_settings: () => control.settings,
+    save_settings: ({ changes }) => {
       Object.assign(control.settings, changes);
-      return { ...control.settings };
+      return control.settings;
     },
-    presets: () => presets,
+    presets: () => PRESETS,
     list_tools: () => [
       { name: 'current_time', description: 'The local date, time and time zone.' },
       { name: 'calculator', description: 'Evaluates an arithmetic expression.' },
     ],
-    key_status: (args) => {
-      const entry = control.keys.get(String(args.provider));
-      return entry
-        ? { is_set: true, last_four: entry.key.slice(-4), session_only: entry.sessionOnly }
-        : { is_set: false, last_four: null, session_only: false };
+    key_status: ({ provider }) => keyReport(provider),
+    save_key: ({ provider, key, sessionOnly, baseUrl }) => {
+      if (!sessionOnly && !control.keychainAvailable) fail('keychain_unavailable', 'No Secret Service is running.');
+      control.keys.set(provider, { key, sessionOnly, baseUrl });
+      return keyReport(provider);
     },
-    save_key: (args) => {
-      const sessionOnly = Boolean(args.sessionOnly);
-      if (!sessionOnly && !control.keychainAvailable) {
-        throw { kind: 'keychain_unavailable', message: 'No Secret Service is running.' };
-      }
-      control.keys.set(String(args.provider), { key: String(args.key), sessionOnly });
-      return commands.key_status!(args);
+    delete_key: ({ provider }) => {
+      control.keys.delete(provider);
+      return keyReport(provider);
     },
-    delete_key: (args) => {
-      control.keys.delete(String(args.provider));
-      return commands.key_status!(args);
-    },
-    test_connection: () => {
-      requireKey();
-      if (control.connectionError) throw control.connectionError;
-      return { model: control.settings.model, reply: 'OK', elapsed_ms: 120 };
-    },
-    list_models: () => {
-      requireKey();
-      return ['mock/alpha', 'mock/beta'];
-    },
+    test_connection: () => ({ model: control.settings.model, reply: 'OK', elapsed_ms: 120 }),
+    list_models: () => ['mock/alpha', 'mock/beta'],
     list_conversations: () =>
       control.conversations
         .filter((c) => !c.deleted)
         .sort((a, b) => b.updated_at - a.updated_at || b.id - a.id)
         .map(summary),
-    conversation_messages: (args) => conversation(Number(args.conversationId)).messages.map((m) => ({ ...m })),
-    rename_conversation: (args) => {
-      conversation(Number(args.conversationId)).title = String(args.title);
+    conversation_messages: ({ conversationId }) => conversation(conversationId).messages,
+    rename_conversation: ({ conversationId, title }) => {
+      conversation(conversationId).title = title;
+      return null;
     },
-    delete_conversation: (args) => {
-      conversation(Number(args.conversationId)).deleted = true;
+    delete_conversation: ({ conversationId }) => {
+      conversation(conversationId).deleted = true;
+      return null;
     },
-    restore_conversation: (args) => {
-      const found = control.conversations.find((c) => c.id === Number(args.conversationId));
+    restore_conversation: ({ conversationId }) => {
+      const found = control.conversations.find((c) => c.id === conversationId);
       if (found) found.deleted = false;
+      return null;
     },
-    search_conversations: (args) => {
-      const query = String(args.query).toLowerCase();
+    search_conversations: ({ query }) => {
+      const wanted = query.toLowerCase();
       return control.conversations
         .filter((c) => !c.deleted)
         .flatMap((c) => {
-          const hit = [c.title, ...c.messages.map((m) => m.content)].find((text) => text.toLowerCase().includes(query));
+          const hit = [c.title, ...c.messages.map((m) => m.content)].find((text) => text.toLowerCase().includes(wanted));
           if (!hit) return [];
-          const at = hit.toLowerCase().indexOf(query);
-          const snippet = `${hit.slice(0, at)}[${hit.slice(at, at + query.length)}]${hit.slice(at + query.length)}`;
+          const at = hit.toLowerCase().indexOf(wanted);
+          const snippet = `${hit.slice(0, at)}[${hit.slice(at, at + wanted.length)}]${hit.slice(at + wanted.length)}`;
           return [{ conversation_id: c.id, title: c.title, snippet }];
         });
     },
-    export_conversation: (args) => {
-      const conv = conversation(Number(args.conversationId));
+    export_conversation: ({ conversationId }) => {
+      const conv = conversation(conversationId);
       return `# ${conv.title}\n\n` + conv.messages.map((m) => `## ${m.role}\n\n${m.content}`).join('\n\n');
     },
-    save_export: (args) => `/home/me/Downloads/${String(args.fileName)}`,
-    send_message: (args) => {
-      requireKey();
-      const text = String(args.text).trim();
-      if (!text) throw { kind: 'empty_message', message: 'The message is empty.' };
+    save_export: ({ fileName }) => `/home/me/Downloads/${fileName}`,
+    send_message: ({ conversationId, text, replaceFrom, onUpdate }) => {
       let conv: Conversation;
-      if (args.conversationId == null) {
-        conv = { id: control.nextId++, title: text.split('\n')[0]!.slice(0, 48), updated_at: now(), deleted: false, messages: [] };
+      if (conversationId === null) {
+        // The first line as it is; how Rust shortens a title is Rust's to test.
+        conv = { id: control.nextId++, title: text.split('\n')[0] ?? '', updated_at: now(), deleted: false, messages: [] };
         control.conversations.push(conv);
       } else {
-        conv = conversation(Number(args.conversationId));
+        conv = conversation(conversationId);
       }
-      if (args.replaceFrom != null) {
-        const cut = conv.messages.findIndex((m) => m.id === Number(args.replaceFrom));
+      if (replaceFrom !== null) {
+        const cut = conv.messages.findIndex((m) => m.id === replaceFrom);
         if (cut >= 0) conv.messages.splice(cut);
       }
       const user = newMessage(conv, 'user', text);
-      const answer = newMessage(conv, 'assistant', '');
-      play(answer, args.onUpdate as Channel<AnswerUpdate>);
-      return { conversation_id: conv.id, user_message: { ...user }, answer: { ...answer } };
+      const reply = newMessage(conv, 'assistant', '');
+      answer(reply, onUpdate);
+      return { conversation_id: conv.id, user_message: user, answer: reply };
     },
-    regenerate_answer: (args) => {
-      requireKey();
-      const { conv, message } = findMessage(Number(args.answerId));
-      message.content = '';
+    regenerate_answer: ({ answerId, onUpdate }) => {
+      const { conv, message } = findMessage(answerId);
+      Object.assign(message, {
+        content: '',
+        reasoning: '',
+        status: 'streaming',
+        error: null,
+        extras: { refusal: '', tools: [] },
+      } satisfies Partial<ChatMessage>);
+      answer(message, onUpdate);
+      return { conversation_id: conv.id, user_message: null, answer: message };
+    },
+    continue_answer: ({ answerId, onUpdate }) => {
+      const { conv, message } = findMessage(answerId);
       message.status = 'streaming';
-      play(message, args.onUpdate as Channel<AnswerUpdate>);
-      return { conversation_id: conv.id, user_message: null, answer: { ...message } };
+      message.error = null;
+      answer(message, onUpdate);
+      return { conversation_id: conv.id, user_message: null, answer: message };
     },
-    continue_answer: (args) => {
-      requireKey();
-      const { conv, message } = findMessage(Number(args.answerId));
-      message.status = 'streaming';
-      play(message, args.onUpdate as Channel<AnswerUpdate>);
-      return { conversation_id: conv.id, user_message: null, answer: { ...message } };
-    },
-    stop_answer: (args) => {
-      const running = control.running.get(Number(args.answerId));
+    stop_answer: ({ answerId }) => {
+      const running = control.running.get(answerId);
       if (!running) return false;
       clearTimeout(running.timer);
-      control.running.delete(Number(args.answerId));
-      const event: EngineEvent = { type: 'error', kind: 'cancelled', message: 'Cancelled.' };
-      record(running.message, event);
-      running.channel.onmessage({ type: 'events', events: [event] });
+      control.running.delete(answerId);
+      const stopped: ScriptStep = { delay: 0, events: [{ type: 'error', kind: 'cancelled', message: 'Cancelled.' }] };
+      record(running.message, stopped);
+      deliver(running.channel, stopped);
       return true;
     },
     list_documents: () =>
@@ -297,116 +337,105 @@ export function createFakeBackend() {
         .filter((d) => !d.deleted)
         .sort((a, b) => b.updated_at - a.updated_at || b.id - a.id)
         .map((d) => ({ id: d.id, title: d.title, updated_at: d.updated_at })),
-    open_document: (args) => {
-      const doc = control.documents.find((d) => d.id === Number(args.documentId) && !d.deleted);
-      if (!doc) throw { kind: 'not_found', message: 'No such document.' };
-      return doc;
-    },
-    create_document: (args) => {
-      const doc = {
+    open_document: ({ documentId }) => documentOf(document(documentId)),
+    create_document: ({ title, content }) => {
+      const doc: StoredDocument = {
         id: control.nextId++,
-        title: String(args.title).trim(),
-        content: String(args.content),
+        title,
+        content,
         pending: '',
         created_at: now(),
         updated_at: now(),
         deleted: false,
       };
       control.documents.push(doc);
-      return doc;
+      return documentOf(doc);
     },
-    save_document: (args) => {
-      const doc = control.documents.find((d) => d.id === Number(args.documentId) && !d.deleted);
-      if (!doc) throw { kind: 'not_found', message: 'No such document.' };
-      doc.content = String(args.content);
+    save_document: ({ documentId, content }) => {
+      const doc = document(documentId);
+      doc.content = content;
       doc.updated_at = now();
+      return null;
     },
-    save_document_pending: (args) => {
-      const doc = control.documents.find((d) => d.id === Number(args.documentId) && !d.deleted);
-      if (doc) doc.pending = String(args.pending);
+    save_document_pending: ({ documentId, pending }) => {
+      document(documentId).pending = pending;
+      return null;
     },
-    rename_document: (args) => {
-      const doc = control.documents.find((d) => d.id === Number(args.documentId));
-      if (doc) doc.title = String(args.title);
+    rename_document: ({ documentId, title }) => {
+      document(documentId).title = title;
+      return null;
     },
-    delete_document: (args) => {
-      const doc = control.documents.find((d) => d.id === Number(args.documentId));
-      if (doc) doc.deleted = true;
+    delete_document: ({ documentId }) => {
+      document(documentId).deleted = true;
+      return null;
     },
-    restore_document: (args) => {
-      const doc = control.documents.find((d) => d.id === Number(args.documentId));
+    restore_document: ({ documentId }) => {
+      const doc = control.documents.find((d) => d.id === documentId);
       if (doc) doc.deleted = false;
+      return null;
     },
-    search_documents: (args) => {
-      const query = String(args.query).toLowerCase();
+    search_documents: ({ query }) => {
+      const wanted = query.toLowerCase();
       return control.documents
-        .filter((d) => !d.deleted && `${d.title}\n${d.content}`.toLowerCase().includes(query))
+        .filter((d) => !d.deleted && `${d.title}\n${d.content}`.toLowerCase().includes(wanted))
         .map((d) => ({ document_id: d.id, title: d.title, snippet: d.content.slice(0, 60) }));
     },
-    draft_action: (args) => {
-      requireKey();
-      const request = args.request as Record<string, unknown>;
+    draft_action: ({ request, onUpdate }) => {
       control.draftRequests.push(request);
-      const needsSelection = !['write', 'continue'].includes(String(request.action));
-      if (needsSelection && !String(request.selection).trim()) {
-        throw { kind: 'draft', message: 'Select the text this action should work on first.' };
-      }
-      const channel = args.onUpdate as Channel<AnswerUpdate>;
       const script = control.drafts.shift() ?? [
-        ...tokens('Thank you for the invitation. I am sorry, but I cannot attend on Friday.', 10),
+        ...tokens(DEFAULT_DRAFT),
         { delay: 10, events: [{ type: 'finish', reason: 'stop', raw: 'stop' }] },
       ];
       const id = control.nextId++;
-      const running = { timer: undefined as ReturnType<typeof setTimeout> | undefined, channel };
+      const running: Running = { timer: undefined, channel: onUpdate };
       control.draftRunning.set(id, running);
-      let step = 0;
-      const next = () => {
-        const current = script[step++];
-        if (!current) return;
-        running.timer = setTimeout(() => {
-          channel.onmessage({ type: 'events', events: current.events });
-          if (current.events.some((e) => e.type === 'finish' || e.type === 'error')) {
-            control.draftRunning.delete(id);
-            return;
-          }
-          next();
-        }, current.delay);
-      };
-      next();
+      play(
+        script,
+        running,
+        () => {},
+        () => control.draftRunning.delete(id),
+      );
       return id;
     },
-    stop_draft: (args) => {
-      const running = control.draftRunning.get(Number(args.runId));
+    stop_draft: ({ runId }) => {
+      const running = control.draftRunning.get(runId);
       if (!running) return false;
       clearTimeout(running.timer);
-      control.draftRunning.delete(Number(args.runId));
-      running.channel.onmessage({ type: 'events', events: [{ type: 'error', kind: 'cancelled', message: 'Cancelled.' }] });
+      control.draftRunning.delete(runId);
+      deliver(running.channel, { delay: 0, events: [{ type: 'error', kind: 'cancelled', message: 'Cancelled.' }] });
       return true;
     },
-    copy_formatted: (args) => {
-      control.clipboard = String(args.text);
-      control.clipboardHtml = String(args.html);
+    copy_formatted: ({ html, text }) => {
+      control.clipboard = text;
+      control.clipboardHtml = html;
+      return null;
     },
-    open_link: (args) => {
-      control.opened.push(String(args.url));
+    open_link: ({ url }) => {
+      control.opened.push(url);
+      return null;
     },
-    copy_text: (args) => {
-      control.clipboard = String(args.text);
+    copy_text: ({ text }) => {
+      control.clipboard = text;
+      return null;
     },
-    fetch_image: () => {
-      throw { kind: 'image', message: 'Images are not fetched in the mock.' };
-    },
-  };
+    fetch_image: () => fail('image_failed', 'The fake backend downloads no images.'),
+  } satisfies Handlers;
 
   async function handle(cmd: string, args: Record<string, unknown> = {}): Promise<unknown> {
     const logged = Object.fromEntries(Object.entries(args).filter(([k]) => k !== 'onUpdate'));
     control.calls.push({ cmd, args: logged });
-    const command = commands[cmd];
-    if (!command) throw { kind: 'unknown_command', message: `The mock has no command ${cmd}.` };
     // Like the real bridge: answers arrive asynchronously, and objects are copies.
     await Promise.resolve();
-    const result = command(args);
-    return result === undefined ? null : JSON.parse(JSON.stringify(result));
+    // Tauri refuses an unknown command with a bare string, not a report.
+    if (!Object.hasOwn(handlers, cmd)) throw `command ${cmd} not found`;
+    const name = cmd as keyof Commands;
+    const refused = control.failNext[name];
+    if (refused) {
+      delete control.failNext[name];
+      throw refused;
+    }
+    const result = await (handlers[name] as (args: Record<string, unknown>) => unknown)(args);
+    return JSON.parse(JSON.stringify(result));
   }
 
   return { control, handle, tokens };

@@ -1,9 +1,10 @@
 //! `calculator`: arithmetic the model should not do in its head. exmex parses the
 //! expression into numbers and operators only; nothing in it can name a variable, a
-//! file or code.
+//! file or code. Expressions longer or more deeply nested than any sum a person needs
+//! are refused before exmex sees them, so that a model talked into it cannot make the
+//! parser use time or stack without end.
 
 use exmex::{Express, FlatEx, FloatOpsFactory, MatchLiteral};
-use futures_util::future::BoxFuture;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -50,8 +51,43 @@ impl MatchLiteral for Decimal {
 
 type Expression = FlatEx<f64, FloatOpsFactory<f64>, Decimal>;
 
+/// The longest expression calculated, in characters.
+pub const MAX_EXPRESSION_CHARS: usize = 1000;
+
+/// The deepest nesting of parentheses calculated.
+pub const MAX_NESTING: usize = 64;
+
+/// Refuses an expression too long or too deeply nested to be worth parsing.
+fn check_size(expression: &str) -> Result<(), String> {
+    let chars = expression.chars().count();
+    if chars > MAX_EXPRESSION_CHARS {
+        return Err(format!(
+            "The expression is too long ({chars} characters); the calculator takes at most \
+             {MAX_EXPRESSION_CHARS}. Split the calculation into smaller steps."
+        ));
+    }
+    let mut depth = 0usize;
+    for c in expression.chars() {
+        match c {
+            '(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(format!(
+                        "The expression nests parentheses too deeply (more than \
+                         {MAX_NESTING} levels). Split the calculation into smaller steps."
+                    ));
+                }
+            }
+            ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// The value of `expression`, or why there is none.
 pub fn evaluate(expression: &str) -> Result<f64, String> {
+    check_size(expression)?;
     let parsed = Expression::parse(expression)
         .map_err(|err| format!("{expression:?} is not an expression I can calculate: {err}"))?;
     if let Some(name) = parsed.var_names().first() {
@@ -113,11 +149,9 @@ impl Tool for Calculator {
         })
     }
 
-    fn run<'a>(&'a self, args: &'a Value) -> BoxFuture<'a, Result<String, String>> {
-        Box::pin(async move {
-            let Arguments { expression } = arguments(self.name(), args)?;
-            evaluate(&expression).map(format)
-        })
+    fn run(&self, args: &Value) -> Result<String, String> {
+        let Arguments { expression } = arguments(self.name(), args)?;
+        evaluate(&expression).map(format)
     }
 }
 
@@ -193,11 +227,83 @@ mod tests {
         assert!(calc("hello").unwrap_err().contains("\"hello\""));
     }
 
-    #[tokio::test]
-    async fn the_tool_reads_its_arguments() {
-        let run = |args: Value| async move { Calculator.run(&args).await };
-        assert_eq!(run(json!({"expression": "(1+2)*3"})).await, Ok("9".into()));
-        assert!(run(json!({"expression": 12})).await.is_err());
-        assert!(run(json!({})).await.is_err());
+    #[test]
+    fn the_tool_reads_its_arguments() {
+        let run = |args: Value| Calculator.run(&args);
+        assert_eq!(run(json!({"expression": "(1+2)*3"})), Ok("9".into()));
+        assert!(run(json!({"expression": 12})).is_err());
+        assert!(run(json!({})).is_err());
+    }
+
+    #[test]
+    fn a_long_expression_is_refused_before_parsing() {
+        // At the limit it is calculated: 500 ones added up.
+        let sum = vec!["1"; 500].join("+");
+        assert_eq!(sum.chars().count(), 999);
+        assert_eq!(calc(&sum), Ok("500".into()));
+        let padded = format!("{sum} ");
+        assert_eq!(padded.chars().count(), MAX_EXPRESSION_CHARS);
+        assert_eq!(calc(&padded), Ok("500".into()));
+
+        let long = format!("{sum}+1");
+        let err = calc(&long).unwrap_err();
+        assert_eq!(
+            err,
+            "The expression is too long (1001 characters); the calculator takes at most \
+             1000. Split the calculation into smaller steps."
+        );
+        // Characters are counted, not bytes, and the expression is not echoed back.
+        let wide = "\u{3000}".repeat(600) + "1";
+        assert!(wide.len() > MAX_EXPRESSION_CHARS);
+        let err = calc(&wide).unwrap_err();
+        assert!(!err.contains("too long"), "{err}");
+        let err = calc(&("\u{3000}".repeat(1000) + "1")).unwrap_err();
+        assert!(err.contains("(1001 characters)"), "{err}");
+        let huge = "9".repeat(1_000_000);
+        let err = calc(&huge).unwrap_err();
+        assert!(err.starts_with("The expression is too long"), "{err}");
+        assert!(err.len() < 200, "{err}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let nested = |depth: usize| format!("{}1{}", "(".repeat(depth), ")".repeat(depth));
+        assert_eq!(calc(&nested(MAX_NESTING)), Ok("1".into()));
+        let functions = format!("{}4{}", "abs(".repeat(MAX_NESTING), ")".repeat(MAX_NESTING));
+        assert_eq!(calc(&functions), Ok("4".into()));
+        for expression in [
+            nested(MAX_NESTING + 1),
+            nested(400),
+            "(".repeat(999),
+            format!("{}4{}", "sqrt(".repeat(65), ")".repeat(65)),
+        ] {
+            let err = calc(&expression).unwrap_err();
+            assert_eq!(
+                err,
+                "The expression nests parentheses too deeply (more than 64 levels). Split \
+                 the calculation into smaller steps.",
+                "{expression}"
+            );
+        }
+        // Side by side is not nested.
+        let side_by_side = vec!["(1)"; 100].join("+");
+        assert_eq!(calc(&side_by_side), Ok("100".into()));
+    }
+
+    #[test]
+    fn long_chains_within_the_limits_stay_cheap() {
+        // What fits in 1000 characters without nesting: unary signs, powers, functions.
+        for expression in [
+            format!("{}1", "-".repeat(999)),
+            vec!["2"; 500].join("^"),
+            vec!["sqrt(2)"; 120].join("*"),
+        ] {
+            let started = std::time::Instant::now();
+            let _ = calc(&expression);
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(2),
+                "{expression}"
+            );
+        }
     }
 }

@@ -1,6 +1,5 @@
 //! `current_time`: models do not know when "now" is, nor where the person is.
 
-use futures_util::future::BoxFuture;
 use jiff::ZonedDateTime;
 use serde_json::{json, Value};
 
@@ -35,8 +34,8 @@ impl Tool for CurrentTime {
         json!({"type": "object", "properties": {}, "additionalProperties": false})
     }
 
-    fn run<'a>(&'a self, _: &'a Value) -> BoxFuture<'a, Result<String, String>> {
-        Box::pin(async { Ok(describe(&ZonedDateTime::now())) })
+    fn run(&self, _: &Value) -> Result<String, String> {
+        Ok(describe(&ZonedDateTime::now()))
     }
 }
 
@@ -58,9 +57,9 @@ mod tests {
         );
     }
 
-    #[tokio::test]
-    async fn now_is_now() {
-        let text = CurrentTime.run(&json!({})).await.unwrap();
+    #[test]
+    fn now_is_now() {
+        let text = CurrentTime.run(&json!({})).unwrap();
         let year = ZonedDateTime::now().year().to_string();
         assert!(text.contains(&year), "{text}");
         assert!(text.contains("UTC"), "{text}");

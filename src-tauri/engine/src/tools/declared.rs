@@ -3,7 +3,6 @@
 
 use std::path::Path;
 
-use futures_util::future::BoxFuture;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -97,13 +96,11 @@ impl Tool for Declared {
         self.spec.parameters.clone()
     }
 
-    fn run<'a>(&'a self, _: &'a Value) -> BoxFuture<'a, Result<String, String>> {
-        Box::pin(async move {
-            Err(format!(
-                "{} is only declared: it cannot be run here.",
-                self.spec.name
-            ))
-        })
+    fn run(&self, _: &Value) -> Result<String, String> {
+        Err(format!(
+            "{} is only declared: it cannot be run here.",
+            self.spec.name
+        ))
     }
 }
 
@@ -152,10 +149,10 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn a_declared_tool_is_never_run() {
+    #[test]
+    fn a_declared_tool_is_never_run() {
         let tools = parse(r#"[{"name": "launch"}]"#).unwrap();
-        let err = tools[0].run(&json!({})).await.unwrap_err();
+        let err = tools[0].run(&json!({})).unwrap_err();
         assert_eq!(err, "launch is only declared: it cannot be run here.");
     }
 }

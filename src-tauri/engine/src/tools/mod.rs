@@ -7,8 +7,8 @@ mod declared;
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
-use futures_util::future::BoxFuture;
 use serde_json::Value;
 
 use crate::error::Error;
@@ -22,13 +22,18 @@ pub use current_time::CurrentTime;
 /// `run` gets the arguments the model wrote (always a JSON object) and returns the text
 /// the model reads next. `Err` is a failure the model is told about, in words it can act
 /// on: it is not an engine error, and the conversation goes on.
+///
+/// `run` may block: the tool loop runs it on a blocking thread
+/// ([`tokio::task::spawn_blocking`]) and gives up waiting after
+/// [`Options::tool_timeout`](crate::Options::tool_timeout). A tool that needs async I/O
+/// can wait for it with [`tokio::runtime::Handle::block_on`].
 pub trait Tool: Send + Sync {
     /// The name the model calls it by: letters, digits, `_` and `-`, at most 64.
     fn name(&self) -> &str;
     fn description(&self) -> &str;
     /// The JSON Schema of the arguments object.
     fn parameters(&self) -> Value;
-    fn run<'a>(&'a self, arguments: &'a Value) -> BoxFuture<'a, Result<String, String>>;
+    fn run(&self, arguments: &Value) -> Result<String, String>;
 }
 
 /// The tools offered in a conversation, in the order they are offered. Cheap to clone.
@@ -104,12 +109,44 @@ impl Registry {
             .collect()
     }
 
-    /// Runs one call. An unknown tool or arguments that are not an object give `Err`
-    /// text for the model, like a tool's own failure.
-    pub async fn run(&self, name: &str, arguments: &Value) -> Result<String, String> {
+    /// Runs one call here and now. An unknown tool or arguments that are not an object
+    /// give `Err` text for the model, like a tool's own failure.
+    pub fn run(&self, name: &str, arguments: &Value) -> Result<String, String> {
+        self.find(name, arguments)?.run(arguments)
+    }
+
+    /// Runs one call on a blocking thread, so that a slow tool holds up no async worker,
+    /// and waits for it at most `timeout`. A tool that takes longer, or panics, gives
+    /// `Err` text for the model; a tool still running is left to finish on its own
+    /// thread (a thread cannot be stopped from outside), and what it gives is dropped.
+    /// Dropping the returned future stops the waiting in the same way.
+    pub async fn run_blocking(
+        &self,
+        name: &str,
+        arguments: &Value,
+        timeout: Duration,
+    ) -> Result<String, String> {
+        let tool = self.find(name, arguments)?;
+        let owned = arguments.clone();
+        let task = tokio::task::spawn_blocking(move || tool.run(&owned));
+        match tokio::time::timeout(timeout, task).await {
+            Ok(Ok(outcome)) => outcome,
+            Ok(Err(_)) => Err(format!(
+                "The tool {name} failed unexpectedly and gave no result."
+            )),
+            Err(_) => Err(format!(
+                "The tool {name} did not finish within {}, so Foxtail stopped waiting for it.",
+                crate::client::seconds(timeout)
+            )),
+        }
+    }
+
+    /// The tool that runs a call, or the error text for the model.
+    fn find(&self, name: &str, arguments: &Value) -> Result<Arc<dyn Tool>, String> {
         let Some(tool) = self.tools.iter().find(|tool| tool.name() == name) else {
             return Err(format!(
-                "There is no tool named {name:?}. The tools are: {}.",
+                "There is no tool named {:?}. The tools are: {}.",
+                crate::text::preview(name),
                 self.names().join(", ")
             ));
         };
@@ -118,7 +155,7 @@ impl Registry {
                 "The arguments for {name} were not a JSON object (they may have been cut off)."
             ));
         }
-        tool.run(arguments).await
+        Ok(tool.clone())
     }
 }
 
@@ -154,29 +191,109 @@ mod tests {
         assert!(Registry::new().specs().is_empty());
     }
 
-    #[tokio::test]
-    async fn calls_run_by_name_and_failures_are_text_for_the_model() {
+    #[test]
+    fn calls_run_by_name_and_failures_are_text_for_the_model() {
         let registry = Registry::builtin();
         assert_eq!(
-            registry
-                .run("calculator", &json!({"expression": "12*7"}))
-                .await,
+            registry.run("calculator", &json!({"expression": "12*7"})),
             Ok("84".into())
         );
-        let unknown = registry.run("no_such_tool", &json!({})).await.unwrap_err();
+        let unknown = registry.run("no_such_tool", &json!({})).unwrap_err();
         assert_eq!(
             unknown,
             "There is no tool named \"no_such_tool\". The tools are: current_time, calculator."
         );
-        let cut = registry.run("calculator", &Value::Null).await.unwrap_err();
+        let cut = registry.run("calculator", &Value::Null).unwrap_err();
         assert!(cut.contains("not a JSON object"), "{cut}");
         let bad = registry
             .run("calculator", &json!({"expr": "1"}))
-            .await
             .unwrap_err();
         assert_eq!(
             bad,
             "Bad arguments for calculator: missing field `expression`."
         );
+        // A name of any length is told back in short.
+        let long = "x".repeat(100_000);
+        assert!(registry.run(&long, &json!({})).unwrap_err().len() < 400);
+    }
+
+    /// A tool that blocks its thread until it is let go, or panics.
+    struct Blocking {
+        name: &'static str,
+        release: Arc<std::sync::atomic::AtomicBool>,
+    }
+
+    impl Tool for Blocking {
+        fn name(&self) -> &str {
+            self.name
+        }
+        fn description(&self) -> &str {
+            "blocks"
+        }
+        fn parameters(&self) -> Value {
+            json!({"type": "object"})
+        }
+        fn run(&self, _: &Value) -> Result<String, String> {
+            if self.name == "panics" {
+                panic!("a tool that panics");
+            }
+            let started = std::time::Instant::now();
+            while !self.release.load(std::sync::atomic::Ordering::SeqCst)
+                && started.elapsed() < Duration::from_secs(30)
+            {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Ok("done".into())
+        }
+    }
+
+    // One worker thread: a tool run on it would hold up the timer, and the timeout
+    // would never fire.
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_tool_runs_off_the_async_workers_and_times_out() {
+        let release = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let registry = Registry::new()
+            .with(Blocking {
+                name: "stuck",
+                release: release.clone(),
+            })
+            .with(Blocking {
+                name: "panics",
+                release: release.clone(),
+            });
+        let started = std::time::Instant::now();
+        let outcome = registry
+            .run_blocking("stuck", &json!({}), Duration::from_millis(200))
+            .await;
+        assert_eq!(
+            outcome,
+            Err(
+                "The tool stuck did not finish within 0.2 s, so Foxtail stopped waiting for it."
+                    .into()
+            )
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+        release.store(true, std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(
+            registry
+                .run_blocking("stuck", &json!({}), Duration::from_secs(10))
+                .await,
+            Ok("done".into())
+        );
+        assert_eq!(
+            registry
+                .run_blocking("panics", &json!({}), Duration::from_secs(10))
+                .await,
+            Err("The tool panics failed unexpectedly and gave no result.".into())
+        );
+        assert!(registry
+            .run_blocking("nope", &json!({}), Duration::from_secs(10))
+            .await
+            .unwrap_err()
+            .starts_with("There is no tool named"));
     }
 }

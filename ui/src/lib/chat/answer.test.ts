@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { StoredMessage } from '../backend';
-import { applyEvent, fromStored, hasOutput, restart, segments } from './answer';
+import type { AnswerExtras, ChatMessage, ToolActivity } from '../contract';
+import { applyEvent, fromStored, hasOutput, restart, segments, showExtras } from './answer';
 
-const stored = (over: Partial<StoredMessage> = {}): StoredMessage => ({
+const stored = (over: Partial<ChatMessage> = {}): ChatMessage => ({
   id: 7,
   conversation_id: 1,
   role: 'assistant',
@@ -11,20 +11,22 @@ const stored = (over: Partial<StoredMessage> = {}): StoredMessage => ({
   status: 'streaming',
   error: null,
   model: 'm',
-  extras: '',
+  extras: { refusal: '', tools: [] },
   created_at: 0,
   updated_at: 0,
   ...over,
 });
 
 describe('an answer as the window shows it', () => {
-  it('collects text, reasoning and refusals and ends done', () => {
+  it('collects text and reasoning, takes the refusal from Rust, and ends done', () => {
     const m = fromStored(stored());
     expect(hasOutput(m)).toBe(false);
     applyEvent(m, { type: 'reasoning', text: 'Hmm' });
     applyEvent(m, { type: 'text', text: 'Hel' });
     applyEvent(m, { type: 'text', text: 'lo' });
     applyEvent(m, { type: 'refusal', text: 'No.' });
+    expect(m.refusal).toBe('');
+    showExtras(m, { refusal: 'No.', tools: [] });
     applyEvent(m, { type: 'finish', reason: 'stop', raw: 'stop' });
     expect(m).toMatchObject({ text: 'Hello', reasoning: 'Hmm', refusal: 'No.', status: 'done', finishNote: null });
   });
@@ -68,42 +70,45 @@ describe('an answer as the window shows it', () => {
   it('reads saved answers back with their state', () => {
     expect(fromStored(stored({ status: 'complete', content: 'x' })).status).toBe('done');
     expect(fromStored(stored({ status: 'cancelled' }))).toMatchObject({ status: 'interrupted', stopped: true });
-    const failed = fromStored(stored({ status: 'error', error: '{"kind":"rate_limit","message":"slow down"}' }));
-    expect(failed.error).toEqual({ kind: 'rate_limit', message: 'slow down' });
+    const failed = fromStored(stored({ status: 'error', error: { kind: 'rate_limit', message: 'slow down', status: 429 } }));
+    expect(failed.error).toEqual({ kind: 'rate_limit', message: 'slow down', status: 429 });
+    const stopped = fromStored(stored({ status: 'cancelled', error: { kind: 'cancelled', message: 'Stopped.' } }));
+    expect(stopped.error).toBeNull();
   });
 
-  it('streams tool calls into cards', () => {
+  it('shows the cards Rust sends while streaming, and builds none from events', () => {
     const m = fromStored(stored());
+    applyEvent(m, { type: 'text', text: 'Let me see.' });
     applyEvent(m, { type: 'tool_call_delta', index: 0, id: 'c1', name: 'calculator', arguments_delta: '{"expr' });
-    applyEvent(m, { type: 'tool_call_delta', index: 0, arguments_delta: '":"2+2"}' });
-    expect(m.toolCalls).toEqual([
-      { index: 0, at: 0, id: 'c1', name: 'calculator', arguments: '{"expr":"2+2"}', done: false, result: null, isError: false },
-    ]);
-    applyEvent(m, { type: 'tool_call', index: 0, id: 'c1', name: 'calculator', arguments: { expr: '2+2' }, arguments_raw: '{"expr":"2+2"}' });
-    expect(m.toolCalls[0]!.done).toBe(true);
+    applyEvent(m, { type: 'tool_call', index: 0, id: 'c1', name: 'calculator', arguments: {}, arguments_raw: '{}' });
     applyEvent(m, { type: 'tool_result', id: 'c1', name: 'calculator', content: '4', is_error: false });
-    expect(m.toolCalls[0]!.result).toBe('4');
-    // The next model turn counts its calls from 0 again: a new card, not the old one.
-    applyEvent(m, { type: 'tool_call_delta', index: 0, id: 'c2', name: 'current_time', arguments_delta: '{}' });
-    expect(m.toolCalls.map((c) => c.id)).toEqual(['c1', 'c2']);
+    expect(m.tools).toEqual([]);
+    expect(m.phase).toBe('writing');
+
+    const first = card({ id: 'c1', at: 11, arguments: '{"expr', done: false });
+    showExtras(m, { refusal: '', tools: [first] });
+    expect(m.tools).toEqual([first]);
+    expect(hasOutput(fromStored(stored({ extras: { refusal: '', tools: [first] } })))).toBe(true);
+    // Each update holds every card as it stands now.
+    const done = card({ id: 'c1', at: 11, result: '4' });
+    const next = card({ id: 'c2', at: 11, name: 'current_time', done: false });
+    showExtras(m, { refusal: '', tools: [done, next] });
+    expect(m.tools).toEqual([done, next]);
   });
 
   it('shows the saved cards and refusal of a reopened answer', () => {
-    const extras = JSON.stringify({
-      refusal: 'No.',
-      tools: [{ index: 0, at: 3, id: 'c1', name: 'calculator', arguments: '{}', done: true, result: '4', is_error: false }],
-    });
-    const m = fromStored(stored({ status: 'complete', content: 'It is 4.', extras }));
+    const tools = [card({ at: 3, result: '4' })];
+    const m = fromStored(stored({ status: 'complete', content: 'It is 4.', extras: { refusal: 'No.', tools } }));
     expect(m.refusal).toBe('No.');
-    expect(m.toolCalls).toEqual([
-      { index: 0, at: 3, id: 'c1', name: 'calculator', arguments: '{}', done: true, result: '4', isError: false },
-    ]);
+    expect(m.tools).toEqual(tools);
     expect(segments(m).map((p) => (p.kind === 'text' ? p.text : `[${p.call.name}]`))).toEqual([
       'It ',
       '[calculator]',
       'is 4.',
     ]);
-    expect(fromStored(stored({ extras: '{broken' })).toolCalls).toEqual([]);
+    // Rust leaves empty parts out of what it sends.
+    const bare = fromStored(stored({ content: 'x', extras: {} as AnswerExtras }));
+    expect(bare).toMatchObject({ refusal: '', tools: [] });
   });
 
   it('restarts from scratch or keeps the text to continue', () => {
@@ -114,3 +119,17 @@ describe('an answer as the window shows it', () => {
     expect(m.text).toBe('');
   });
 });
+
+function card(over: Partial<ToolActivity> = {}): ToolActivity {
+  return {
+    index: 0,
+    at: 0,
+    id: 'c1',
+    name: 'calculator',
+    arguments: '{}',
+    done: true,
+    result: null,
+    is_error: false,
+    ...over,
+  };
+}

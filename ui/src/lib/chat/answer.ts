@@ -1,7 +1,8 @@
 // One message as the window shows it, and how engine events change it. Pure, so the
 // rules (what "stopped" looks like, when a retry notice goes away) are unit-tested
-// without a window.
-import type { BackendError, EngineEvent, StoredMessage } from '../backend';
+// without a window. Tool cards and refusals are not built here: Rust builds them
+// (tool_cards.rs), saves them, and sends them as they stand; the window shows those.
+import type { AnswerExtras, ChatMessage, ErrorReport, Role, StreamEvent, ToolActivity } from '../contract';
 
 /** `data-status` in the page: what tests and styles key on. */
 export type ViewStatus = 'streaming' | 'done' | 'error' | 'interrupted';
@@ -17,81 +18,9 @@ export interface RetryNotice {
   resume: boolean;
 }
 
-export interface ToolCallView {
-  /** The call's place in its model turn; each turn of a tool loop counts from 0. */
-  index: number;
-  /** How much of the answer's text came before the call (UTF-16 units), so the card
-   * shows where it happened. */
-  at: number;
-  id: string;
-  name: string;
-  arguments: string;
-  /** The model finished writing the call. */
-  done: boolean;
-  result: string | null;
-  isError: boolean;
-}
-
-/** The saved form (src-tauri/src/answer_extras.rs). */
-interface SavedExtras {
-  refusal?: string;
-  tools?: {
-    index: number;
-    at?: number;
-    id: string;
-    name: string;
-    arguments: string;
-    done: boolean;
-    result: string | null;
-    is_error: boolean;
-  }[];
-}
-
-function parseExtras(raw: string): { refusal: string; toolCalls: ToolCallView[] } {
-  let saved: SavedExtras = {};
-  try {
-    if (raw) saved = JSON.parse(raw) as SavedExtras;
-  } catch {
-    // Unreadable extras: the answer's text is what matters, and it is kept apart.
-  }
-  return {
-    refusal: saved.refusal ?? '',
-    toolCalls: (saved.tools ?? []).map((t) => ({
-      index: t.index,
-      at: t.at ?? 0,
-      id: t.id,
-      name: t.name,
-      arguments: t.arguments,
-      done: t.done,
-      result: t.result,
-      isError: t.is_error,
-    })),
-  };
-}
-
-/** The call still being written at `index`; a finished one belongs to an earlier turn. */
-function openCall(message: ViewMessage, index: number): ToolCallView {
-  for (let i = message.toolCalls.length - 1; i >= 0; i--) {
-    const call = message.toolCalls[i]!;
-    if (call.index === index && !call.done) return call;
-  }
-  message.toolCalls.push({
-    index,
-    at: message.text.length,
-    id: '',
-    name: '',
-    arguments: '',
-    done: false,
-    result: null,
-    isError: false,
-  });
-  // Return the list's own (possibly reactive) element, not the literal.
-  return message.toolCalls[message.toolCalls.length - 1]!;
-}
-
 export interface ViewMessage {
   id: number;
-  role: 'user' | 'assistant';
+  role: Role;
   text: string;
   reasoning: string;
   refusal: string;
@@ -102,28 +31,15 @@ export interface ViewMessage {
   /** When the request started, for "waiting for the first token (3 s)". */
   startedAt: number;
   retry: RetryNotice | null;
-  error: BackendError | null;
+  error: ErrorReport | null;
   /** The provider's finish word when it was not a plain stop (`length`, `content_filter`). */
   finishNote: string | null;
-  toolCalls: ToolCallView[];
+  /** Rust's tool cards, each placed by how much of the text came before it. */
+  tools: ToolActivity[];
   model: string | null;
 }
 
-function parseError(raw: string | null): BackendError | null {
-  if (!raw) return null;
-  try {
-    const value: unknown = JSON.parse(raw);
-    if (typeof value === 'object' && value !== null && 'kind' in value && 'message' in value) {
-      return { kind: String(value.kind), message: String(value.message) };
-    }
-  } catch {
-    // An unreadable error is still an error; show its text.
-  }
-  return { kind: 'unknown', message: raw };
-}
-
-export function fromStored(message: StoredMessage): ViewMessage {
-  const error = parseError(message.error);
+export function fromStored(message: ChatMessage): ViewMessage {
   let status: ViewStatus;
   switch (message.status) {
     case 'complete':
@@ -138,23 +54,32 @@ export function fromStored(message: StoredMessage): ViewMessage {
     default:
       status = 'interrupted';
   }
-  const extras = parseExtras(message.extras);
-  return {
+  const shown: ViewMessage = {
     id: message.id,
     role: message.role,
     text: message.content,
     reasoning: message.reasoning,
-    refusal: extras.refusal,
+    refusal: '',
     status,
     stopped: message.status === 'cancelled',
     phase: message.content ? 'writing' : 'connecting',
     startedAt: Date.now(),
     retry: null,
-    error: status === 'error' || message.status === 'interrupted' ? error : null,
+    error: status === 'error' || message.status === 'interrupted' ? message.error : null,
     finishNote: null,
-    toolCalls: extras.toolCalls,
+    tools: [],
     model: message.model,
   };
+  showExtras(shown, message.extras);
+  return shown;
+}
+
+/** Rust's tool cards and refusal as they stand now: saved with the answer, or sent while
+ * it streams. Each update holds all of them, so it replaces what was shown. */
+export function showExtras(message: ViewMessage, extras: AnswerExtras): void {
+  // Rust leaves empty ones out of the JSON, though the generated type has them always.
+  message.refusal = extras.refusal ?? '';
+  message.tools = extras.tools ?? [];
 }
 
 /** The answer a new request starts from (its text kept when continuing). */
@@ -163,7 +88,7 @@ export function restart(message: ViewMessage, keepText: boolean, now = Date.now(
     message.text = '';
     message.reasoning = '';
     message.refusal = '';
-    message.toolCalls = [];
+    message.tools = [];
   }
   message.status = 'streaming';
   message.stopped = false;
@@ -174,7 +99,7 @@ export function restart(message: ViewMessage, keepText: boolean, now = Date.now(
   message.finishNote = null;
 }
 
-export function applyEvent(message: ViewMessage, event: EngineEvent, now = Date.now()): void {
+export function applyEvent(message: ViewMessage, event: StreamEvent, now = Date.now()): void {
   switch (event.type) {
     case 'text':
       message.text += event.text;
@@ -184,45 +109,14 @@ export function applyEvent(message: ViewMessage, event: EngineEvent, now = Date.
       message.reasoning += event.text;
       wrote(message);
       break;
+    // What these change (the cards, the refusal) comes in Rust's next `extras` update;
+    // here they only show that the answer is under way.
     case 'refusal':
-      message.refusal += event.text;
+    case 'tool_call_delta':
       wrote(message);
       break;
-    case 'tool_call_delta': {
-      const call = openCall(message, event.index);
-      if (event.id) call.id = event.id;
-      if (event.name) call.name = event.name;
-      call.arguments += event.arguments_delta;
-      wrote(message);
-      break;
-    }
-    case 'tool_call': {
-      const call = openCall(message, event.index);
-      call.id = event.id;
-      call.name = event.name;
-      call.arguments = event.arguments_raw;
-      call.done = true;
-      break;
-    }
-    case 'tool_result': {
-      const call = [...message.toolCalls].reverse().find((c) => c.id === event.id);
-      if (call) {
-        call.result = event.content;
-        call.isError = event.is_error;
-      } else {
-        message.toolCalls.push({
-          index: -1,
-          at: message.text.length,
-          id: event.id,
-          name: event.name,
-          arguments: '',
-          done: true,
-          result: event.content,
-          isError: event.is_error,
-        });
-      }
-      break;
-    }
+    case 'tool_call':
+    case 'tool_result':
     case 'usage':
       break;
     case 'retry':
@@ -244,16 +138,17 @@ export function applyEvent(message: ViewMessage, event: EngineEvent, now = Date.
       if (event.kind === 'cancelled') {
         message.status = 'interrupted';
         message.stopped = true;
-      } else if (event.kind === 'interrupted') {
-        message.status = 'interrupted';
-        message.error = { kind: event.kind, message: event.message };
       } else {
-        message.status = 'error';
-        message.error = { kind: event.kind, message: event.message };
-        if (event.status !== undefined) message.error.status = event.status;
+        message.status = event.kind === 'interrupted' ? 'interrupted' : 'error';
+        message.error = reportOf(event);
       }
       break;
   }
+}
+
+/** The event without its `type`, so that it is kept and compared as a report. */
+function reportOf({ kind, message, status }: ErrorReport): ErrorReport {
+  return status === undefined ? { kind, message } : { kind, message, status };
 }
 
 function wrote(message: ViewMessage): void {
@@ -266,10 +161,10 @@ function wrote(message: ViewMessage): void {
 }
 
 /** The answer's text cut where its tool calls happened: text, card, text, card, text. */
-export function segments(message: ViewMessage): ({ kind: 'text'; text: string } | { kind: 'tool'; call: ToolCallView })[] {
-  const out: ({ kind: 'text'; text: string } | { kind: 'tool'; call: ToolCallView })[] = [];
+export function segments(message: ViewMessage): ({ kind: 'text'; text: string } | { kind: 'tool'; call: ToolActivity })[] {
+  const out: ({ kind: 'text'; text: string } | { kind: 'tool'; call: ToolActivity })[] = [];
   let from = 0;
-  for (const call of [...message.toolCalls].sort((a, b) => a.at - b.at)) {
+  for (const call of [...message.tools].sort((a, b) => a.at - b.at)) {
     const at = Math.min(Math.max(call.at, from), message.text.length);
     if (at > from) out.push({ kind: 'text', text: message.text.slice(from, at) });
     out.push({ kind: 'tool', call });
@@ -281,5 +176,5 @@ export function segments(message: ViewMessage): ({ kind: 'text'; text: string } 
 
 /** True once the answer has shown anything, so "waiting for the first token" is over. */
 export function hasOutput(message: ViewMessage): boolean {
-  return message.text.length > 0 || message.reasoning.length > 0 || message.refusal.length > 0 || message.toolCalls.length > 0;
+  return message.text.length > 0 || message.reasoning.length > 0 || message.refusal.length > 0 || message.tools.length > 0;
 }

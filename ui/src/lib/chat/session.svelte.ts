@@ -2,15 +2,17 @@
 // are written into the message objects shown; an answer that keeps streaming while
 // another conversation is open is found again when its conversation is reopened.
 import * as backend from '../backend';
-import { asBackendError, type AnswerUpdate, type BackendError, type ConversationSummary } from '../backend';
-import { applyEvent, fromStored, restart, type ViewMessage } from './answer';
+import { asBackendError, type BackendError, type ConversationSummary, type ErrorReport, type Update } from '../backend';
+import { applyEvent, fromStored, restart, showExtras, type ViewMessage } from './answer';
 
 export class ChatSession {
   conversationId: number | null = $state(null);
   messages: ViewMessage[] = $state([]);
   conversations: ConversationSummary[] = $state([]);
-  /** A failure that belongs to no answer: no key, a bad setting, a failed save. */
+  /** A failure that belongs to no answer: no key, a bad setting, a lost conversation. */
   notice: BackendError | null = $state(null);
+  /** Why the answer being written could not be saved yet; it stays on screen meanwhile. */
+  saveFailure: ErrorReport | null = $state(null);
   /** Set once a finished answer should be read out by a screen reader. */
   announcement = $state('');
   /** What is typed in the composer and not sent yet; it survives switching views. */
@@ -46,6 +48,7 @@ export class ChatSession {
     this.conversationId = null;
     this.messages = [];
     this.notice = null;
+    this.saveFailure = null;
     this.draft = '';
   }
 
@@ -64,14 +67,18 @@ export class ChatSession {
     }
   }
 
-  #onUpdate(answerId: number): (update: AnswerUpdate) => void {
+  #onUpdate(answerId: number): (update: Update) => void {
     return (update) => {
       if (update.type === 'save_failed') {
-        this.notice = { kind: 'save_failed', message: update.message };
+        this.saveFailure = { kind: update.kind, message: update.message };
         return;
       }
       const message = this.#live.get(answerId);
       if (!message) return;
+      if (update.type === 'extras') {
+        showExtras(message, update.extras);
+        return;
+      }
       for (const event of update.events) applyEvent(message, event);
       if (update.events.some((e) => e.type === 'finish' || e.type === 'error')) {
         this.#live.delete(answerId);
@@ -96,12 +103,13 @@ export class ChatSession {
   async send(text: string, replaceFrom: number | null = null): Promise<boolean> {
     if (this.busy) return false;
     this.notice = null;
+    this.saveFailure = null;
     this.#starting = true;
     const asked = this.conversationId;
     // The channel may deliver before invoke resolves; updates wait for the id.
-    const early: AnswerUpdate[] = [];
+    const early: Update[] = [];
     let answerId: number | null = null;
-    const onUpdate = (update: AnswerUpdate) => {
+    const onUpdate = (update: Update) => {
       if (answerId === null) early.push(update);
       else this.#onUpdate(answerId)(update);
     };
@@ -145,11 +153,12 @@ export class ChatSession {
     const message = this.messages.find((m) => m.id === answerId);
     if (!message) return;
     this.notice = null;
+    this.saveFailure = null;
     this.#starting = true;
     const asked = this.conversationId;
-    const early: AnswerUpdate[] = [];
+    const early: Update[] = [];
     let ready = false;
-    const onUpdate = (update: AnswerUpdate) => {
+    const onUpdate = (update: Update) => {
       if (!ready) early.push(update);
       else this.#onUpdate(answerId)(update);
     };

@@ -1,9 +1,22 @@
 // The drafting actions the window offers, and how one request is put together from the
 // editor: the instruction, the selection, and the document around it. The prompts
-// themselves live in the backend (src-tauri/src/draft_prompts.rs).
-import type { DraftActionId, DraftRequest } from '../backend';
+// themselves live in the backend (src-tauri/core/src/draft_prompts.rs).
+import type { DraftRequest } from '../backend';
 import type { MessageKey } from '../messages';
 import { countText } from './count';
+
+/** The actions the window offers; Rust checks `DraftRequest.action` against its own list. */
+export type DraftActionId =
+  | 'write'
+  | 'continue'
+  | 'improve'
+  | 'fix'
+  | 'shorter'
+  | 'longer'
+  | 'tone'
+  | 'translate'
+  | 'summarize'
+  | 'custom';
 
 export interface ActionInfo {
   id: DraftActionId;
@@ -55,5 +68,6 @@ export function buildRequest(
     selection,
     after: doc.slice(to),
     previous,
+    refinement: null,
   };
 }

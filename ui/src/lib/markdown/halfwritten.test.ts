@@ -12,11 +12,12 @@ function streaming(text: string) {
   const container = document.createElement('div');
   document.body.append(container);
   const openExternal = vi.fn<(url: string) => void>();
+  const confirmLink = vi.fn();
   const copyText = vi.fn<(text: string) => Promise<void>>(async () => {});
-  const renderer = createStreamingMarkdown(container, { openExternal, copyText });
+  const renderer = createStreamingMarkdown(container, { openExternal, confirmLink, copyText });
   renderers.push(renderer);
   renderer.update(text);
-  return { container, renderer, openExternal, copyText };
+  return { container, renderer, openExternal, confirmLink, copyText };
 }
 
 describe('half-written Markdown while streaming', () => {
@@ -32,13 +33,14 @@ describe('half-written Markdown while streaming', () => {
   });
 
   it('shows a half link as its text, not as brackets, and does not make it clickable', () => {
-    const { container, openExternal } = streaming('See [the docs](https://exa');
+    const { container, openExternal, confirmLink } = streaming('See [the docs](https://exa');
     expect(container.textContent!.trim()).toBe('See the docs');
     const pending = container.querySelector('.md-link-pending')!;
     expect(pending.textContent).toBe('the docs');
     expect(container.querySelector('a')).toBeNull();
     pending.dispatchEvent(new MouseEvent('click', { bubbles: true }));
     expect(openExternal).not.toHaveBeenCalled();
+    expect(confirmLink).not.toHaveBeenCalled();
   });
 
   it('turns the half link into a real one once the URL is complete', () => {

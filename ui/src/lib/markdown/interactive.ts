@@ -2,10 +2,26 @@
 // in the fragment, before it reaches the page; clicks are handled by one listener on the
 // container so that re-rendered tail nodes need no listeners of their own.
 import { t, type MessageKey } from '../messages';
+import { codeForCopy, markHiddenCharacters } from './hiddenCharacters';
+import { linkRisks, type LinkRisk } from './linkRisk';
+
+/** A link the person clicked that should be confirmed before it opens (see linkRisk.ts). */
+export interface LinkConfirmation {
+  /** The full address the link opens. */
+  url: string;
+  reasons: LinkRisk[];
+  /** The link clicked, for focus to return to once the person has decided. */
+  link: HTMLAnchorElement;
+}
 
 export interface StreamingMarkdownOptions {
   /** Opens a URL in the system browser. Called only on a click, only for http(s) URLs. */
   openExternal: (url: string) => void;
+  /**
+   * Asks the person before a link that could mislead is opened; opening it is then the
+   * caller's business. Links whose text is their own public address go to openExternal.
+   */
+  confirmLink: (request: LinkConfirmation) => void;
   /** Puts text on the clipboard; the code blocks' copy button uses it. */
   copyText: (text: string) => Promise<void>;
   /**
@@ -18,23 +34,25 @@ export interface StreamingMarkdownOptions {
 type ButtonLabel = Extract<MessageKey, `markdown${string}`>;
 
 /**
- * Words a button with a catalogue message, and notes which one on the button, so that
- * relabel() can reword it after a language switch: these buttons are made here, outside
- * Svelte, and frozen blocks are never rendered again.
+ * Words a button or notice with a catalogue message, and notes which one (and its
+ * parameters) on the element, so that relabel() can reword it after a language switch:
+ * these elements are made here, outside Svelte, and frozen blocks are never rendered again.
  */
-function setLabel(button: HTMLButtonElement, key: ButtonLabel, host?: string): void {
-  button.dataset.mdLabel = key;
-  if (host !== undefined) button.dataset.mdHost = host;
-  button.textContent = t(key, host === undefined ? {} : { host });
+function setLabel(element: HTMLElement, key: ButtonLabel, params: Record<string, string> = {}): void {
+  element.dataset.mdLabel = key;
+  if (Object.keys(params).length) element.dataset.mdParams = JSON.stringify(params);
+  else delete element.dataset.mdParams;
+  element.textContent = t(key, params);
 }
 
 /**
- * Rewords every button in `container` in the current language. Only buttons: the
- * sanitizer lets none through from the answer, so every one was made by setLabel.
+ * Rewords every labelled element in `container` in the current language. The sanitizer
+ * strips data-md-label from the answer (sanitize.ts), so every one was made by setLabel.
  */
 export function relabel(container: ParentNode): void {
-  for (const button of container.querySelectorAll<HTMLButtonElement>('button[data-md-label]')) {
-    setLabel(button, button.dataset.mdLabel as ButtonLabel, button.dataset.mdHost);
+  for (const element of container.querySelectorAll<HTMLElement>('[data-md-label]')) {
+    const params = element.dataset.mdParams ? (JSON.parse(element.dataset.mdParams) as Record<string, string>) : {};
+    setLabel(element, element.dataset.mdLabel as ButtonLabel, params);
   }
 }
 
@@ -88,9 +106,12 @@ export function enhance(fragment: DocumentFragment): void {
     button.dataset.mdImage = url.href;
     if (alt) button.dataset.mdAlt = alt;
     button.title = alt ? `${alt} — ${url.href}` : url.href;
-    setLabel(button, 'markdownShowImage', url.host);
+    setLabel(button, 'markdownShowImage', { host: url.host });
     blocked.replaceWith(button);
   }
+
+  // Inline code too: a command copied from a sentence goes to a terminal just the same.
+  for (const code of fragment.querySelectorAll('code')) markHiddenCharacters(code);
 
   for (const bar of fragment.querySelectorAll('.md-code-bar')) {
     const button = doc.createElement('button');
@@ -115,7 +136,10 @@ export function listenForClicks(container: HTMLElement, options: StreamingMarkdo
       // The web view must never navigate: every link goes out through openExternal or nowhere.
       event.preventDefault();
       const url = webUrl(link.getAttribute('href'));
-      if (url && event.type === 'click') options.openExternal(url.href);
+      if (!url || event.type !== 'click') return;
+      const reasons = linkRisks(url, link.textContent ?? '');
+      if (reasons.length) options.confirmLink({ url: url.href, reasons, link });
+      else options.openExternal(url.href);
       return;
     }
 
@@ -126,11 +150,33 @@ export function listenForClicks(container: HTMLElement, options: StreamingMarkdo
   }
 
   async function copyCode(button: HTMLButtonElement): Promise<void> {
-    const code = button.closest('.md-code')?.querySelector('pre > code')?.textContent ?? '';
+    const block = button.closest('.md-code');
+    const code = block?.querySelector('pre > code');
+    if (!block || !code) return;
+    const { text, removed } = codeForCopy(code);
     // markdown-it keeps the newline before the closing fence; nobody wants it pasted.
-    await options.copyText(code.endsWith('\n') ? code.slice(0, -1) : code);
+    await options.copyText(text.endsWith('\n') ? text.slice(0, -1) : text);
     setLabel(button, 'markdownCopied');
     setTimeout(() => setLabel(button, 'markdownCopyCode'), COPIED_FOR_MS);
+    showCopyNotice(block, removed);
+  }
+
+  /** Says under the code's bar how many hidden characters the copy left out, if any. */
+  function showCopyNotice(block: Element, removed: number): void {
+    let notice = block.querySelector<HTMLElement>(':scope > .md-copy-notice');
+    if (!removed) {
+      notice?.remove();
+      return;
+    }
+    if (!notice) {
+      notice = block.ownerDocument.createElement('p');
+      notice.className = 'md-copy-notice';
+      notice.setAttribute('role', 'status');
+      notice.dataset.testid = 'copy-notice';
+      // In the page before it has words, so that screen readers announce the words.
+      block.querySelector(':scope > .md-code-bar')?.after(notice);
+    }
+    setLabel(notice, 'markdownHiddenRemoved', { count: String(removed) });
   }
 
   async function showImage(button: HTMLButtonElement): Promise<void> {
@@ -153,7 +199,7 @@ export function listenForClicks(container: HTMLElement, options: StreamingMarkdo
       button.replaceWith(image);
     } catch {
       button.disabled = false;
-      setLabel(button, 'markdownImageFailed', new URL(url).host);
+      setLabel(button, 'markdownImageFailed', { host: new URL(url).host });
     }
   }
 

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { LinkConfirmation } from './interactive';
 import { sanitizeToFragment } from './sanitize';
 import { createStreamingMarkdown, type StreamingMarkdown } from './streaming';
 
@@ -32,12 +33,13 @@ function render(markdown: string, options: Partial<Parameters<typeof createStrea
   const container = document.createElement('div');
   document.body.append(container);
   const openExternal = vi.fn<(url: string) => void>();
+  const confirmLink = vi.fn<(request: LinkConfirmation) => void>();
   const copyText = vi.fn<(text: string) => Promise<void>>(async () => {});
-  const renderer = createStreamingMarkdown(container, { openExternal, copyText, ...options });
+  const renderer = createStreamingMarkdown(container, { openExternal, confirmLink, copyText, ...options });
   renderers.push(renderer);
   renderer.update(markdown);
   renderer.finish();
-  return { container, openExternal, copyText, renderer };
+  return { container, openExternal, confirmLink, copyText, renderer };
 }
 
 const attacks = [
@@ -76,8 +78,8 @@ describe('untrusted markup in Markdown', () => {
   });
 
   it('opens http(s) links externally on click, and only those', () => {
-    const { container, openExternal } = render(
-      '[web](https://example.com/a?b=1) [plain](http://example.org) [mail](mailto:a@b.c) [rel](/etc/passwd) [anchor](#top) [file](file:///etc/passwd)',
+    const { container, openExternal, confirmLink } = render(
+      'https://example.com/a?b=1 <http://example.org> [mail](mailto:a@b.c) [rel](/etc/passwd) [anchor](#top) [file](file:///etc/passwd)',
     );
     const links = [...container.querySelectorAll('a')];
     expect(links.map((a) => a.getAttribute('href'))).toEqual(['https://example.com/a?b=1', 'http://example.org']);
@@ -89,6 +91,7 @@ describe('untrusted markup in Markdown', () => {
     expect(click.defaultPrevented).toBe(true);
     links[1]!.click();
     expect(openExternal.mock.calls).toEqual([['https://example.com/a?b=1'], ['http://example.org/']]);
+    expect(confirmLink).not.toHaveBeenCalled();
 
     const inert = [...container.querySelectorAll('.md-link-inert')];
     expect(inert.map((span) => span.getAttribute('title'))).toEqual(['mailto:a@b.c', '/etc/passwd', '#top']);
@@ -96,12 +99,34 @@ describe('untrusted markup in Markdown', () => {
     expect(openExternal).toHaveBeenCalledTimes(2);
   });
 
-  it('middle-click on a link neither navigates nor opens anything', () => {
-    const { container, openExternal } = render('[web](https://example.com/)');
-    const auxclick = new MouseEvent('auxclick', { bubbles: true, cancelable: true, button: 1 });
-    container.querySelector('a')!.dispatchEvent(auxclick);
-    expect(auxclick.defaultPrevented).toBe(true);
+  it('asks first, instead of opening, for a link that could mislead', () => {
+    const { container, openExternal, confirmLink } = render(
+      `[https://bank.example](https://evil.example/login) and http://localhost:8080/admin and https://example.com/?d=${'x'.repeat(101)}`,
+    );
+    const links = [...container.querySelectorAll('a')];
+    expect(links).toHaveLength(3);
+    const click = new MouseEvent('click', { bubbles: true, cancelable: true });
+    links[0]!.dispatchEvent(click);
+    expect(click.defaultPrevented).toBe(true);
+    links[1]!.click();
+    links[2]!.click();
     expect(openExternal).not.toHaveBeenCalled();
+    expect(confirmLink.mock.calls.map(([request]) => [request.url, request.reasons, request.link])).toEqual([
+      ['https://evil.example/login', ['text'], links[0]],
+      ['http://localhost:8080/admin', ['local'], links[1]],
+      [`https://example.com/?d=${'x'.repeat(101)}`, ['query'], links[2]],
+    ]);
+  });
+
+  it('middle-click on a link neither navigates nor opens anything', () => {
+    const { container, openExternal, confirmLink } = render('[web](https://example.com/) https://example.com/');
+    for (const link of container.querySelectorAll('a')) {
+      const auxclick = new MouseEvent('auxclick', { bubbles: true, cancelable: true, button: 1 });
+      link.dispatchEvent(auxclick);
+      expect(auxclick.defaultPrevented).toBe(true);
+    }
+    expect(openExternal).not.toHaveBeenCalled();
+    expect(confirmLink).not.toHaveBeenCalled();
   });
 
   it('never loads a remote image, and offers a button naming the host', async () => {

@@ -16,7 +16,11 @@ const FORBID_TAGS = [
   'video', 'source', 'track', 'picture', 'image', 'use', 'foreignobject', 'animate', 'set',
   'animatemotion', 'animatetransform', 'template', 'slot', 'portal',
 ];
-const FORBID_ATTR = ['srcset', 'action', 'formaction', 'xlink:href', 'ping', 'target', 'id', 'name'];
+// data-md-label and data-md-params mark the buttons and notices interactive.ts makes, which
+// relabel() rewrites; nothing from the answer may carry them.
+const FORBID_ATTR = [
+  'srcset', 'action', 'formaction', 'xlink:href', 'ping', 'target', 'id', 'name', 'data-md-label', 'data-md-params',
+];
 
 purify.addHook('uponSanitizeAttribute', (node, data) => {
   // The content security policy blocks remote images as well; this keeps them from even

@@ -5,6 +5,7 @@ import { createStreamingMarkdown, renderMarkdown, type StreamingMarkdown } from 
 
 const noop = {
   openExternal: () => {},
+  confirmLink: () => {},
   copyText: async () => {},
 };
 

@@ -1,6 +1,8 @@
 // The provider, address, model and key, as the setup and the settings screens edit them.
 import * as backend from '../backend';
-import type { Preset, Protocol, Settings } from '../backend';
+import type { Preset, Settings } from '../backend';
+
+export type Protocol = Settings['protocol'];
 
 export interface ConnectionForm {
   provider: string;
@@ -14,10 +16,10 @@ export interface ConnectionForm {
 
 export function formFromSettings(settings: Settings): ConnectionForm {
   return {
-    provider: settings.provider ?? 'ofox',
-    protocol: settings.protocol ?? 'openai',
-    base_url: settings.base_url ?? '',
-    model: settings.model ?? '',
+    provider: settings.provider,
+    protocol: settings.protocol,
+    base_url: settings.base_url,
+    model: settings.model,
     key: '',
     sessionOnly: false,
   };
@@ -57,7 +59,7 @@ export async function saveConnection(form: ConnectionForm): Promise<Settings> {
     model: form.model.trim(),
   });
   if (form.key.trim()) {
-    await backend.saveKey(form.provider, form.key.trim(), form.sessionOnly);
+    await backend.saveKey(form.provider, form.key.trim(), form.sessionOnly, saved.base_url);
     form.key = '';
   }
   return saved;

@@ -4,8 +4,9 @@
 
 use foxtail_engine::Event;
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
 pub struct ToolActivity {
     /// The call's place in its model turn; turns of a tool loop each count from 0.
@@ -22,12 +23,10 @@ pub struct ToolActivity {
     pub is_error: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
 pub struct AnswerExtras {
-    #[serde(skip_serializing_if = "String::is_empty")]
     pub refusal: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tools: Vec<ToolActivity>,
 }
 
@@ -197,7 +196,10 @@ mod tests {
             "",
         );
         let saved: serde_json::Value = serde_json::from_str(&extras.to_json()).unwrap();
-        assert_eq!(saved, json!({"refusal": "I can't help with that."}));
+        assert_eq!(
+            saved,
+            json!({"refusal": "I can't help with that.", "tools": []})
+        );
         assert_eq!(AnswerExtras::from_json(&extras.to_json()), extras);
         assert_eq!(AnswerExtras::from_json("not json"), AnswerExtras::default());
     }

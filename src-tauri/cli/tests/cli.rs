@@ -1,58 +1,14 @@
 //! The built `foxtail-cli` binary against the mock gateway.
 
+mod common;
+
 use std::io::{Read, Write};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use foxtail_mock_gateway::{answer_text, scenario, MockGateway, PIECES};
+use common::{cli, run, start, stderr, stdout, KEY};
+use foxtail_mock_gateway::{answer_text, MockGateway, PIECES};
 use serde_json::Value;
-
-const KEY: &str = "sk-test-fake-cli";
-
-fn cli(gateway: &MockGateway, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_foxtail-cli"));
-    command
-        .args([
-            "--base-url",
-            &gateway.url(),
-            "--retry-delay-ms",
-            "5",
-            "--max-retry-delay-ms",
-            "50",
-        ])
-        .args(args)
-        .env("OFOX_API_KEY", KEY)
-        .env("FOXTAIL_KEYRING_SERVICE", "foxtail-cli-tests")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    command
-}
-
-fn run(gateway: &MockGateway, args: &[&str]) -> Output {
-    let output = cli(gateway, args).output().unwrap();
-    let all = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(!all.contains(KEY), "the key was printed");
-    output
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
-}
-
-async fn start(name: &str, anthropic: bool) -> MockGateway {
-    MockGateway::start(scenario(name, anthropic).unwrap())
-        .await
-        .unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn text_is_printed_as_it_arrives() {
@@ -239,7 +195,7 @@ async fn without_a_key_it_says_so() {
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    assert!(err.contains("no API key"), "{err}");
+    assert!(err.contains("no API key for OfoxAI (ofox)"), "{err}");
     assert!(gateway.requests().is_empty());
 }
 

@@ -2,6 +2,7 @@
 //! `ACTIONS` (and one button in the window).
 
 use serde::Deserialize;
+use ts_rs::TS;
 
 /// Text before the cursor that the model sees; the nearest part matters most.
 const BEFORE_CHARS: usize = 6_000;
@@ -12,7 +13,7 @@ const AFTER_CHARS: usize = 2_000;
 pub const MAX_SELECTION_CHARS: usize = 20_000;
 
 /// What the window asks for.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, TS)]
 pub struct DraftRequest {
     /// One of the ids in `ACTIONS`.
     pub action: String,

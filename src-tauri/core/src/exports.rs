@@ -5,8 +5,6 @@ use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use tauri::{AppHandle, Manager, Runtime};
-
 use crate::AppError;
 
 /// Moves exports to another folder (tests, or a person who wants them elsewhere).
@@ -82,24 +80,6 @@ pub fn write_new(folder: &Path, name: &str, content: &str) -> Result<PathBuf, Ap
         "Too many files named {name} in {}.",
         folder.display()
     )))
-}
-
-#[tauri::command]
-pub fn save_export<R: Runtime>(
-    file_name: String,
-    content: String,
-    app: AppHandle<R>,
-) -> Result<String, AppError> {
-    let folder = match std::env::var_os(EXPORT_DIR_ENV).filter(|v| !v.is_empty()) {
-        Some(dir) => PathBuf::from(dir),
-        None => app
-            .path()
-            .download_dir()
-            .or_else(|_| app.path().home_dir())
-            .map_err(|err| AppError::Export(format!("No Downloads folder was found: {err}")))?,
-    };
-    let path = write_new(&folder, &safe_file_name(&file_name)?, &content)?;
-    Ok(path.display().to_string())
 }
 
 #[cfg(test)]

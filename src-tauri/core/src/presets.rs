@@ -1,8 +1,10 @@
 use serde::Serialize;
+use ts_rs::TS;
 
 /// A gateway a person can pick in the first-run setup. The key is stored per preset id,
-/// so switching between OfoxAI and OpenAI keeps both keys.
-#[derive(Debug, Clone, Serialize)]
+/// so switching between OfoxAI and OpenAI keeps both keys. The window gets this list
+/// from here; nothing else holds a copy.
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct Preset {
     pub id: &'static str,
     pub name: &'static str,
@@ -15,6 +17,8 @@ pub struct Preset {
     /// provider, so one that speaks both has a different natural default in each.
     pub anthropic_default_model: &'static str,
     pub needs_key: bool,
+    /// Headers this gateway wants on every request (its quirks live here, as data).
+    pub extra_headers: &'static [(&'static str, &'static str)],
 }
 
 pub const PRESETS: &[Preset] = &[
@@ -26,6 +30,7 @@ pub const PRESETS: &[Preset] = &[
         default_model: "openai/gpt-4o",
         anthropic_default_model: "anthropic/claude-sonnet-4.5",
         needs_key: true,
+        extra_headers: &[],
     },
     Preset {
         id: "openai",
@@ -35,6 +40,7 @@ pub const PRESETS: &[Preset] = &[
         default_model: "gpt-4o",
         anthropic_default_model: "",
         needs_key: true,
+        extra_headers: &[],
     },
     Preset {
         id: "anthropic",
@@ -44,6 +50,7 @@ pub const PRESETS: &[Preset] = &[
         default_model: "claude-sonnet-4-5",
         anthropic_default_model: "claude-sonnet-4-5",
         needs_key: true,
+        extra_headers: &[],
     },
     Preset {
         id: "openrouter",
@@ -53,6 +60,11 @@ pub const PRESETS: &[Preset] = &[
         default_model: "openai/gpt-4o",
         anthropic_default_model: "",
         needs_key: true,
+        // OpenRouter shows the calling app by these in its dashboards.
+        extra_headers: &[
+            ("HTTP-Referer", "https://foxtail.ai"),
+            ("X-Title", "Foxtail"),
+        ],
     },
     Preset {
         id: "ollama",
@@ -62,6 +74,7 @@ pub const PRESETS: &[Preset] = &[
         default_model: "llama3.2",
         anthropic_default_model: "",
         needs_key: false,
+        extra_headers: &[],
     },
     Preset {
         id: "custom",
@@ -71,6 +84,7 @@ pub const PRESETS: &[Preset] = &[
         default_model: "",
         anthropic_default_model: "",
         needs_key: true,
+        extra_headers: &[],
     },
 ];
 
@@ -100,7 +114,7 @@ pub fn base_url_problem(url: &str) -> Option<String> {
     }
 }
 
-pub(crate) fn is_loopback(host: Option<url::Host<&str>>) -> bool {
+pub fn is_loopback(host: Option<url::Host<&str>>) -> bool {
     match host {
         Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),

@@ -1,18 +1,137 @@
-//! Anthropic Messages streams.
+//! Anthropic Messages: the request and the stream.
 
 use std::collections::BTreeMap;
 
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
-use crate::decode::{stream_error, Flow, StreamState};
+use super::decoding::{self, stream_error, usage_count, Flow, StreamState};
+use super::encoding::tool_arguments;
+use super::wire::{base, Wire};
 use crate::error::Error;
-use crate::event::{Event, ToolCall, Usage};
-use crate::openai::{count, preview};
+use crate::event::{Event, FinishReason, ToolCall, Usage};
+use crate::request::{ChatRequest, Message, Part, DEFAULT_ANTHROPIC_MAX_TOKENS};
 use crate::sse::SseEvent;
+use crate::text::preview;
 
+/// The API version requests ask for; a gateway's extra headers may ask for another.
+const API_VERSION: &str = "2023-06-01";
+
+pub(crate) struct Anthropic;
+
+impl Wire for Anthropic {
+    fn chat_url(&self, base_url: &str) -> String {
+        format!("{}/v1/messages", base(base_url))
+    }
+
+    fn body(&self, request: &ChatRequest) -> Value {
+        let messages: Vec<Value> = request.messages.iter().map(message).collect();
+        let mut body = json!({
+            "model": request.model,
+            "max_tokens": request.max_tokens.unwrap_or(DEFAULT_ANTHROPIC_MAX_TOKENS),
+            "messages": messages,
+            "stream": true,
+        });
+        if let Some(system) = request.system.as_deref().filter(|s| !s.is_empty()) {
+            body["system"] = json!(system);
+        }
+        if let Some(temperature) = request.temperature {
+            body["temperature"] = json!(temperature);
+        }
+        if !request.tools.is_empty() {
+            let tools: Vec<Value> = request
+                .tools
+                .iter()
+                .map(|tool| {
+                    json!({
+                        "name": tool.name,
+                        "description": tool.description,
+                        "input_schema": tool.parameters,
+                    })
+                })
+                .collect();
+            body["tools"] = json!(tools);
+        }
+        body
+    }
+
+    fn headers(&self, key: &str) -> Result<HeaderMap, Error> {
+        let mut key = HeaderValue::from_str(key).map_err(|_| Error::unsendable_key())?;
+        key.set_sensitive(true);
+        Ok(HeaderMap::from_iter([
+            (HeaderName::from_static("x-api-key"), key),
+            (
+                HeaderName::from_static("anthropic-version"),
+                HeaderValue::from_static(API_VERSION),
+            ),
+        ]))
+    }
+
+    fn decoder(&self) -> Box<dyn decoding::Decoder> {
+        Box::new(StreamDecoder::default())
+    }
+
+    fn continue_messages(&self, messages: &mut Vec<Message>, partial: &str) {
+        // The API continues a final assistant message (a prefill), but rejects one that
+        // ends in whitespace; the joint puts the whitespace back.
+        messages.push(Message::assistant(partial.trim_end()));
+    }
+
+    fn continues_exactly(&self) -> bool {
+        true
+    }
+
+    fn models_url(&self, base_url: &str) -> String {
+        // The API pages its list 20 at a time unless asked for more; 1000 is its largest
+        // page, more than any gateway offers through this protocol.
+        format!("{}/v1/models?limit=1000", base(base_url))
+    }
+
+    fn finish_reason(&self, raw: &str) -> Option<FinishReason> {
+        Some(match raw {
+            "end_turn" | "stop_sequence" => FinishReason::Stop,
+            "max_tokens" | "model_context_window_exceeded" => FinishReason::Length,
+            "tool_use" => FinishReason::ToolCalls,
+            "refusal" => FinishReason::Refusal,
+            _ => return None,
+        })
+    }
+}
+
+/// A message in Anthropic's shape: one message whose content is a list of blocks.
+fn message(message: &Message) -> Value {
+    let blocks: Vec<Value> = message
+        .content
+        .iter()
+        .map(|part| match part {
+            Part::Text { text } => json!({"type": "text", "text": text}),
+            Part::ToolCall {
+                id,
+                name,
+                arguments,
+            } => {
+                json!({"type": "tool_use", "id": id, "name": name, "input": tool_arguments(arguments)})
+            }
+            Part::ToolResult {
+                tool_call_id,
+                content,
+                is_error,
+                ..
+            } => json!({
+                "type": "tool_result",
+                "tool_use_id": tool_call_id,
+                "content": content,
+                "is_error": is_error,
+            }),
+        })
+        .collect();
+    json!({"role": message.role, "content": blocks})
+}
+
+/// Turns an Anthropic message-event stream into engine events.
 #[derive(Debug, Default)]
-pub struct Decoder {
+struct StreamDecoder {
     state: StreamState,
     /// Open tool_use blocks by block index.
     tools: BTreeMap<usize, PendingTool>,
@@ -110,7 +229,7 @@ enum BlockDelta {
     Other,
 }
 
-impl Decoder {
+impl StreamDecoder {
     fn merge_usage(&mut self, usage: Map<String, Value>) {
         // message_delta counts are cumulative, so later values replace earlier ones key by key.
         match &mut self.state.usage_raw {
@@ -139,7 +258,7 @@ impl PendingTool {
     }
 }
 
-impl crate::decode::Decoder for Decoder {
+impl decoding::Decoder for StreamDecoder {
     fn event(&mut self, event: &SseEvent, emit: &mut dyn FnMut(Event)) -> Result<Flow, Error> {
         let data = event.data.as_str();
         if data.trim().is_empty() {
@@ -231,8 +350,8 @@ impl crate::decode::Decoder for Decoder {
         }
         if let Some(usage) = &self.state.usage_raw {
             emit(Event::Usage(Usage {
-                input_tokens: count(usage, "input_tokens"),
-                output_tokens: count(usage, "output_tokens"),
+                input_tokens: usage_count(usage, "input_tokens"),
+                output_tokens: usage_count(usage, "output_tokens"),
             }));
         }
     }

@@ -3,18 +3,24 @@ use std::time::{Duration, Instant};
 use foxtail_engine::{Event, Sink};
 use foxtail_storage::{MessageStatus, Storage, StorageError};
 
-use crate::answer_extras::AnswerExtras;
 use crate::frame_batch::FrameBatch;
+use crate::tool_cards::AnswerExtras;
 use serde::Serialize;
+use ts_rs::TS;
 
-/// What crosses the bridge to the window for one answer.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+use crate::ErrorKind;
+
+/// What crosses the bridge to the window for one answer or draft.
+#[derive(Debug, Clone, Serialize, PartialEq, TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Update {
     /// Engine events, with runs of text (and of reasoning) joined into one.
     Events { events: Vec<Event> },
+    /// The answer's tool cards and refusal as they stand now, sent when they change, so
+    /// the window shows what Rust saves instead of building cards a second time.
+    Extras { extras: AnswerExtras },
     /// The answer could not be saved; it stays on screen, and the save is tried again.
-    SaveFailed { kind: String, message: String },
+    SaveFailed { kind: ErrorKind, message: String },
 }
 
 /// How much of a streaming answer a crash may lose.
@@ -34,6 +40,11 @@ pub struct AnswerSink<'a, F: FnMut(Update)> {
     pub reasoning: String,
     pub extras: AnswerExtras,
     extras_changed: bool,
+    /// The window has not seen the latest extras yet.
+    extras_unsent: bool,
+    /// How much of the text and reasoning (in bytes) the database holds.
+    saved_text: usize,
+    saved_reasoning: usize,
     end: Option<Event>,
     save_failed: bool,
 }
@@ -50,6 +61,7 @@ impl<'a, F: FnMut(Update)> AnswerSink<'a, F> {
             Some(m) => (m.content, m.reasoning, AnswerExtras::from_json(&m.extras)),
             None => Default::default(),
         };
+        let (saved_text, saved_reasoning) = (text.len(), reasoning.len());
         Self {
             send,
             storage,
@@ -61,6 +73,9 @@ impl<'a, F: FnMut(Update)> AnswerSink<'a, F> {
             reasoning,
             extras,
             extras_changed: false,
+            extras_unsent: false,
+            saved_text,
+            saved_reasoning,
             end: None,
             save_failed: false,
         }
@@ -76,16 +91,43 @@ impl<'a, F: FnMut(Update)> AnswerSink<'a, F> {
         if let Some(events) = self.batch.take() {
             (self.send)(Update::Events { events });
         }
+        if self.extras_unsent {
+            self.extras_unsent = false;
+            (self.send)(Update::Extras {
+                extras: self.extras.clone(),
+            });
+        }
     }
 
+    /// While the answer streams, only what is new since the last save is appended, so
+    /// a save costs the new text, not the answer so far; the whole answer (and its
+    /// full-text index) is written once, when it ends.
     fn save(&mut self, status: MessageStatus, error: Option<String>) {
-        let mut result = self.storage.update_message(
-            self.answer_id,
-            &self.text,
-            &self.reasoning,
-            status,
-            error.as_deref(),
-        );
+        let mut result = match status {
+            MessageStatus::Streaming => {
+                let (text, reasoning) = (
+                    &self.text[self.saved_text..],
+                    &self.reasoning[self.saved_reasoning..],
+                );
+                match text.is_empty() && reasoning.is_empty() {
+                    true => Ok(()),
+                    false => self
+                        .storage
+                        .append_to_message(self.answer_id, text, reasoning),
+                }
+            }
+            _ => self.storage.update_message(
+                self.answer_id,
+                &self.text,
+                &self.reasoning,
+                status,
+                error.as_deref(),
+            ),
+        };
+        if result.is_ok() {
+            self.saved_text = self.text.len();
+            self.saved_reasoning = self.reasoning.len();
+        }
         if result.is_ok() && self.extras_changed {
             result = self
                 .storage
@@ -107,7 +149,7 @@ impl<'a, F: FnMut(Update)> AnswerSink<'a, F> {
     fn report_save_error(&mut self, err: &StorageError) {
         self.flush();
         (self.send)(Update::SaveFailed {
-            kind: err.kind().to_string(),
+            kind: ErrorKind::from_word(err.kind(), ErrorKind::Storage),
             message: err.to_string(),
         });
     }
@@ -143,7 +185,11 @@ impl<F: FnMut(Update)> Sink for AnswerSink<'_, F> {
         match &event {
             Event::Text { text } => self.text.push_str(text),
             Event::Reasoning { text } => self.reasoning.push_str(text),
-            other => self.extras_changed |= self.extras.apply(other, &self.text),
+            other => {
+                let changed = self.extras.apply(other, &self.text);
+                self.extras_changed |= changed;
+                self.extras_unsent |= changed;
+            }
         }
         if event.is_end() {
             // The end goes to the window only once the answer is saved (`finish`), so
@@ -244,8 +290,9 @@ pub(crate) mod tests {
     #[test]
     fn the_growing_answer_is_saved_while_it_streams() {
         let (storage, id) = setup();
+        // As Continue leaves a cut-off answer before it goes on.
         storage
-            .update_message(id, "Earlier ", "thought", MessageStatus::Interrupted, None)
+            .update_message(id, "Earlier ", "thought", MessageStatus::Streaming, None)
             .unwrap();
         let mut sink = AnswerSink::new(&storage, id, true, |_| {}).saving_every(Duration::ZERO);
         sink.event(text("part"));

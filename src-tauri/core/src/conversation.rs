@@ -1,0 +1,592 @@
+//! Conversations: a person's message into the history, the history into the request,
+//! and the answer written back into the history as it streams. The window and the CLI
+//! both go through [`ChatSession`].
+
+use std::future::Future;
+use std::sync::Arc;
+
+use foxtail_engine::{CancellationToken, Event, Message as WireMessage, DEFAULT_MAX_TOOL_STEPS};
+use foxtail_storage::{Message, MessageStatus, NewMessage, Role, Storage};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::answer_sink::{AnswerSink, Update};
+use crate::keys::Keys;
+use crate::profile::{prepare, Prepared};
+use crate::runs::{Run, Runs};
+use crate::settings::Settings;
+use crate::tool_cards::AnswerExtras;
+use crate::{AppError, ErrorReport};
+
+/// What a new turn created, so the window can show it before the first token.
+#[derive(Debug, Serialize, TS)]
+pub struct Turn {
+    pub conversation_id: i64,
+    pub user_message: Option<ChatMessage>,
+    pub answer: ChatMessage,
+}
+
+/// A message as the window gets it: the saved message with its error and its tool
+/// cards as typed objects, not the JSON text they are stored as.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ChatMessage {
+    pub id: i64,
+    pub conversation_id: i64,
+    pub role: Role,
+    pub content: String,
+    pub reasoning: String,
+    pub status: MessageStatus,
+    /// What the answer ended with, when it failed or was stopped.
+    pub error: Option<ErrorReport>,
+    /// The model that wrote an answer.
+    pub model: Option<String>,
+    pub extras: AnswerExtras,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl From<Message> for ChatMessage {
+    fn from(m: Message) -> Self {
+        Self {
+            id: m.id,
+            conversation_id: m.conversation_id,
+            role: m.role,
+            error: m
+                .error
+                .as_deref()
+                .and_then(|e| serde_json::from_str(e).ok()),
+            extras: AnswerExtras::from_json(&m.extras),
+            content: m.content,
+            reasoning: m.reasoning,
+            status: m.status,
+            model: m.model,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+        }
+    }
+}
+
+/// A conversation's messages, oldest first.
+pub fn messages(storage: &Storage, conversation_id: i64) -> Result<Vec<ChatMessage>, AppError> {
+    Ok(storage
+        .messages(conversation_id)?
+        .into_iter()
+        .map(ChatMessage::from)
+        .collect())
+}
+
+/// Where one answer is written: the history, the registry of runs, the settings and the
+/// keys it is sent with.
+pub struct ChatSession<'a> {
+    pub storage: &'a Arc<Storage>,
+    pub runs: &'a Arc<Runs>,
+    pub settings: Settings,
+    pub keys: &'a Keys,
+}
+
+/// An answer ready to stream: await it (the CLI) or spawn it (the app). It ends the
+/// run and saves the answer whatever happens.
+pub type Writing = std::pin::Pin<Box<dyn Future<Output = Option<Event>> + Send>>;
+
+impl ChatSession<'_> {
+    /// Adds `text` as a new user message (into a new conversation when
+    /// `conversation_id` is none) and prepares the answer. With `replace_from`, that
+    /// message and everything after it are replaced first: this is edit-and-resend.
+    pub fn send(
+        &self,
+        conversation_id: Option<i64>,
+        text: &str,
+        replace_from: Option<i64>,
+        send: impl FnMut(Update) + Send + 'static,
+    ) -> Result<(Turn, Writing), AppError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(AppError::EmptyMessage);
+        }
+        let mut prepared = prepare(&self.settings, self.keys)?;
+        let conversation_id = match conversation_id {
+            Some(id) => id,
+            None => self.storage.create_conversation(&title_from(text))?.id,
+        };
+        if let Some(from) = replace_from {
+            self.storage.truncate_from(conversation_id, from)?;
+        }
+        let user_message = self.storage.add_message(
+            conversation_id,
+            NewMessage {
+                role: Role::User,
+                content: text,
+                status: MessageStatus::Complete,
+                model: None,
+            },
+        )?;
+        prepared.request.messages = wire_history(&self.storage.messages(conversation_id)?);
+        let answer = self.storage.add_message(
+            conversation_id,
+            NewMessage {
+                role: Role::Assistant,
+                content: "",
+                status: MessageStatus::Streaming,
+                model: Some(&prepared.model),
+            },
+        )?;
+        let writing = self.writing(prepared, answer.id, None, send);
+        Ok((
+            Turn {
+                conversation_id,
+                user_message: Some(user_message.into()),
+                answer: answer.into(),
+            },
+            writing,
+        ))
+    }
+
+    /// Writes the answer `answer_id` again from scratch.
+    pub fn regenerate(
+        &self,
+        answer_id: i64,
+        send: impl FnMut(Update) + Send + 'static,
+    ) -> Result<(Turn, Writing), AppError> {
+        self.rewrite(answer_id, false, send)
+    }
+
+    /// Goes on with the answer `answer_id` from where it was cut off.
+    pub fn continue_answer(
+        &self,
+        answer_id: i64,
+        send: impl FnMut(Update) + Send + 'static,
+    ) -> Result<(Turn, Writing), AppError> {
+        self.rewrite(answer_id, true, send)
+    }
+
+    fn rewrite(
+        &self,
+        answer_id: i64,
+        keep_text: bool,
+        send: impl FnMut(Update) + Send + 'static,
+    ) -> Result<(Turn, Writing), AppError> {
+        // Two writers would interleave their text in one answer.
+        if self.runs.is_running(Run::Answer(answer_id)) {
+            return Err(AppError::Busy);
+        }
+        let mut prepared = prepare(&self.settings, self.keys)?;
+        let old = self.storage.message(answer_id)?;
+        let history = self.storage.messages(old.conversation_id)?;
+        let before: Vec<Message> = history.into_iter().filter(|m| m.id < answer_id).collect();
+        prepared.request.messages = wire_history(&before);
+        let continue_from = keep_text.then(|| old.content.clone());
+        self.storage.update_message(
+            answer_id,
+            if keep_text { &old.content } else { "" },
+            if keep_text { &old.reasoning } else { "" },
+            MessageStatus::Streaming,
+            None,
+        )?;
+        if !keep_text {
+            self.storage.update_extras(answer_id, "")?;
+        }
+        let answer = self.storage.message(answer_id)?;
+        let writing = self.writing(prepared, answer_id, continue_from, send);
+        Ok((
+            Turn {
+                conversation_id: old.conversation_id,
+                user_message: None,
+                answer: answer.into(),
+            },
+            writing,
+        ))
+    }
+
+    /// Registers the answer as running at once (so Stop and Busy see it before the
+    /// first byte) and returns the work that writes it.
+    fn writing(
+        &self,
+        prepared: Prepared,
+        answer_id: i64,
+        continue_from: Option<String>,
+        send: impl FnMut(Update) + Send + 'static,
+    ) -> Writing {
+        let cancel = self.runs.start(Run::Answer(answer_id));
+        let storage = self.storage.clone();
+        let runs = self.runs.clone();
+        Box::pin(async move {
+            let end =
+                write_answer(prepared, &storage, answer_id, continue_from, cancel, send).await;
+            runs.end(Run::Answer(answer_id));
+            end
+        })
+    }
+}
+
+/// Stops an answer at once; its text so far is kept. Returns whether it was running.
+pub fn stop_answer(runs: &Runs, answer_id: i64) -> bool {
+    runs.stop(Run::Answer(answer_id))
+}
+
+/// Deletes a conversation, first stopping any answer still being written into it: it
+/// would go on costing tokens for nothing, and its saves would fail.
+pub fn delete_conversation(
+    storage: &Storage,
+    runs: &Runs,
+    conversation_id: i64,
+) -> Result<(), AppError> {
+    for message in storage.messages(conversation_id)? {
+        runs.stop(Run::Answer(message.id));
+    }
+    Ok(storage.delete_conversation(conversation_id)?)
+}
+
+/// The conversation so far as the model should see it: finished and cut-off text,
+/// without empty answers (errors) that would confuse it.
+pub fn wire_history(messages: &[Message]) -> Vec<WireMessage> {
+    messages
+        .iter()
+        .filter(|m| !m.content.trim().is_empty())
+        .map(|m| match m.role {
+            Role::User => WireMessage::user(m.content.clone()),
+            Role::Assistant => WireMessage::assistant(m.content.clone()),
+        })
+        .collect()
+}
+
+/// A conversation's title from its first message: the first line, cut at a word.
+pub fn title_from(text: &str) -> String {
+    let line = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim();
+    if line.chars().count() <= 48 {
+        return line.to_string();
+    }
+    let cut: String = line.chars().take(48).collect();
+    match cut.rfind(' ') {
+        Some(space) if space > 16 => format!("{}…", &cut[..space]),
+        _ => format!("{cut}…"),
+    }
+}
+
+/// Streams one answer into the message `answer_id`, sending updates to the window and
+/// saving as it goes. `continue_from` is the text an earlier, cut-off attempt left.
+pub async fn write_answer(
+    prepared: Prepared,
+    storage: &Storage,
+    answer_id: i64,
+    continue_from: Option<String>,
+    cancel: CancellationToken,
+    send: impl FnMut(Update),
+) -> Option<Event> {
+    let Prepared {
+        client,
+        mut request,
+        tools,
+        ..
+    } = prepared;
+    let continuing = continue_from.is_some();
+    // The engine asks the model to go on from the cut-off text and drops whatever the
+    // model repeats of it, so the sink sees only new text.
+    if let Some(partial) = continue_from.filter(|p| !p.is_empty()) {
+        request = request.continuing_from(partial);
+    }
+    let mut sink = AnswerSink::new(storage, answer_id, continuing, send);
+    let _ = client
+        .converse(
+            &mut request,
+            &tools,
+            DEFAULT_MAX_TOOL_STEPS,
+            &cancel,
+            &mut sink,
+        )
+        .await;
+    sink.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use foxtail_engine::{ChatRequest, Client, Options, Protocol, Registry};
+    use serde_json::{json, Value};
+
+    #[tokio::test]
+    async fn continuing_a_cut_answer_neither_repeats_nor_loses_text() {
+        use foxtail_mock_gateway::{answer_text, script, MockGateway};
+        // An OpenAI-protocol model is asked to continue and often starts over; the
+        // mock starts over from the very beginning.
+        {
+            let protocol = Protocol::Openai;
+            let gateway = MockGateway::start_script(script("ok").unwrap())
+                .await
+                .unwrap();
+            let (storage, answer_id) =
+                crate::answer_sink::tests::one_answer("Hello from the", MessageStatus::Interrupted);
+            let mut request = ChatRequest::new(protocol, "Say hello");
+            request.base_url = gateway.url();
+            let client = Client::new("sk-test".to_string().into(), Options::default()).unwrap();
+            let prepared = Prepared {
+                client,
+                tools: Registry::new(),
+                request,
+                model: "mock/alpha".into(),
+            };
+            let mut updates = Vec::new();
+            let end = write_answer(
+                prepared,
+                &storage,
+                answer_id,
+                Some("Hello from the".into()),
+                CancellationToken::new(),
+                |u| updates.push(u),
+            )
+            .await;
+            assert!(matches!(end, Some(Event::Finish { .. })), "{end:?}");
+            // The mock starts over from the beginning; the repeat is cut at the joint.
+            let saved = storage.message(answer_id).unwrap();
+            assert_eq!(saved.content, answer_text(), "{protocol:?}");
+            assert_eq!(saved.status, MessageStatus::Complete);
+            let shown: String = updates
+                .iter()
+                .flat_map(|u| match u {
+                    Update::Events { events } => events.clone(),
+                    Update::SaveFailed { .. } | Update::Extras { .. } => vec![],
+                })
+                .filter_map(|e| match e {
+                    Event::Text { text } => Some(text),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(format!("Hello from the{shown}"), answer_text());
+            // The request carried the partial answer for the model to go on from.
+            assert!(gateway.requests()[0]
+                .json()
+                .to_string()
+                .contains("Hello from the"));
+        }
+    }
+
+    #[tokio::test]
+    async fn an_answer_that_uses_a_tool_is_saved_with_its_card() {
+        use foxtail_mock_gateway::{script, MockGateway};
+        for protocol in [Protocol::Openai, Protocol::Anthropic] {
+            let gateway = MockGateway::start_script(script("tools:calculator").unwrap())
+                .await
+                .unwrap();
+            let (storage, answer_id) =
+                crate::answer_sink::tests::one_answer("", MessageStatus::Streaming);
+            let mut request = ChatRequest::new(protocol, "What is 12 times 7?");
+            request.base_url = gateway.url();
+            let prepared = Prepared {
+                client: Client::new("sk-test".to_string().into(), Options::default()).unwrap(),
+                tools: crate::profile::enabled_tools(&Settings::default()),
+                request,
+                model: "mock/alpha".into(),
+            };
+            let mut ends = 0;
+            let mut shown_cards = None;
+            write_answer(
+                prepared,
+                &storage,
+                answer_id,
+                None,
+                CancellationToken::new(),
+                |u| match u {
+                    Update::Events { events } => {
+                        ends += events.iter().filter(|e| e.is_end()).count();
+                    }
+                    Update::Extras { extras } => shown_cards = Some(extras),
+                    Update::SaveFailed { .. } => {}
+                },
+            )
+            .await;
+            assert_eq!(ends, 1, "one end for the whole answer");
+            // The window was shown the very cards that were saved.
+            let saved_cards = AnswerExtras::from_json(&storage.message(answer_id).unwrap().extras);
+            assert_eq!(shown_cards, Some(saved_cards));
+            let saved = storage.message(answer_id).unwrap();
+            assert_eq!(saved.content, "Let me work that out.\n\nThe answer is 84.");
+            assert_eq!(saved.status, MessageStatus::Complete);
+            let extras: Value = serde_json::from_str(&saved.extras).unwrap();
+            assert_eq!(extras["tools"][0]["name"], "calculator");
+            assert_eq!(extras["tools"][0]["result"], "84");
+            assert_eq!(
+                extras["tools"][0]["at"],
+                "Let me work that out.".len(),
+                "the card goes between the two paragraphs"
+            );
+            assert_eq!(
+                gateway.requests().len(),
+                2,
+                "the result went back to the model"
+            );
+        }
+    }
+
+    #[test]
+    fn titles_come_from_the_first_line_cut_at_a_word() {
+        assert_eq!(title_from("\n  Plan a trip  \nwith details"), "Plan a trip");
+        let long = "Write a polite email declining Friday's meeting because of a clash";
+        assert_eq!(
+            title_from(long),
+            "Write a polite email declining Friday's meeting…"
+        );
+        let korean =
+            "금요일 회의를 정중하게 거절하는 이메일을 써 주세요. 일정이 겹쳐서 참석하기 어렵다는 점을 꼭 함께 말해 주세요";
+        assert!(title_from(korean).ends_with('…'));
+        assert!(title_from(korean).chars().count() <= 49);
+    }
+
+    /// What a session borrows, owned by the test.
+    struct Parts {
+        storage: Arc<Storage>,
+        runs: Arc<Runs>,
+        keys: Keys,
+        settings: Settings,
+    }
+
+    impl Parts {
+        fn session(&self) -> ChatSession<'_> {
+            ChatSession {
+                storage: &self.storage,
+                runs: &self.runs,
+                settings: self.settings.clone(),
+                keys: &self.keys,
+            }
+        }
+    }
+
+    fn session_against(url: &str) -> Parts {
+        let storage = Arc::new(Storage::open_in_memory().unwrap());
+        let runs = Arc::new(Runs::default());
+        let service = format!("foxtail-core-test-{}", std::process::id());
+        let keys = Keys::new(foxtail_keychain::Keychain::new(&service));
+        // A local server needs no key, so no keychain entry is involved.
+        let settings = Settings::default()
+            .with(
+                json!({"provider": "ollama", "base_url": url, "model": "mock/alpha"})
+                    .as_object()
+                    .unwrap()
+                    .clone(),
+            )
+            .unwrap();
+        Parts {
+            storage,
+            runs,
+            keys,
+            settings,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_sent_message_starts_a_titled_conversation_and_its_answer_is_saved() {
+        use foxtail_mock_gateway::{answer_text, script, MockGateway};
+        let gateway = MockGateway::start_script(script("ok").unwrap())
+            .await
+            .unwrap();
+        let parts = session_against(&gateway.url());
+        let (storage, runs) = (&parts.storage, &parts.runs);
+        let session = parts.session();
+        let (turn, writing) = session
+            .send(None, "  Plan a trip\nto Jeju ", None, |_| {})
+            .unwrap();
+        assert!(
+            runs.is_running(Run::Answer(turn.answer.id)),
+            "running before the first byte"
+        );
+        assert_eq!(
+            turn.user_message.as_ref().unwrap().content,
+            "Plan a trip\nto Jeju"
+        );
+        assert_eq!(
+            storage.list_conversations().unwrap()[0].title,
+            "Plan a trip"
+        );
+        let end = writing.await;
+        assert!(matches!(end, Some(Event::Finish { .. })), "{end:?}");
+        assert!(!runs.is_running(Run::Answer(turn.answer.id)));
+        let saved = storage.message(turn.answer.id).unwrap();
+        assert_eq!(saved.content, answer_text());
+        assert_eq!(saved.model.as_deref(), Some("mock/alpha"));
+        let sent = gateway.requests()[0].json();
+        assert_eq!(sent["messages"].as_array().unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn an_empty_message_or_a_running_answer_is_refused_before_anything_is_sent() {
+        use foxtail_mock_gateway::{script, MockGateway};
+        let gateway = MockGateway::start_script(script("stall").unwrap())
+            .await
+            .unwrap();
+        let parts = session_against(&gateway.url());
+        let (storage, runs) = (&parts.storage, &parts.runs);
+        let session = parts.session();
+        assert!(matches!(
+            session.send(None, " \n ", None, |_| {}),
+            Err(AppError::EmptyMessage)
+        ));
+        assert!(storage.list_conversations().unwrap().is_empty());
+        let (turn, writing) = session.send(None, "Hi", None, |_| {}).unwrap();
+        let writing = tokio::spawn(writing);
+        let busy = session.regenerate(turn.answer.id, |_| {});
+        assert!(matches!(busy, Err(AppError::Busy)));
+        assert!(stop_answer(runs, turn.answer.id));
+        let end = writing.await.unwrap();
+        assert!(
+            matches!(end, Some(Event::Error(ref e)) if e.kind() == "cancelled"),
+            "{end:?}"
+        );
+        assert_eq!(
+            storage.message(turn.answer.id).unwrap().status,
+            MessageStatus::Cancelled
+        );
+        assert!(
+            gateway.requests().len() <= 1,
+            "the refused regenerate sent nothing"
+        );
+    }
+
+    #[tokio::test]
+    async fn regenerate_replaces_the_answer_and_sends_only_what_came_before() {
+        use foxtail_mock_gateway::{answer_text, script, MockGateway};
+        let gateway = MockGateway::start_script(script("ok").unwrap())
+            .await
+            .unwrap();
+        let parts = session_against(&gateway.url());
+        let storage = &parts.storage;
+        let session = parts.session();
+        let (turn, writing) = session.send(None, "Hi", None, |_| {}).unwrap();
+        writing.await;
+        let (again, writing) = session.regenerate(turn.answer.id, |_| {}).unwrap();
+        assert_eq!(again.answer.content, "", "starts empty");
+        assert_eq!(again.answer.status, MessageStatus::Streaming);
+        writing.await;
+        assert_eq!(
+            storage.message(turn.answer.id).unwrap().content,
+            answer_text()
+        );
+        let second = gateway.requests()[1].json();
+        assert_eq!(
+            second["messages"].as_array().unwrap().len(),
+            1,
+            "the old answer is not sent"
+        );
+    }
+
+    #[test]
+    fn without_a_key_a_provider_that_needs_one_is_refused() {
+        let storage = Arc::new(Storage::open_in_memory().unwrap());
+        let runs = Arc::new(Runs::default());
+        let keys = Keys::new(foxtail_keychain::Keychain::new(format!(
+            "foxtail-core-test-nokey-{}",
+            std::process::id()
+        )));
+        let session = ChatSession {
+            storage: &storage,
+            runs: &runs,
+            settings: Settings::default(),
+            keys: &keys,
+        };
+        assert!(matches!(
+            session.send(None, "Hi", None, |_| {}),
+            Err(AppError::NoKey)
+        ));
+    }
+}

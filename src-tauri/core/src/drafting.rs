@@ -1,0 +1,170 @@
+//! The model writing into documents. The window keeps the pending text until the
+//! person accepts it; this only streams it.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use foxtail_engine::{CancellationToken, Client, Event, Message as WireMessage, Sink};
+
+use crate::answer_sink::Update;
+use crate::draft_prompts::{self, DraftRequest};
+use crate::frame_batch::FrameBatch;
+use crate::keys::Keys;
+use crate::profile::prepare;
+use crate::runs::{Run, Runs};
+use crate::settings::Settings;
+use crate::AppError;
+
+/// Checks `request` and prepares its run: refused requests (nothing selected, no
+/// instruction) fail here, before a run starts. Returns the run id, for Stop, and the
+/// work that streams the draft.
+pub fn start_draft(
+    request: DraftRequest,
+    settings: &Settings,
+    keys: &Keys,
+    runs: &Arc<Runs>,
+    send: impl FnMut(Update) + Send + 'static,
+) -> Result<(i64, impl Future<Output = ()> + Send + 'static), AppError> {
+    draft_prompts::build(&request).map_err(AppError::Draft)?;
+    let prepared = prepare(settings, keys)?;
+    let (run_id, cancel) = runs.start_draft();
+    let runs = runs.clone();
+    Ok((run_id, async move {
+        let _ = write_draft(prepared.client, prepared.request, &request, cancel, send).await;
+        runs.end(Run::Draft(run_id));
+    }))
+}
+
+pub fn stop_draft(runs: &Runs, run_id: i64) -> bool {
+    runs.stop(Run::Draft(run_id))
+}
+
+/// Sends a streamed draft to the window in frame-sized batches.
+struct DraftSink<F: FnMut(Update)> {
+    send: F,
+    batch: FrameBatch,
+}
+
+impl<F: FnMut(Update)> DraftSink<F> {
+    fn flush(&mut self) {
+        if let Some(events) = self.batch.take() {
+            (self.send)(Update::Events { events });
+        }
+    }
+}
+
+impl<F: FnMut(Update)> Sink for DraftSink<F> {
+    fn event(&mut self, event: Event) {
+        let end = event.is_end();
+        if self.batch.push(event) || end {
+            self.flush();
+        }
+    }
+
+    fn idle(&mut self) {
+        self.flush();
+    }
+}
+
+/// Streams one drafting action; the text arrives as `text` events, then one end.
+pub async fn write_draft(
+    client: Client,
+    mut request: foxtail_engine::ChatRequest,
+    draft: &DraftRequest,
+    cancel: CancellationToken,
+    send: impl FnMut(Update),
+) -> Result<(), AppError> {
+    let (system, user) = draft_prompts::build(draft).map_err(AppError::Draft)?;
+    request.system = Some(system);
+    request.messages = vec![WireMessage::user(user)];
+    let mut sink = DraftSink {
+        send,
+        batch: FrameBatch::default(),
+    };
+    let _ = client.stream_chat(&request, &cancel, &mut sink).await;
+    sink.flush();
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use foxtail_engine::{ChatRequest, Options, Protocol};
+    use foxtail_mock_gateway::{answer_text, script, MockGateway};
+
+    fn draft(action: &str) -> DraftRequest {
+        DraftRequest {
+            action: action.into(),
+            instruction: String::new(),
+            before: "Intro.\n\n".into(),
+            selection: "A long and winding sentence.".into(),
+            after: String::new(),
+            previous: None,
+            refinement: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_draft_streams_its_text_and_carries_the_selection() {
+        for protocol in [Protocol::Openai, Protocol::Anthropic] {
+            let gateway = MockGateway::start_script(script("ok").unwrap())
+                .await
+                .unwrap();
+            let mut request = ChatRequest::new(protocol, "");
+            request.base_url = gateway.url();
+            let client = Client::new("sk-test".to_string().into(), Options::default()).unwrap();
+            let mut updates = Vec::new();
+            write_draft(
+                client,
+                request,
+                &draft("shorter"),
+                CancellationToken::new(),
+                |u| updates.push(u),
+            )
+            .await
+            .unwrap();
+            let events: Vec<Event> = updates
+                .into_iter()
+                .flat_map(|u| match u {
+                    Update::Events { events } => events,
+                    Update::SaveFailed { .. } | Update::Extras { .. } => vec![],
+                })
+                .collect();
+            let text: String = events
+                .iter()
+                .filter_map(|e| match e {
+                    Event::Text { text } => Some(text.as_str()),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(text, answer_text());
+            assert!(matches!(events.last(), Some(Event::Finish { .. })));
+            let body = gateway.requests()[0].json().to_string();
+            assert!(body.contains("A long and winding sentence."), "{body}");
+            assert!(body.contains("shorter"), "{body}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_draft_without_what_it_needs_is_refused_before_any_request() {
+        let gateway = MockGateway::start_script(script("ok").unwrap())
+            .await
+            .unwrap();
+        let mut request = ChatRequest::new(Protocol::Openai, "");
+        request.base_url = gateway.url();
+        let client = Client::new("sk-test".to_string().into(), Options::default()).unwrap();
+        let mut nothing_selected = draft("shorter");
+        nothing_selected.selection.clear();
+        let err = write_draft(
+            client,
+            request,
+            &nothing_selected,
+            CancellationToken::new(),
+            |_| {},
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::Draft);
+        assert!(gateway.requests().is_empty());
+    }
+}

@@ -1,0 +1,315 @@
+// Generated from the Rust types by foxtail-core (src-tauri/core/src/contract.rs).
+// Do not edit: run `make contract`. A test fails when this file is stale.
+
+import type { Channel } from '@tauri-apps/api/core';
+
+export type ErrorKind = "auth" | "rate_limit" | "server" | "network" | "timeout" | "bad_request" | "protocol" | "interrupted" | "cancelled" | "tool_limit" | "tool_file" | "redirect" | "too_large" | "disk_full" | "storage_locked" | "storage_corrupt" | "not_found" | "storage_migration" | "storage" | "keychain_unavailable" | "keychain_platform" | "empty_key" | "keychain_invalid" | "data_dir" | "settings" | "no_key" | "key_origin" | "empty_message" | "busy" | "link_refused" | "link_failed" | "clipboard" | "image_refused" | "image_failed" | "export" | "draft";
+
+export type ErrorReport = { kind: ErrorKind, message: string, status?: number, };
+
+export type AppInfo = { version: string, data_dir: string, 
+/**
+ * Set when an unreadable settings file was put aside at start-up, so the window
+ * can tell the person instead of silently starting over.
+ */
+settings_recovered_from: string | null, 
+/**
+ * The same for a history database that could not be read.
+ */
+history_recovered_from: string | null, };
+
+export type Settings = { 
+/**
+ * A preset id (`presets::PRESETS`); the key is stored under it.
+ */
+provider: string, protocol: "openai" | "anthropic", base_url: string, 
+/**
+ * Empty means the protocol's default model.
+ */
+model: string, system_prompt: string, 
+/**
+ * Empty (`null`) means the model's default.
+ */
+temperature: number | null, 
+/**
+ * Empty means no limit.
+ */
+max_tokens: number | null, 
+/**
+ * Empty means the engine's default.
+ */
+connect_timeout_s: number | null, idle_timeout_s: number | null, language: Language, theme: Theme, setup_done: boolean, 
+/**
+ * Tools the person switched off; tools not listed are on, so a new built-in tool is
+ * available without a settings change.
+ */
+disabled_tools: Array<string>, };
+
+export type Language = "system" | "en" | "ko";
+
+export type Theme = "system" | "light" | "dark";
+
+export type Preset = { id: string, name: string, 
+/**
+ * The base URL for each protocol the gateway speaks; empty when it does not.
+ */
+openai_base_url: string, anthropic_base_url: string, 
+/**
+ * The model to start with in the OpenAI protocol.
+ */
+default_model: string, 
+/**
+ * The model to start with in the Anthropic protocol: gateways name models by
+ * provider, so one that speaks both has a different natural default in each.
+ */
+anthropic_default_model: string, needs_key: boolean, 
+/**
+ * Headers this gateway wants on every request (its quirks live here, as data).
+ */
+extra_headers: Array<[string, string]>, };
+
+export type KeyReport = { is_set: boolean, last_four: string | null, 
+/**
+ * The key is kept in memory only, and is gone when the app closes.
+ */
+session_only: boolean, };
+
+export type ConnectionReport = { model: string, reply: string, elapsed_ms: number, };
+
+export type ToolInfo = { name: string, description: string, };
+
+export type Turn = { conversation_id: number, user_message: ChatMessage | null, answer: ChatMessage, };
+
+export type Update = { "type": "events", events: Array<StreamEvent>, } | { "type": "extras", extras: AnswerExtras, } | { "type": "save_failed", kind: ErrorKind, message: string, };
+
+export type StreamEvent = { "type": "text", text: string, } | { "type": "reasoning", text: string, } | { "type": "refusal", text: string, } | { "type": "tool_call_delta", index: number, id?: string, name?: string, arguments_delta: string, } | { "type": "tool_call" } & ToolCall | { "type": "tool_result", id: string, name: string, content: string, is_error: boolean, } | { "type": "usage" } & Usage | { "type": "retry", attempt: number, max_attempts: number, delay_ms: number, reason: string, 
+/**
+ * True when the wait is before continuing an answer that was cut off, false for
+ * a plain retry before any output.
+ */
+resume: boolean, } | { "type": "finish", reason: FinishReason, raw: string, } | { "type": "error" } & ErrorReport;
+
+export type ToolCall = { index: number, id: string, name: string, arguments: unknown, arguments_raw: string, };
+
+export type Usage = { input_tokens: number, output_tokens: number, };
+
+export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" | "refusal" | "other";
+
+export type ToolActivity = { 
+/**
+ * The call's place in its model turn; turns of a tool loop each count from 0.
+ */
+index: number, 
+/**
+ * How much of the answer's text came before the call, in UTF-16 units as the
+ * window counts, so the card shows where it happened.
+ */
+at: number, id: string, name: string, 
+/**
+ * The arguments as the model wrote them (JSON text, possibly cut off).
+ */
+arguments: string, done: boolean, result: string | null, is_error: boolean, };
+
+export type AnswerExtras = { refusal: string, tools: Array<ToolActivity>, };
+
+export type DraftRequest = { 
+/**
+ * One of the ids in `ACTIONS`.
+ */
+action: string, 
+/**
+ * The person's words: what to write, the tone or language wanted, a custom
+ * instruction, or a follow-up for Refine.
+ */
+instruction: string, 
+/**
+ * The document before the cursor or selection.
+ */
+before: string, 
+/**
+ * The selected text; empty for actions at the cursor.
+ */
+selection: string, 
+/**
+ * The document after the cursor or selection.
+ */
+after: string, 
+/**
+ * For Refine: the result the follow-up applies to…
+ */
+previous: string | null, 
+/**
+ * …and the follow-up itself ("shorter", "friendlier").
+ */
+refinement: string | null, };
+
+export type ChatMessage = { id: number, conversation_id: number, role: Role, content: string, reasoning: string, status: MessageStatus, 
+/**
+ * What the answer ended with, when it failed or was stopped.
+ */
+error: ErrorReport | null, 
+/**
+ * The model that wrote an answer.
+ */
+model: string | null, extras: AnswerExtras, created_at: number, updated_at: number, };
+
+export type MessageStatus = "complete" | "streaming" | "interrupted" | "cancelled" | "error";
+
+export type Role = "user" | "assistant";
+
+export type ConversationSummary = { id: number, title: string, updated_at: number, message_count: number, };
+
+export type SearchHit = { conversation_id: number, title: string, 
+/**
+ * A piece of the matching text, with the match between `[` and `]`.
+ */
+snippet: string, };
+
+export type Document = { id: number, title: string, content: string, 
+/**
+ * The app's JSON for a change the model was writing and nobody accepted or
+ * discarded yet; empty when none.
+ */
+pending: string, created_at: number, updated_at: number, };
+
+export type DocumentSummary = { id: number, title: string, updated_at: number, };
+
+export type DocumentHit = { document_id: number, title: string, 
+/**
+ * A piece of the matching text, with the match between `[` and `]`.
+ */
+snippet: string, };
+
+/** Every command the window may call: its arguments and its result. */
+export interface Commands {
+  app_info: { args: {  }; result: AppInfo };
+  get_settings: { args: {  }; result: Settings };
+  save_settings: { args: { changes: Partial<Settings> }; result: Settings };
+  presets: { args: {  }; result: Array<Preset> };
+  key_status: { args: { provider: string }; result: KeyReport };
+  save_key: { args: { provider: string; key: string; sessionOnly: boolean; baseUrl: string | null }; result: KeyReport };
+  delete_key: { args: { provider: string }; result: KeyReport };
+  test_connection: { args: {  }; result: ConnectionReport };
+  list_models: { args: { provider: string | null; protocol: string | null; baseUrl: string | null }; result: Array<string> };
+  list_conversations: { args: {  }; result: Array<ConversationSummary> };
+  conversation_messages: { args: { conversationId: number }; result: Array<ChatMessage> };
+  rename_conversation: { args: { conversationId: number; title: string }; result: null };
+  delete_conversation: { args: { conversationId: number }; result: null };
+  restore_conversation: { args: { conversationId: number }; result: null };
+  search_conversations: { args: { query: string }; result: Array<SearchHit> };
+  export_conversation: { args: { conversationId: number }; result: string };
+  save_export: { args: { fileName: string; content: string }; result: string };
+  list_documents: { args: {  }; result: Array<DocumentSummary> };
+  open_document: { args: { documentId: number }; result: Document };
+  create_document: { args: { title: string; content: string }; result: Document };
+  save_document: { args: { documentId: number; content: string }; result: null };
+  save_document_pending: { args: { documentId: number; pending: string }; result: null };
+  rename_document: { args: { documentId: number; title: string }; result: null };
+  delete_document: { args: { documentId: number }; result: null };
+  restore_document: { args: { documentId: number }; result: null };
+  search_documents: { args: { query: string }; result: Array<DocumentHit> };
+  draft_action: { args: { request: DraftRequest; onUpdate: Channel<Update> }; result: number };
+  stop_draft: { args: { runId: number }; result: boolean };
+  send_message: { args: { conversationId: number | null; text: string; replaceFrom: number | null; onUpdate: Channel<Update> }; result: Turn };
+  regenerate_answer: { args: { answerId: number; onUpdate: Channel<Update> }; result: Turn };
+  continue_answer: { args: { answerId: number; onUpdate: Channel<Update> }; result: Turn };
+  stop_answer: { args: { answerId: number }; result: boolean };
+  list_tools: { args: {  }; result: Array<ToolInfo> };
+  open_link: { args: { url: string }; result: null };
+  copy_text: { args: { text: string }; result: null };
+  copy_formatted: { args: { html: string; text: string }; result: null };
+  fetch_image: { args: { url: string }; result: string };
+}
+
+/** Every error kind, for exhaustive tables. */
+export const ERROR_KINDS = ['auth', 'rate_limit', 'server', 'network', 'timeout', 'bad_request', 'protocol', 'interrupted', 'cancelled', 'tool_limit', 'tool_file', 'redirect', 'too_large', 'disk_full', 'storage_locked', 'storage_corrupt', 'not_found', 'storage_migration', 'storage', 'keychain_unavailable', 'keychain_platform', 'empty_key', 'keychain_invalid', 'data_dir', 'settings', 'no_key', 'key_origin', 'empty_message', 'busy', 'link_refused', 'link_failed', 'clipboard', 'image_refused', 'image_failed', 'export', 'draft'] as const satisfies readonly ErrorKind[];
+
+/** The gateways the setup screen offers. */
+export const PRESETS: Preset[] = [
+  {
+    "id": "ofox",
+    "name": "OfoxAI",
+    "openai_base_url": "https://api.ofox.ai/v1",
+    "anthropic_base_url": "https://api.ofox.ai/anthropic",
+    "default_model": "openai/gpt-4o",
+    "anthropic_default_model": "anthropic/claude-sonnet-4.5",
+    "needs_key": true,
+    "extra_headers": []
+  },
+  {
+    "id": "openai",
+    "name": "OpenAI",
+    "openai_base_url": "https://api.openai.com/v1",
+    "anthropic_base_url": "",
+    "default_model": "gpt-4o",
+    "anthropic_default_model": "",
+    "needs_key": true,
+    "extra_headers": []
+  },
+  {
+    "id": "anthropic",
+    "name": "Anthropic",
+    "openai_base_url": "",
+    "anthropic_base_url": "https://api.anthropic.com",
+    "default_model": "claude-sonnet-4-5",
+    "anthropic_default_model": "claude-sonnet-4-5",
+    "needs_key": true,
+    "extra_headers": []
+  },
+  {
+    "id": "openrouter",
+    "name": "OpenRouter",
+    "openai_base_url": "https://openrouter.ai/api/v1",
+    "anthropic_base_url": "",
+    "default_model": "openai/gpt-4o",
+    "anthropic_default_model": "",
+    "needs_key": true,
+    "extra_headers": [
+      [
+        "HTTP-Referer",
+        "https://foxtail.ai"
+      ],
+      [
+        "X-Title",
+        "Foxtail"
+      ]
+    ]
+  },
+  {
+    "id": "ollama",
+    "name": "Ollama (on this computer)",
+    "openai_base_url": "http://localhost:11434/v1",
+    "anthropic_base_url": "",
+    "default_model": "llama3.2",
+    "anthropic_default_model": "",
+    "needs_key": false,
+    "extra_headers": []
+  },
+  {
+    "id": "custom",
+    "name": "Custom (OpenAI- or Anthropic-compatible)",
+    "openai_base_url": "",
+    "anthropic_base_url": "",
+    "default_model": "",
+    "anthropic_default_model": "",
+    "needs_key": true,
+    "extra_headers": []
+  }
+];
+
+/** The settings of a first start. */
+export const DEFAULT_SETTINGS: Settings = {
+  "provider": "ofox",
+  "protocol": "openai",
+  "base_url": "https://api.ofox.ai/v1",
+  "model": "openai/gpt-4o",
+  "system_prompt": "",
+  "temperature": null,
+  "max_tokens": null,
+  "connect_timeout_s": null,
+  "idle_timeout_s": null,
+  "language": "system",
+  "theme": "system",
+  "setup_done": false,
+  "disabled_tools": []
+};
