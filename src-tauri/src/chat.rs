@@ -148,11 +148,12 @@ mod tests {
     /// so tests read the outcome from the history.
     const CHANNEL: &str = "__CHANNEL__:1";
 
-    /// Waits until the answer `id` is no longer streaming, and returns it.
-    fn settled(storage: &Storage, id: i64) -> foxtail_storage::Message {
-        for _ in 0..200 {
+    /// Waits until the answer `id` is saved as ended and its run is over (the run ends
+    /// just after the last save), and returns it.
+    fn settled(window: &TestWindow, storage: &Storage, id: i64) -> foxtail_storage::Message {
+        for _ in 0..400 {
             let message = storage.message(id).unwrap();
-            if message.status != MessageStatus::Streaming {
+            if message.status != MessageStatus::Streaming && !runs_has(window, id) {
                 return message;
             }
             std::thread::sleep(Duration::from_millis(25));
@@ -166,6 +167,14 @@ mod tests {
             "send_message",
             json!({"conversationId": null, "text": text, "replaceFrom": null, "onUpdate": CHANNEL}),
         )
+    }
+
+    /// Whether the app still counts the answer as running (without stopping it).
+    fn runs_has(window: &TestWindow, answer_id: i64) -> bool {
+        window
+            .app
+            .state::<Arc<Runs>>()
+            .is_running(foxtail_core::runs::Run::Answer(answer_id))
     }
 
     fn id(turn: &Value) -> i64 {
@@ -187,7 +196,7 @@ mod tests {
             "extras cross as an object"
         );
         assert_eq!(turn["user_message"]["error"], Value::Null);
-        let answer = settled(&storage, id(&turn));
+        let answer = settled(&window, &storage, id(&turn));
         assert_eq!(answer.content, answer_text());
         assert_eq!(answer.status, MessageStatus::Complete);
         let listed = window.call("list_conversations", json!({})).unwrap();
@@ -222,7 +231,7 @@ mod tests {
             json!(true)
         );
         assert_eq!(
-            settled(&storage, answer_id).status,
+            settled(&window, &storage, answer_id).status,
             MessageStatus::Cancelled
         );
         assert_eq!(
@@ -242,7 +251,7 @@ mod tests {
         let (window, storage, _dir) = window_against(&gateway);
         let turn = send(&window, "Hi").unwrap();
         let answer_id = id(&turn);
-        settled(&storage, answer_id);
+        settled(&window, &storage, answer_id);
 
         let again = window
             .call(
@@ -255,7 +264,7 @@ mod tests {
             "a regenerated answer starts empty"
         );
         assert_eq!(again["user_message"], Value::Null);
-        assert_eq!(settled(&storage, answer_id).content, answer_text());
+        assert_eq!(settled(&window, &storage, answer_id).content, answer_text());
 
         // Cut the answer short, as a dropped connection would, then continue it: the
         // mock starts over from the beginning, and the repeat is cut at the joint.
@@ -273,7 +282,7 @@ mod tests {
             going_on["answer"]["content"], cut,
             "a continued answer keeps its text"
         );
-        let done = settled(&storage, answer_id);
+        let done = settled(&window, &storage, answer_id);
         assert_eq!(done.content, answer_text());
         assert_eq!(done.status, MessageStatus::Complete);
         assert_eq!(gateway.requests().len(), 3);

@@ -63,7 +63,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             report,
-            json!({"is_set": true, "last_four": "2468", "session_only": false})
+            json!({"is_set": true, "last_four": "2468", "session_only": false, "origin": null})
         );
         assert!(Keychain::new(&service).load("openai").unwrap().is_some());
         assert_eq!(
@@ -112,7 +112,8 @@ mod tests {
                 json!({"provider": "ofox", "key": key, "sessionOnly": true}),
             )
             .unwrap();
-        let session = json!({"is_set": true, "last_four": "1357", "session_only": true});
+        let session =
+            json!({"is_set": true, "last_four": "1357", "session_only": true, "origin": null});
         assert_eq!(report, session);
         assert_eq!(
             window
@@ -124,7 +125,7 @@ mod tests {
             window
                 .call("delete_key", json!({"provider": "ofox"}))
                 .unwrap(),
-            json!({"is_set": false, "last_four": null, "session_only": false})
+            json!({"is_set": false, "last_four": null, "session_only": false, "origin": null})
         );
     }
 }

@@ -196,3 +196,41 @@ test('the key field is emptied once "Load the model list" has used the key, in s
     await close();
   }
 });
+
+test('a new address warns that the saved key must be typed again for it, in both languages', async () => {
+  const { page, pageErrors, close } = await openWindow({
+    setup: (fake) => {
+      fake.control.keys.set('custom', { key: 'sk-test-1234', sessionOnly: false, baseUrl: 'https://gw.example.com/v1' });
+      fake.control.settings.provider = 'custom';
+      fake.control.settings.base_url = 'https://gw.example.com/v1';
+      fake.control.settings.setup_done = true;
+    },
+  });
+  try {
+    await page.getByTestId('settings').click();
+    await page.getByTestId('key-status').getByText('keychain').waitFor();
+    // The address the key was saved for: nothing to say.
+    assert.equal(await page.getByTestId('key-elsewhere').count(), 0);
+    await page.getByTestId('base-url').fill('https://other.example.net/v1');
+    const warning = page.getByTestId('key-elsewhere');
+    await warning.waitFor();
+    const text = (await warning.textContent()) ?? '';
+    assert.match(text, /https:\/\/gw\.example\.com/);
+    assert.match(text, /https:\/\/other\.example\.net/);
+    assert.match(text, /type the key again/);
+    // Typing the key is the answer: the warning goes.
+    await page.getByTestId('api-key').fill('sk-test-again-9999');
+    await warning.waitFor({ state: 'detached' });
+    await page.getByTestId('api-key').fill('');
+    await warning.waitFor();
+    // The same in Korean, reworded in place.
+    await page.getByTestId('language').selectOption('ko');
+    await page.getByTestId('save-settings').click();
+    await page.getByTestId('settings').click();
+    await page.getByTestId('base-url').fill('https://other.example.net/v1');
+    await page.getByTestId('key-elsewhere').getByText('키를 다시 입력하세요').waitFor();
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await close();
+  }
+});

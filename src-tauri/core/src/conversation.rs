@@ -209,6 +209,16 @@ impl ChatSession<'_> {
         let cancel = self.runs.start(Run::Answer(answer_id));
         let storage = self.storage.clone();
         let runs = self.runs.clone();
+        // The end reaches the window only after the last save; the run is over by then,
+        // so a Regenerate clicked the moment the end shows is never refused as busy.
+        let ending = self.runs.clone();
+        let mut send = send;
+        let send = move |update: Update| {
+            if matches!(&update, Update::Events { events } if events.iter().any(Event::is_end)) {
+                ending.end(Run::Answer(answer_id));
+            }
+            send(update)
+        };
         Box::pin(async move {
             let end =
                 write_answer(prepared, &storage, answer_id, continue_from, cancel, send).await;
@@ -484,9 +494,22 @@ mod tests {
         let parts = session_against(&gateway.url());
         let (storage, runs) = (&parts.storage, &parts.runs);
         let session = parts.session();
+        // When the end reaches the window, a Regenerate must not find the answer busy.
+        let watching = runs.clone();
+        let busy_at_end = Arc::new(std::sync::Mutex::new(None));
+        let seen = busy_at_end.clone();
         let (turn, writing) = session
-            .send(None, "  Plan a trip\nto Jeju ", None, |_| {})
+            .send(None, "  Plan a trip\nto Jeju ", None, move |update| {
+                if let Update::Events { events } = &update {
+                    if events.iter().any(Event::is_end) {
+                        // A fresh history numbers the question 1 and the answer 2.
+                        let running = watching.is_running(Run::Answer(2));
+                        *seen.lock().unwrap() = Some(running);
+                    }
+                }
+            })
             .unwrap();
+        assert_eq!(turn.answer.id, 2);
         assert!(
             runs.is_running(Run::Answer(turn.answer.id)),
             "running before the first byte"
@@ -502,6 +525,11 @@ mod tests {
         let end = writing.await;
         assert!(matches!(end, Some(Event::Finish { .. })), "{end:?}");
         assert!(!runs.is_running(Run::Answer(turn.answer.id)));
+        assert_eq!(
+            *busy_at_end.lock().unwrap(),
+            Some(false),
+            "not busy when the end shows"
+        );
         let saved = storage.message(turn.answer.id).unwrap();
         assert_eq!(saved.content, answer_text());
         assert_eq!(saved.model.as_deref(), Some("mock/alpha"));

@@ -35,6 +35,9 @@ pub struct KeyReport {
     pub last_four: Option<String>,
     /// The key is kept in memory only, and is gone when the app closes.
     pub session_only: bool,
+    /// The address (origin) the key was saved for; `None` when it goes only to its
+    /// preset's own addresses. The window warns when the address typed differs.
+    pub origin: Option<String>,
 }
 
 impl Keys {
@@ -138,6 +141,7 @@ impl Keys {
                 is_set: false,
                 last_four: None,
                 session_only: false,
+                origin: None,
             }),
             Err(err) => Err(err),
         }
@@ -150,13 +154,19 @@ impl Keys {
                 is_set: true,
                 last_four: (!tail.is_empty()).then_some(tail),
                 session_only: true,
+                origin: self.session_origins().get(provider).cloned(),
             });
         }
         let KeyStatus { is_set, last_four } = self.keychain.status(provider)?;
+        let origin = match is_set {
+            true => self.bound_origin(provider)?,
+            false => None,
+        };
         Ok(KeyReport {
             is_set,
             last_four: last_four.filter(|tail| !tail.is_empty()),
             session_only: false,
+            origin,
         })
     }
 }
@@ -190,7 +200,8 @@ mod tests {
             KeyReport {
                 is_set: true,
                 last_four: Some("9876".into()),
-                session_only: false
+                session_only: false,
+                origin: None,
             }
         );
         let stored = Keychain::new(&service).load("ofox").unwrap().unwrap();

@@ -72,7 +72,12 @@ export type KeyReport = { is_set: boolean, last_four: string | null,
 /**
  * The key is kept in memory only, and is gone when the app closes.
  */
-session_only: boolean, };
+session_only: boolean, 
+/**
+ * The address (origin) the key was saved for; `None` when it goes only to its
+ * preset's own addresses. The window warns when the address typed differs.
+ */
+origin: string | null, };
 
 export type ConnectionReport = { model: string, reply: string, elapsed_ms: number, };
 

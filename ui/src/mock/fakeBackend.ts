@@ -160,11 +160,20 @@ export function createFakeBackend() {
     return message;
   }
 
+  /** The origin a key is bound to, as Rust reports it (the binding rule itself is Rust's). */
+  function originOf(url: string | null | undefined): string | null {
+    try {
+      return url ? new URL(url).origin : null;
+    } catch {
+      return null;
+    }
+  }
+
   function keyReport(provider: string): KeyReport {
     const entry = control.keys.get(provider);
     return entry
-      ? { is_set: true, last_four: control.keyTail, session_only: entry.sessionOnly }
-      : { is_set: false, last_four: null, session_only: false };
+      ? { is_set: true, last_four: control.keyTail, session_only: entry.sessionOnly, origin: originOf(entry.baseUrl) }
+      : { is_set: false, last_four: null, session_only: false, origin: null };
   }
 
   /** Sends one step in Rust's order: the events, the cards they changed, the end last. */
