@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setLanguage } from '../language.svelte';
-import { codePointName, markHiddenCharacters, removeHiddenCharacters } from './hiddenCharacters';
+import { codePointName, markBidiControls, markHiddenCharacters, removeHiddenCharacters } from './hiddenCharacters';
 import { createStreamingMarkdown, type StreamingMarkdown } from './streaming';
 
 // Trojan Source (CVE-2021-42574): shown, the comment seems to close the string; run, the
@@ -53,6 +53,33 @@ describe('markHiddenCharacters', () => {
     expect([...code.querySelectorAll('.md-hidden-char')].map((m) => m.textContent)).toEqual(['U+202E', 'U+200B']);
     expect(code.querySelector('.hljs-string')!.textContent).toBe('"userU+202E"');
     expect(removeHiddenCharacters(code.textContent!).removed).toBe(0);
+  });
+});
+
+describe('markBidiControls', () => {
+  it('marks the overrides and isolates that would reorder prose, and leaves RTL marks and scripts alone', () => {
+    const p = document.createElement('p');
+    // Shown with the override, this reads "Pay to account ...gnissim" backwards.
+    p.textContent = 'Pay to account \u202Emissing\u202C. שלום\u200F עולם, 안녕하세요 \u2066x\u2069';
+    expect(markBidiControls(p)).toBe(4);
+    expect([...p.querySelectorAll('.md-hidden-char')].map((m) => m.textContent)).toEqual([
+      'U+202E',
+      'U+202C',
+      'U+2066',
+      'U+2069',
+    ]);
+    expect(p.textContent).toContain('שלום\u200F עולם, 안녕하세요');
+  });
+
+  it('marks them in a rendered answer, not only in code', () => {
+    const container = document.createElement('div');
+    const md = createStreamingMarkdown(container, { openExternal: () => {}, confirmLink: () => {}, copyText: async () => {} });
+    md.update('Transfer to \u202Eevil\u202C please.\n\nDone.');
+    md.finish();
+    const marks = [...container.querySelectorAll('p .md-hidden-char')].map((m) => m.textContent);
+    expect(marks).toEqual(['U+202E', 'U+202C']);
+    expect(container.textContent).not.toMatch(/[\u202A-\u202E]/u);
+    md.destroy();
   });
 });
 

@@ -12,6 +12,11 @@ const HIDDEN = '[\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F\\u061C\\u200B-\\u
 const HIDDEN_ALL = new RegExp(HIDDEN, 'gu');
 const HIDDEN_ANY = new RegExp(HIDDEN, 'u');
 
+// In prose, only the bidi embeddings, overrides and isolates: one of them reverses or
+// reorders the rest of a paragraph, so an answer could show words in another order
+// than it wrote them. The marks that right-to-left text needs (LRM, RLM) stay.
+const BIDI_CONTROLS = '[\u202A-\u202E\u2066-\u2069]';
+
 /** The class of the mark that stands in for a hidden character in rendered code. */
 export const HIDDEN_MARK_CLASS = 'md-hidden-char';
 
@@ -40,18 +45,32 @@ export function codePointName(char: string): string {
  * Returns how many were marked.
  */
 export function markHiddenCharacters(root: Element): number {
-  if (!hasHiddenCharacters(root.textContent ?? '')) return 0;
+  return markMatches(root, HIDDEN);
+}
+
+/**
+ * Replaces each bidi embedding, override and isolate in the text under `root` with a
+ * visible mark, so prose cannot reorder itself. Returns how many were marked.
+ */
+export function markBidiControls(root: Element): number {
+  return markMatches(root, BIDI_CONTROLS);
+}
+
+function markMatches(root: Element, pattern: string): number {
+  const any = new RegExp(pattern, 'u');
+  const all = new RegExp(pattern, 'gu');
+  if (!any.test(root.textContent ?? '')) return 0;
   const doc = root.ownerDocument;
   const walker = doc.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   const texts: Text[] = [];
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (hasHiddenCharacters((node as Text).data)) texts.push(node as Text);
+    if (any.test((node as Text).data)) texts.push(node as Text);
   }
   let marked = 0;
   for (const text of texts) {
     const pieces = doc.createDocumentFragment();
     let last = 0;
-    for (const match of text.data.matchAll(HIDDEN_ALL)) {
+    for (const match of text.data.matchAll(all)) {
       const at = match.index;
       if (at > last) pieces.append(text.data.slice(last, at));
       const mark = doc.createElement('span');

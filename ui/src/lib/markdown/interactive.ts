@@ -2,7 +2,7 @@
 // in the fragment, before it reaches the page; clicks are handled by one listener on the
 // container so that re-rendered tail nodes need no listeners of their own.
 import { t, type MessageKey } from '../messages';
-import { codeForCopy, markHiddenCharacters } from './hiddenCharacters';
+import { codeForCopy, markBidiControls, markHiddenCharacters } from './hiddenCharacters';
 import { linkRisks, type LinkRisk } from './linkRisk';
 
 /** A link the person clicked that should be confirmed before it opens (see linkRisk.ts). */
@@ -112,6 +112,8 @@ export function enhance(fragment: DocumentFragment): void {
 
   // Inline code too: a command copied from a sentence goes to a terminal just the same.
   for (const code of fragment.querySelectorAll('code')) markHiddenCharacters(code);
+  // Prose: a bidi override would show the rest of a paragraph in another order.
+  for (const block of fragment.children) markBidiControls(block);
 
   for (const bar of fragment.querySelectorAll('.md-code-bar')) {
     const button = doc.createElement('button');
