@@ -211,6 +211,26 @@ function killApp(/** @type {string} */ tag) {
   return pids.length;
 }
 
+/** The last answer in the open conversation. */
+export const LAST_ANSWER = '[data-testid="message"][data-role="assistant"]:last-of-type';
+
+/**
+ * An attribute or the text of the element `css` matches now. Elements are looked up
+ * afresh on every call: the window re-renders while answers stream.
+ */
+export async function read(/** @type {import('selenium-webdriver').WebDriver} */ driver, /** @type {string} */ css, attribute = '') {
+  // The element may be replaced between finding and reading it (or while WebKit
+  // finds it): that reads as "not there yet", and the caller's wait tries again.
+  try {
+    const [element] = await driver.findElements(By.css(css));
+    if (!element) return null;
+    return attribute ? await element.getAttribute(attribute) : await element.getText();
+  } catch (err) {
+    if (/** @type {Error} */ (err).name === 'StaleElementReferenceError') return null;
+    throw err;
+  }
+}
+
 /**
  * The element with `data-testid`, once it is on the page. WebKitWebDriver sometimes
  * answers a search with "stale element" while the page re-renders; that is a miss,

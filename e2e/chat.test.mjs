@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { By, Key } from 'selenium-webdriver';
-import { byTestId, fill, freshDataDir, KEY, launchApp, screenshot, setUp, startGateway, located } from './app.mjs';
+import { byTestId, fill, freshDataDir, KEY, launchApp, screenshot, setUp, startGateway, LAST_ANSWER, located, read } from './app.mjs';
 
 /** Every file under `dir` (recursively). */
 function filesUnder(/** @type {string} */ dir) {
@@ -19,25 +19,6 @@ function filesUnder(/** @type {string} */ dir) {
     else if (entry.isFile()) out.push(path);
   }
   return out;
-}
-
-const LAST_ANSWER = '[data-testid="message"][data-role="assistant"]:last-of-type';
-
-/**
- * An attribute or the text of the element `css` matches now. Elements are looked up
- * afresh on every call: the window re-renders while answers stream.
- */
-async function read(/** @type {import('selenium-webdriver').WebDriver} */ driver, /** @type {string} */ css, attribute = '') {
-  // The element may be replaced between finding and reading it (or while WebKit
-  // finds it): that reads as "not there yet", and the caller's wait tries again.
-  try {
-    const [element] = await driver.findElements(By.css(css));
-    if (!element) return null;
-    return attribute ? await element.getAttribute(attribute) : await element.getText();
-  } catch (err) {
-    if (/** @type {Error} */ (err).name === 'StaleElementReferenceError') return null;
-    throw err;
-  }
 }
 
 /** Clicks the sidebar entry whose title contains `title`. */

@@ -13,9 +13,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { By, Key } from 'selenium-webdriver';
-import { byTestId, freshDataDir, launchApp, repoRoot, screenshot, setUp, startGateway, located } from './app.mjs';
+import { byTestId, freshDataDir, launchApp, repoRoot, screenshot, setUp, startGateway, LAST_ANSWER, located, read } from './app.mjs';
 
-const LAST_ANSWER = '[data-testid="message"][data-role="assistant"]:last-of-type';
 const CORPUS = join(repoRoot, 'e2e', 'xss-corpus.md');
 
 /**
@@ -179,18 +178,6 @@ return found.map((el) => {
   };
 });
 `;
-
-/** An attribute of the element `css` matches now; null while it is missing or being replaced. */
-async function read(/** @type {import('selenium-webdriver').WebDriver} */ driver, /** @type {string} */ css, attribute = '') {
-  try {
-    const [element] = await driver.findElements(By.css(css));
-    if (!element) return null;
-    return attribute ? await element.getAttribute(attribute) : await element.getText();
-  } catch (err) {
-    if (/** @type {Error} */ (err).name === 'StaleElementReferenceError') return null;
-    throw err;
-  }
-}
 
 /** Names this computer, so that a link to it always asks before opening (linkRisk.ts). */
 function isLoopback(/** @type {string} */ hostname) {

@@ -131,7 +131,7 @@ async fn extra_headers_that_would_replace_the_key_are_refused_before_sending() {
             let gateway = MockGateway::start_script(script("ok").unwrap())
                 .await
                 .unwrap();
-            let extra = [(name, "Bearer sk-someone-else")];
+            let extra = [(name, "Bearer sk-test-fake-someone-else")];
             let (events, end) = chat(&request_to(p, gateway.url(), &extra)).await;
             let err = end.unwrap_err();
             assert_eq!(err.kind(), "bad_request", "{p} {name}");
