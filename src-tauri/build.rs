@@ -39,6 +39,12 @@ const COMMANDS: &[&str] = &[
     "copy_text",
     "copy_formatted",
     "fetch_image",
+    "mcp_well_known",
+    "mcp_import",
+    "mcp_save_server",
+    "mcp_delete_server",
+    "mcp_test_server",
+    "answer_tool_call",
 ];
 
 fn main() {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use foxtail_core::answer_sink::Update;
 use foxtail_core::conversation::{self, ChatSession, Turn, Writing};
 use foxtail_core::keys::Keys;
+use foxtail_core::mcp::Mcp;
 use foxtail_core::profile::{self, ToolInfo};
 use foxtail_core::runs::Runs;
 use foxtail_core::settings::SettingsFile;
@@ -19,12 +20,14 @@ fn session<'a>(
     runs: &'a State<'_, Arc<Runs>>,
     settings: &State<'_, SettingsFile>,
     keys: &'a State<'_, Keys>,
+    mcp: &'a State<'_, Mcp>,
 ) -> ChatSession<'a> {
     ChatSession {
         storage: storage.inner(),
         runs: runs.inner(),
         settings: settings.get(),
         keys: keys.inner(),
+        mcp: Some(mcp.inner()),
     }
 }
 
@@ -54,8 +57,9 @@ pub fn send_message(
     runs: State<'_, Arc<Runs>>,
     settings: State<'_, SettingsFile>,
     keys: State<'_, Keys>,
+    mcp: State<'_, Mcp>,
 ) -> Result<Turn, AppError> {
-    let session = session(&storage, &runs, &settings, &keys);
+    let session = session(&storage, &runs, &settings, &keys, &mcp);
     Ok(spawn(session.send(
         conversation_id,
         &text,
@@ -72,8 +76,9 @@ pub fn regenerate_answer(
     runs: State<'_, Arc<Runs>>,
     settings: State<'_, SettingsFile>,
     keys: State<'_, Keys>,
+    mcp: State<'_, Mcp>,
 ) -> Result<Turn, AppError> {
-    let session = session(&storage, &runs, &settings, &keys);
+    let session = session(&storage, &runs, &settings, &keys, &mcp);
     Ok(spawn(session.regenerate(answer_id, to_window(on_update))?))
 }
 
@@ -85,8 +90,9 @@ pub fn continue_answer(
     runs: State<'_, Arc<Runs>>,
     settings: State<'_, SettingsFile>,
     keys: State<'_, Keys>,
+    mcp: State<'_, Mcp>,
 ) -> Result<Turn, AppError> {
-    let session = session(&storage, &runs, &settings, &keys);
+    let session = session(&storage, &runs, &settings, &keys, &mcp);
     Ok(spawn(
         session.continue_answer(answer_id, to_window(on_update))?,
     ))
@@ -109,6 +115,7 @@ mod tests {
     use std::time::Duration;
 
     use foxtail_core::keys::Keys;
+use foxtail_core::mcp::Mcp;
     use foxtail_core::runs::Runs;
     use foxtail_core::settings::SettingsFile;
     use foxtail_keychain::Keychain;

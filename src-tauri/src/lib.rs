@@ -7,6 +7,7 @@ mod desktop;
 mod documents;
 mod history;
 mod keys;
+mod mcp;
 #[cfg(test)]
 mod test_window;
 
@@ -55,6 +56,7 @@ pub fn run() {
             });
             manage_history(app.handle(), storage);
             app.manage(Keys::new(Keychain::from_env()));
+            mcp::manage(app.handle());
 
             let dev_server = match cfg!(debug_assertions) {
                 true => app.config().build.dev_url.clone(),
@@ -79,8 +81,13 @@ pub fn run() {
             Ok(())
         })
         .invoke_handler(commands())
-        .run(tauri::generate_context!())
-        .expect("Foxtail failed to start");
+        .build(tauri::generate_context!())
+        .expect("Foxtail failed to start")
+        .run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                mcp::stop_all(app);
+            }
+        });
 }
 
 /// The history as the commands expect to find it: shared, because answers keep
@@ -132,6 +139,12 @@ fn commands<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static 
         desktop::copy_text,
         desktop::copy_formatted,
         desktop::fetch_image,
+        mcp::mcp_well_known,
+        mcp::mcp_import,
+        mcp::mcp_save_server,
+        mcp::mcp_delete_server,
+        mcp::mcp_test_server,
+        mcp::answer_tool_call,
     ]
 }
 

@@ -16,6 +16,10 @@ use crate::connection::ConnectionReport;
 use crate::conversation::{ChatMessage, Turn};
 use crate::draft_prompts::DraftRequest;
 use crate::keys::KeyReport;
+use crate::mcp::{
+    Decision, Hints, ImportedServer, McpServer, McpToolInfo, McpTransport, Secrets, ToolRule,
+    WellKnownServer,
+};
 use crate::presets::{Preset, PRESETS};
 use crate::profile::ToolInfo;
 use crate::settings::{Language, Settings, Theme};
@@ -135,6 +139,12 @@ pub fn commands() -> Vec<Command> {
         command!("copy_text"("text": String) -> ()),
         command!("copy_formatted"("html": String, "text": String) -> ()),
         command!("fetch_image"("url": String) -> String),
+        command!("mcp_well_known"() -> Vec<WellKnownServer>),
+        command!("mcp_import"("text": String) -> Vec<ImportedServer>),
+        command!("mcp_save_server"("server": McpServer, "secrets": Secrets) -> Settings),
+        command!("mcp_delete_server"("id": String) -> Settings),
+        command!("mcp_test_server"("server": McpServer, "secrets": Secrets) -> Vec<McpToolInfo>),
+        command!("answer_tool_call"("callId": String, "decision": Decision) -> bool),
     ]
 }
 
@@ -180,6 +190,16 @@ pub fn typescript() -> String {
         Document,
         DocumentSummary,
         DocumentHit,
+        McpServer,
+        McpTransport,
+        ImportedServer,
+        WellKnownServer,
+        McpToolInfo,
+        Hints,
+        ToolRule,
+        Decision,
+        foxtail_engine::ToolStage,
+        foxtail_engine::ToolImage,
     ];
     for declaration in types {
         out.push_str(&declaration);

@@ -12,6 +12,7 @@ use ts_rs::TS;
 
 use crate::answer_sink::{AnswerSink, Update};
 use crate::keys::Keys;
+use crate::mcp::{Mcp, McpPlan};
 use crate::profile::{prepare, Prepared};
 use crate::runs::{Run, Runs};
 use crate::settings::Settings;
@@ -82,6 +83,8 @@ pub struct ChatSession<'a> {
     pub runs: &'a Arc<Runs>,
     pub settings: Settings,
     pub keys: &'a Keys,
+    /// MCP servers and approvals; `None` offers only Foxtail's own tools.
+    pub mcp: Option<&'a Mcp>,
 }
 
 /// An answer ready to stream: await it (the CLI) or spawn it (the app). It ends the
@@ -111,6 +114,7 @@ impl ChatSession<'_> {
         if let Some(from) = replace_from {
             self.storage.truncate_from(conversation_id, from)?;
         }
+        prepared.mcp = self.mcp_plan(conversation_id);
         let user_message = self.storage.add_message(
             conversation_id,
             NewMessage {
@@ -174,6 +178,7 @@ impl ChatSession<'_> {
         let history = self.storage.messages(old.conversation_id)?;
         let before: Vec<Message> = history.into_iter().filter(|m| m.id < answer_id).collect();
         prepared.request.messages = wire_history(&before);
+        prepared.mcp = self.mcp_plan(old.conversation_id);
         let continue_from = keep_text.then(|| old.content.clone());
         self.storage.update_message(
             answer_id,
@@ -195,6 +200,11 @@ impl ChatSession<'_> {
             },
             writing,
         ))
+    }
+
+    fn mcp_plan(&self, conversation_id: i64) -> Option<McpPlan> {
+        self.mcp?
+            .plan(&self.settings, self.keys.keychain(), Some(conversation_id))
     }
 
     /// Registers the answer as running at once (so Stop and Busy see it before the
@@ -290,8 +300,13 @@ pub async fn write_answer(
         client,
         mut request,
         tools,
+        mcp,
         ..
     } = prepared;
+    let tools = match mcp {
+        Some(plan) => plan.add_to(tools).await,
+        None => tools,
+    };
     let continuing = continue_from.is_some();
     // The engine asks the model to go on from the cut-off text and drops whatever the
     // model repeats of it, so the sink sees only new text.
@@ -337,6 +352,7 @@ mod tests {
                 tools: Registry::new(),
                 request,
                 model: "mock/alpha".into(),
+                mcp: None,
             };
             let mut updates = Vec::new();
             let end = write_answer(
@@ -389,6 +405,7 @@ mod tests {
                 tools: crate::profile::enabled_tools(&Settings::default()),
                 request,
                 model: "mock/alpha".into(),
+                mcp: None,
             };
             let mut ends = 0;
             let mut shown_cards = None;
@@ -459,6 +476,7 @@ mod tests {
                 runs: &self.runs,
                 settings: self.settings.clone(),
                 keys: &self.keys,
+                mcp: None,
             }
         }
     }
@@ -611,6 +629,7 @@ mod tests {
             runs: &runs,
             settings: Settings::default(),
             keys: &keys,
+            mcp: None,
         };
         assert!(matches!(
             session.send(None, "Hi", None, |_| {}),

@@ -47,6 +47,13 @@ pub enum ErrorKind {
     ImageFailed,
     Export,
     Draft,
+    // From MCP servers: starting one, or reaching it.
+    McpNotFound,
+    McpExited,
+    McpHandshake,
+    McpRefused,
+    McpAuth,
+    McpConfig,
 }
 
 impl ErrorKind {
@@ -122,6 +129,10 @@ pub enum AppError {
     /// A drafting action that cannot be sent as asked (nothing selected, no instruction).
     #[error("{0}")]
     Draft(String),
+    /// An MCP server that could not be started or reached; `kind` is one of the `mcp_`
+    /// kinds and the message says why, with the server's own last words.
+    #[error("{message}")]
+    Mcp { kind: ErrorKind, message: String },
 }
 
 impl AppError {
@@ -145,6 +156,7 @@ impl AppError {
             Self::ImageFailed(_) => ErrorKind::ImageFailed,
             Self::Export(_) => ErrorKind::Export,
             Self::Draft(_) => ErrorKind::Draft,
+            Self::Mcp { kind, .. } => *kind,
         }
     }
 

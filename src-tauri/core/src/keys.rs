@@ -49,6 +49,11 @@ impl Keys {
         }
     }
 
+    /// The keychain itself, for the other secrets kept there (MCP servers').
+    pub fn keychain(&self) -> &Keychain {
+        &self.keychain
+    }
+
     fn session_origins(&self) -> std::sync::MutexGuard<'_, HashMap<String, String>> {
         self.session_origins
             .lock()

@@ -15,6 +15,7 @@ pub mod files;
 pub mod frame_batch;
 pub mod keys;
 pub mod links;
+pub mod mcp;
 pub mod presets;
 pub mod profile;
 pub mod remote_image;

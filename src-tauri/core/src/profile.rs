@@ -78,6 +78,8 @@ pub struct Prepared {
     /// The model settings and the address, without messages yet.
     pub request: ChatRequest,
     pub model: String,
+    /// The MCP servers whose tools join `tools` when the answer starts.
+    pub mcp: Option<crate::mcp::McpPlan>,
 }
 
 /// The built-in tools, less those switched off in Settings.
@@ -150,6 +152,7 @@ pub fn prepare_with(
         tools: enabled_tools(settings),
         request: profile.request,
         model,
+        mcp: None,
     })
 }
 

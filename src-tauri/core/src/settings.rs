@@ -2,6 +2,7 @@
 //! file they live in. The window checks too, but the file must never get a value that
 //! breaks the next start or sends the key somewhere it should not go.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -10,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use ts_rs::TS;
 
+use crate::mcp::{check_servers, McpServer, ToolRule};
 use crate::presets;
 use crate::AppError;
 
@@ -63,6 +65,10 @@ pub struct Settings {
     /// Tools the person switched off; tools not listed are on, so a new built-in tool is
     /// available without a settings change.
     pub disabled_tools: Vec<String>,
+    /// MCP servers, without the values of their secrets (those are in the keychain).
+    pub mcp_servers: Vec<McpServer>,
+    /// Tools' standing rules, by `server/tool` (`mcp::rule_key`).
+    pub tool_rules: BTreeMap<String, ToolRule>,
 }
 
 impl Default for Settings {
@@ -82,6 +88,8 @@ impl Default for Settings {
             theme: Theme::System,
             setup_done: false,
             disabled_tools: Vec::new(),
+            mcp_servers: Vec::new(),
+            tool_rules: BTreeMap::new(),
         }
     }
 }
@@ -346,6 +354,10 @@ fn check_one(key: &str, value: Value) -> Result<Value, String> {
             Value::Array(names) if names.iter().all(Value::is_string) => Ok(Value::Array(names)),
             _ => Err("disabled_tools must be a list of tool names.".into()),
         },
+        "mcp_servers" => check_servers(value),
+        "tool_rules" => serde_json::from_value::<BTreeMap<String, ToolRule>>(value)
+            .map_err(|_| "Each tool's rule must be “ask” or “allow”.".to_owned())
+            .and_then(|rules| serde_json::to_value(rules).map_err(|err| err.to_string())),
         other => Err(format!("“{other}” is not a setting Foxtail knows.")),
     }
 }

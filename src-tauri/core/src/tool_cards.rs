@@ -2,7 +2,7 @@
 //! refusal. Saved with the answer (as JSON) so that a reopened conversation shows the
 //! same cards; the window reads the same shape.
 
-use foxtail_engine::Event;
+use foxtail_engine::{Event, ToolImage, ToolStage};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -21,6 +21,15 @@ pub struct ToolActivity {
     pub done: bool,
     pub result: Option<String>,
     pub is_error: bool,
+    /// Where the tool comes from (an MCP server's name); empty for Foxtail's own.
+    pub source: String,
+    /// Where a call that runs elsewhere stands: asking, running or declined.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage: Option<ToolStage>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<ToolImage>>", optional)]
+    pub images: Vec<ToolImage>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
@@ -63,6 +72,7 @@ impl AnswerExtras {
                 name,
                 content,
                 is_error,
+                images,
             } => {
                 let found = self.tools.iter_mut().rev().find(|call| &call.id == id);
                 let call = match found {
@@ -80,6 +90,16 @@ impl AnswerExtras {
                 };
                 call.result = Some(content.clone());
                 call.is_error = *is_error;
+                call.images = images.clone();
+                // Declined stays on the card; asking and running are over.
+                call.stage = call.stage.filter(|stage| *stage == ToolStage::Declined);
+            }
+            Event::ToolStage { id, source, stage } => {
+                let Some(call) = self.tools.iter_mut().rev().find(|call| &call.id == id) else {
+                    return false;
+                };
+                call.source = source.clone();
+                call.stage = Some(*stage);
             }
             _ => return false,
         }
@@ -162,6 +182,7 @@ mod tests {
                 name: "calculator".into(),
                 content: "2".into(),
                 is_error: false,
+                images: Vec::new(),
             },
             "Let me see.",
         );

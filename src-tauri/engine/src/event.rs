@@ -3,6 +3,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use crate::error::Error;
+use crate::tools::{ToolImage, ToolStage};
 
 /// One provider-neutral happening in a streamed answer. The desktop app and the CLI's
 /// `--json` output both see exactly this, serialised with a `"type"` tag.
@@ -39,6 +40,17 @@ pub enum Event {
         name: String,
         content: String,
         is_error: bool,
+        /// Pictures the tool gave, for the person; the model reads only `content`.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        #[ts(as = "Option<Vec<ToolImage>>", optional)]
+        images: Vec<ToolImage>,
+    },
+    /// How a call that runs elsewhere stands before its result: waiting for the person,
+    /// running, or declined. `source` is where the tool comes from (an MCP server).
+    ToolStage {
+        id: String,
+        source: String,
+        stage: ToolStage,
     },
     Usage(Usage),
     /// The engine waits `delay_ms` and then tries again. `attempt` counts up to

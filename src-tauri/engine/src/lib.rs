@@ -72,7 +72,7 @@ pub use request::{
 pub use secrecy::SecretString;
 pub use tokio_util::sync::CancellationToken;
 pub use tool_loop::DEFAULT_MAX_TOOL_STEPS;
-pub use tools::{Registry, Tool};
+pub use tools::{AsyncTool, CallContext, Registry, Tool, ToolImage, ToolOutput, ToolStage};
 
 /// The name and version that requests identify themselves with.
 pub const USER_AGENT: &str = concat!("Foxtail/", env!("CARGO_PKG_VERSION"));

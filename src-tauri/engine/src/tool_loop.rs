@@ -8,10 +8,13 @@ use crate::error::Error;
 use crate::event::{Event, ToolCall};
 use crate::limits::Budget;
 use crate::request::{ChatRequest, Message, Part, Role};
-use crate::tools::Registry;
+use crate::tools::{CallContext, Registry, ToolOutput};
 
 /// Model turns allowed in one [`Client::converse`] before it gives up.
 pub const DEFAULT_MAX_TOOL_STEPS: usize = 8;
+
+/// How long a stopped answer waits for a running call to tell its server.
+const CANCEL_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// One model turn's events on their way to the real sink: it keeps the turn's text and
 /// finished calls, starts a later turn's text on a new paragraph, and holds back the
@@ -143,29 +146,53 @@ impl Client {
             sink.idle();
             let mut results = Vec::with_capacity(calls.len());
             for call in &calls {
-                let outcome = tokio::select! {
-                    biased;
-                    _ = cancel.cancelled() => {
-                        keep_text(request, text);
-                        let error = Error::cancelled();
-                        sink.event(Event::Error(error.clone()));
-                        return Err(error);
+                let (context, mut stages) = CallContext::new(&call.id, cancel.child_token());
+                let source = tools.source(&call.name).to_owned();
+                let running = tools.call(
+                    &call.name,
+                    &call.arguments,
+                    context,
+                    self.options().tool_timeout,
+                );
+                tokio::pin!(running);
+                let output = loop {
+                    tokio::select! {
+                        biased;
+                        _ = cancel.cancelled() => {
+                            // The call saw the same cancellation: a moment lets it tell
+                            // its server, and whatever it gives is dropped.
+                            let _ = tokio::time::timeout(CANCEL_GRACE, &mut running).await;
+                            keep_text(request, text);
+                            let error = Error::cancelled();
+                            sink.event(Event::Error(error.clone()));
+                            return Err(error);
+                        }
+                        Some(stage) = stages.recv() => sink.event(Event::ToolStage {
+                            id: call.id.clone(),
+                            source: source.clone(),
+                            stage,
+                        }),
+                        output = &mut running => break output,
                     }
-                    outcome = tools.run_blocking(
-                        &call.name,
-                        &call.arguments,
-                        self.options().tool_timeout,
-                    ) => outcome,
                 };
-                let (content, is_error) = match outcome {
-                    Ok(content) => (content, false),
-                    Err(content) => (content, true),
-                };
+                while let Ok(stage) = stages.try_recv() {
+                    sink.event(Event::ToolStage {
+                        id: call.id.clone(),
+                        source: source.clone(),
+                        stage,
+                    });
+                }
+                let ToolOutput {
+                    text: content,
+                    is_error,
+                    images,
+                } = output;
                 sink.event(Event::ToolResult {
                     id: call.id.clone(),
                     name: call.name.clone(),
                     content: content.clone(),
                     is_error,
+                    images,
                 });
                 results.push(Part::ToolResult {
                     tool_call_id: call.id.clone(),

@@ -61,6 +61,7 @@ impl Run {
                     name,
                     content,
                     is_error,
+                    ..
                 } => Some((id.as_str(), name.as_str(), content.as_str(), *is_error)),
                 _ => None,
             })
@@ -599,6 +600,7 @@ fn tool_results_serialise_as_documented() {
         name: "calculator".into(),
         content: "84".into(),
         is_error: false,
+        images: Vec::new(),
     };
     assert_eq!(
         serde_json::to_value(event).unwrap(),

@@ -3,7 +3,7 @@
 
 import type { Channel } from '@tauri-apps/api/core';
 
-export type ErrorKind = "auth" | "rate_limit" | "server" | "network" | "timeout" | "bad_request" | "protocol" | "interrupted" | "cancelled" | "tool_limit" | "tool_file" | "redirect" | "too_large" | "disk_full" | "storage_locked" | "storage_corrupt" | "not_found" | "storage_migration" | "storage" | "keychain_unavailable" | "keychain_platform" | "empty_key" | "keychain_invalid" | "data_dir" | "settings" | "no_key" | "key_origin" | "empty_message" | "busy" | "link_refused" | "link_failed" | "clipboard" | "image_refused" | "image_failed" | "export" | "draft";
+export type ErrorKind = "auth" | "rate_limit" | "server" | "network" | "timeout" | "bad_request" | "protocol" | "interrupted" | "cancelled" | "tool_limit" | "tool_file" | "redirect" | "too_large" | "disk_full" | "storage_locked" | "storage_corrupt" | "not_found" | "storage_migration" | "storage" | "keychain_unavailable" | "keychain_platform" | "empty_key" | "keychain_invalid" | "data_dir" | "settings" | "no_key" | "key_origin" | "empty_message" | "busy" | "link_refused" | "link_failed" | "clipboard" | "image_refused" | "image_failed" | "export" | "draft" | "mcp_not_found" | "mcp_exited" | "mcp_handshake" | "mcp_refused" | "mcp_auth" | "mcp_config";
 
 export type ErrorReport = { kind: ErrorKind, message: string, status?: number, };
 
@@ -43,7 +43,15 @@ connect_timeout_s: number | null, idle_timeout_s: number | null, language: Langu
  * Tools the person switched off; tools not listed are on, so a new built-in tool is
  * available without a settings change.
  */
-disabled_tools: Array<string>, };
+disabled_tools: Array<string>, 
+/**
+ * MCP servers, without the values of their secrets (those are in the keychain).
+ */
+mcp_servers: Array<McpServer>, 
+/**
+ * Tools' standing rules, by `server/tool` (`mcp::rule_key`).
+ */
+tool_rules: { [key in string]: ToolRule }, };
 
 export type Language = "system" | "en" | "ko";
 
@@ -87,7 +95,11 @@ export type Turn = { conversation_id: number, user_message: ChatMessage | null, 
 
 export type Update = { "type": "events", events: Array<StreamEvent>, } | { "type": "extras", extras: AnswerExtras, } | { "type": "save_failed", kind: ErrorKind, message: string, };
 
-export type StreamEvent = { "type": "text", text: string, } | { "type": "reasoning", text: string, } | { "type": "refusal", text: string, } | { "type": "tool_call_delta", index: number, id?: string, name?: string, arguments_delta: string, } | { "type": "tool_call" } & ToolCall | { "type": "tool_result", id: string, name: string, content: string, is_error: boolean, } | { "type": "usage" } & Usage | { "type": "retry", attempt: number, max_attempts: number, delay_ms: number, reason: string, 
+export type StreamEvent = { "type": "text", text: string, } | { "type": "reasoning", text: string, } | { "type": "refusal", text: string, } | { "type": "tool_call_delta", index: number, id?: string, name?: string, arguments_delta: string, } | { "type": "tool_call" } & ToolCall | { "type": "tool_result", id: string, name: string, content: string, is_error: boolean, 
+/**
+ * Pictures the tool gave, for the person; the model reads only `content`.
+ */
+images?: Array<ToolImage>, } | { "type": "tool_stage", id: string, source: string, stage: ToolStage, } | { "type": "usage" } & Usage | { "type": "retry", attempt: number, max_attempts: number, delay_ms: number, reason: string, 
 /**
  * True when the wait is before continuing an answer that was cut off, false for
  * a plain retry before any output.
@@ -113,7 +125,15 @@ at: number, id: string, name: string,
 /**
  * The arguments as the model wrote them (JSON text, possibly cut off).
  */
-arguments: string, done: boolean, result: string | null, is_error: boolean, };
+arguments: string, done: boolean, result: string | null, is_error: boolean, 
+/**
+ * Where the tool comes from (an MCP server's name); empty for Foxtail's own.
+ */
+source: string, 
+/**
+ * Where a call that runs elsewhere stands: asking, running or declined.
+ */
+stage?: ToolStage, images?: Array<ToolImage>, };
 
 export type AnswerExtras = { refusal: string, tools: Array<ToolActivity>, };
 
@@ -185,6 +205,59 @@ export type DocumentHit = { document_id: number, title: string,
  */
 snippet: string, };
 
+export type McpServer = { 
+/**
+ * Stable and unique: letters, digits, `-` and `_`. Keychain entries and tool
+ * rules are filed under it.
+ */
+id: string, 
+/**
+ * What the person calls it.
+ */
+name: string, enabled: boolean, transport: McpTransport, 
+/**
+ * Tools that declare themselves read-only run without asking.
+ */
+auto_read_only: boolean, 
+/**
+ * Longest a call may take, in seconds; empty means 60.
+ */
+timeout_s: number | null, };
+
+export type McpTransport = { "kind": "stdio", command: string, args: Array<string>, 
+/**
+ * Names of the environment variables set for it.
+ */
+env: Array<string>, } | { "kind": "http", url: string, 
+/**
+ * Names of the headers sent with each request (`Authorization` for a token).
+ */
+headers: Array<string>, };
+
+export type ImportedServer = { server: McpServer, secrets: { [key in string]: string }, };
+
+export type WellKnownServer = { name: string, description: string, server: McpServer, 
+/**
+ * What must be on the computer first, in plain words.
+ */
+needs: string, };
+
+export type McpToolInfo = { name: string, 
+/**
+ * The tool's own title, when it gives one.
+ */
+title: string, description: string, hints: Hints, };
+
+export type Hints = { read_only: boolean, destructive: boolean, };
+
+export type ToolRule = "ask" | "allow";
+
+export type Decision = "once" | "chat" | "always" | "deny";
+
+export type ToolStage = { "stage": "asking", destructive: boolean, } | { "stage": "running" } | { "stage": "declined" };
+
+export type ToolImage = { mime: string, data: string, };
+
 /** Every command the window may call: its arguments and its result. */
 export interface Commands {
   app_info: { args: {  }; result: AppInfo };
@@ -224,10 +297,16 @@ export interface Commands {
   copy_text: { args: { text: string }; result: null };
   copy_formatted: { args: { html: string; text: string }; result: null };
   fetch_image: { args: { url: string }; result: string };
+  mcp_well_known: { args: {  }; result: Array<WellKnownServer> };
+  mcp_import: { args: { text: string }; result: Array<ImportedServer> };
+  mcp_save_server: { args: { server: McpServer; secrets: { [key in string]: string } }; result: Settings };
+  mcp_delete_server: { args: { id: string }; result: Settings };
+  mcp_test_server: { args: { server: McpServer; secrets: { [key in string]: string } }; result: Array<McpToolInfo> };
+  answer_tool_call: { args: { callId: string; decision: Decision }; result: boolean };
 }
 
 /** Every error kind, for exhaustive tables. */
-export const ERROR_KINDS = ['auth', 'rate_limit', 'server', 'network', 'timeout', 'bad_request', 'protocol', 'interrupted', 'cancelled', 'tool_limit', 'tool_file', 'redirect', 'too_large', 'disk_full', 'storage_locked', 'storage_corrupt', 'not_found', 'storage_migration', 'storage', 'keychain_unavailable', 'keychain_platform', 'empty_key', 'keychain_invalid', 'data_dir', 'settings', 'no_key', 'key_origin', 'empty_message', 'busy', 'link_refused', 'link_failed', 'clipboard', 'image_refused', 'image_failed', 'export', 'draft'] as const satisfies readonly ErrorKind[];
+export const ERROR_KINDS = ['auth', 'rate_limit', 'server', 'network', 'timeout', 'bad_request', 'protocol', 'interrupted', 'cancelled', 'tool_limit', 'tool_file', 'redirect', 'too_large', 'disk_full', 'storage_locked', 'storage_corrupt', 'not_found', 'storage_migration', 'storage', 'keychain_unavailable', 'keychain_platform', 'empty_key', 'keychain_invalid', 'data_dir', 'settings', 'no_key', 'key_origin', 'empty_message', 'busy', 'link_refused', 'link_failed', 'clipboard', 'image_refused', 'image_failed', 'export', 'draft', 'mcp_not_found', 'mcp_exited', 'mcp_handshake', 'mcp_refused', 'mcp_auth', 'mcp_config'] as const satisfies readonly ErrorKind[];
 
 /** The gateways the setup screen offers. */
 export const PRESETS: Preset[] = [
@@ -316,5 +395,7 @@ export const DEFAULT_SETTINGS: Settings = {
   "language": "system",
   "theme": "system",
   "setup_done": false,
-  "disabled_tools": []
+  "disabled_tools": [],
+  "mcp_servers": [],
+  "tool_rules": {}
 };

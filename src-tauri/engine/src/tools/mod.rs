@@ -1,5 +1,7 @@
-//! The tools a model may call. Each kind of tool is one file implementing [`Tool`]; the
-//! [`Registry`] is the set offered in one conversation and runs the calls by name.
+//! The tools a model may call. Foxtail's own are each one file implementing [`Tool`]
+//! (blocking, run on a thread); tools that live elsewhere, such as an MCP server's,
+//! implement [`AsyncTool`]. The [`Registry`] is the set offered in one conversation
+//! and runs the calls by name.
 
 mod calculator;
 mod current_time;
@@ -9,7 +11,12 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::future::BoxFuture;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+use ts_rs::TS;
 
 use crate::error::Error;
 use crate::request::ToolSpec;
@@ -36,10 +43,131 @@ pub trait Tool: Send + Sync {
     fn run(&self, arguments: &Value) -> Result<String, String>;
 }
 
+/// What a call gave: the text the model reads next, and pictures for the person (the
+/// model is told of them in the text).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ToolOutput {
+    pub text: String,
+    /// The model reads `text` as the tool's failure, and the conversation goes on.
+    pub is_error: bool,
+    pub images: Vec<ToolImage>,
+}
+
+impl ToolOutput {
+    pub fn ok(text: impl Into<String>) -> Self {
+        ToolOutput {
+            text: text.into(),
+            ..ToolOutput::default()
+        }
+    }
+
+    pub fn error(text: impl Into<String>) -> Self {
+        ToolOutput {
+            text: text.into(),
+            is_error: true,
+            ..ToolOutput::default()
+        }
+    }
+}
+
+impl From<Result<String, String>> for ToolOutput {
+    fn from(outcome: Result<String, String>) -> Self {
+        match outcome {
+            Ok(text) => ToolOutput::ok(text),
+            Err(text) => ToolOutput::error(text),
+        }
+    }
+}
+
+/// A picture a tool gave, as base64 of the bytes of `mime` (an `image/` type).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ToolImage {
+    pub mime: String,
+    pub data: String,
+}
+
+/// Where a call stands before its result, for its card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "stage", rename_all = "snake_case")]
+pub enum ToolStage {
+    /// Waiting for the person to allow or deny it. `destructive` calls cannot be
+    /// allowed for ever from the card, only in Settings.
+    Asking { destructive: bool },
+    Running,
+    /// The person said no; the model is told so.
+    Declined,
+}
+
+/// What an [`AsyncTool`] knows of the call it runs.
+pub struct CallContext {
+    /// The call's id, as the model gave it.
+    pub id: String,
+    /// Cancelled when the person stops the answer: the tool should tell whoever runs
+    /// the call and return at once.
+    pub cancel: CancellationToken,
+    stages: mpsc::UnboundedSender<ToolStage>,
+}
+
+impl CallContext {
+    pub fn new(
+        id: impl Into<String>,
+        cancel: CancellationToken,
+    ) -> (Self, mpsc::UnboundedReceiver<ToolStage>) {
+        let (stages, receiver) = mpsc::unbounded_channel();
+        let context = CallContext {
+            id: id.into(),
+            cancel,
+            stages,
+        };
+        (context, receiver)
+    }
+
+    /// Shows the call's card at `stage` (the loop passes it on as a `tool_stage` event).
+    pub fn stage(&self, stage: ToolStage) {
+        let _ = self.stages.send(stage);
+    }
+}
+
+/// A tool that runs elsewhere and is awaited, such as one of an MCP server's. It keeps
+/// its own time limit, asks the person first where that is the rule, and reports how
+/// the call goes through [`CallContext::stage`].
+pub trait AsyncTool: Send + Sync {
+    fn spec(&self) -> &ToolSpec;
+    /// Where the tool comes from, shown on its card (a server's name).
+    fn source(&self) -> &str;
+    fn call(&self, arguments: Value, context: CallContext) -> BoxFuture<'static, ToolOutput>;
+}
+
+#[derive(Clone)]
+enum Entry {
+    Blocking(Arc<dyn Tool>),
+    Async(Arc<dyn AsyncTool>),
+}
+
+impl Entry {
+    fn name(&self) -> &str {
+        match self {
+            Entry::Blocking(tool) => tool.name(),
+            Entry::Async(tool) => &tool.spec().name,
+        }
+    }
+
+    fn spec(&self) -> ToolSpec {
+        match self {
+            Entry::Blocking(tool) => ToolSpec {
+                name: tool.name().to_owned(),
+                description: tool.description().to_owned(),
+                parameters: tool.parameters(),
+            },
+            Entry::Async(tool) => tool.spec().clone(),
+        }
+    }
+}
+
 /// The tools offered in a conversation, in the order they are offered. Cheap to clone.
 #[derive(Clone, Default)]
 pub struct Registry {
-    tools: Vec<Arc<dyn Tool>>,
+    tools: Vec<Entry>,
 }
 
 impl std::fmt::Debug for Registry {
@@ -69,13 +197,30 @@ impl Registry {
     }
 
     /// Adds `tool`, or replaces the tool of the same name where it was.
-    pub fn with(mut self, tool: impl Tool + 'static) -> Self {
-        let tool: Arc<dyn Tool> = Arc::new(tool);
+    pub fn with(self, tool: impl Tool + 'static) -> Self {
+        self.with_entry(Entry::Blocking(Arc::new(tool)))
+    }
+
+    /// Adds a tool that runs elsewhere, or replaces the tool of the same name.
+    pub fn with_async(self, tool: Arc<dyn AsyncTool>) -> Self {
+        self.with_entry(Entry::Async(tool))
+    }
+
+    fn with_entry(mut self, tool: Entry) -> Self {
         match self.tools.iter().position(|t| t.name() == tool.name()) {
             Some(at) => self.tools[at] = tool,
             None => self.tools.push(tool),
         }
         self
+    }
+
+    /// Where the tool named `name` comes from (an MCP server's name); empty for
+    /// Foxtail's own and for names it does not have.
+    pub fn source(&self, name: &str) -> &str {
+        match self.tools.iter().find(|tool| tool.name() == name) {
+            Some(Entry::Async(tool)) => tool.source(),
+            _ => "",
+        }
     }
 
     pub fn names(&self) -> Vec<&str> {
@@ -99,20 +244,32 @@ impl Registry {
 
     /// What the request offers the model.
     pub fn specs(&self) -> Vec<ToolSpec> {
-        self.tools
-            .iter()
-            .map(|tool| ToolSpec {
-                name: tool.name().to_owned(),
-                description: tool.description().to_owned(),
-                parameters: tool.parameters(),
-            })
-            .collect()
+        self.tools.iter().map(Entry::spec).collect()
     }
 
-    /// Runs one call here and now. An unknown tool or arguments that are not an object
-    /// give `Err` text for the model, like a tool's own failure.
+    /// Runs one call of a blocking tool here and now. An unknown tool or arguments that
+    /// are not an object give `Err` text for the model, like a tool's own failure.
     pub fn run(&self, name: &str, arguments: &Value) -> Result<String, String> {
-        self.find(name, arguments)?.run(arguments)
+        match self.find(name, arguments)? {
+            Entry::Blocking(tool) => tool.run(arguments),
+            Entry::Async(_) => Err(format!("{name} cannot be run here.")),
+        }
+    }
+
+    /// Runs one call: a blocking tool as [`Registry::run_blocking`] does, a tool that
+    /// runs elsewhere by awaiting it (it keeps its own time limit).
+    pub async fn call(
+        &self,
+        name: &str,
+        arguments: &Value,
+        context: CallContext,
+        timeout: Duration,
+    ) -> ToolOutput {
+        match self.find(name, arguments) {
+            Err(text) => ToolOutput::error(text),
+            Ok(Entry::Blocking(_)) => self.run_blocking(name, arguments, timeout).await.into(),
+            Ok(Entry::Async(tool)) => tool.call(arguments.clone(), context).await,
+        }
     }
 
     /// Runs one call on a blocking thread, so that a slow tool holds up no async worker,
@@ -126,7 +283,9 @@ impl Registry {
         arguments: &Value,
         timeout: Duration,
     ) -> Result<String, String> {
-        let tool = self.find(name, arguments)?;
+        let Entry::Blocking(tool) = self.find(name, arguments)? else {
+            return Err(format!("{name} cannot be run here."));
+        };
         let owned = arguments.clone();
         let task = tokio::task::spawn_blocking(move || tool.run(&owned));
         match tokio::time::timeout(timeout, task).await {
@@ -142,7 +301,7 @@ impl Registry {
     }
 
     /// The tool that runs a call, or the error text for the model.
-    fn find(&self, name: &str, arguments: &Value) -> Result<Arc<dyn Tool>, String> {
+    fn find(&self, name: &str, arguments: &Value) -> Result<Entry, String> {
         let Some(tool) = self.tools.iter().find(|tool| tool.name() == name) else {
             return Err(format!(
                 "There is no tool named {:?}. The tools are: {}.",
