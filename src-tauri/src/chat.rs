@@ -115,7 +115,7 @@ mod tests {
     use std::time::Duration;
 
     use foxtail_core::keys::Keys;
-use foxtail_core::mcp::Mcp;
+
     use foxtail_core::runs::Runs;
     use foxtail_core::settings::SettingsFile;
     use foxtail_keychain::Keychain;

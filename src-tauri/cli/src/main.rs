@@ -24,6 +24,7 @@ use foxtail_engine::{
 use foxtail_keychain::Keychain;
 
 mod connection;
+mod mcp;
 mod terminal;
 
 use terminal::Sanitizer;
@@ -92,6 +93,15 @@ struct Args {
     /// `[NAME failed: MESSAGE]`, each on a line of its own.
     #[arg(long, value_name = "builtin|FILE")]
     tools: Option<String>,
+    /// MCP servers whose tools the model may call, from a JSON file in the `mcpServers`
+    /// format server READMEs show (stdio entries with "command", "args" and "env"; HTTP
+    /// entries with "url" and "headers"). Each call is asked about on the terminal,
+    /// unless --yes. Combines with --tools builtin.
+    #[arg(long, value_name = "CONFIG.json")]
+    mcp: Option<String>,
+    /// Allow every MCP tool call without asking.
+    #[arg(long)]
+    yes: bool,
     /// Clean the output of control sequences as for a terminal, even into a pipe (for
     /// tests).
     #[arg(long, hide = true)]
@@ -167,6 +177,16 @@ fn main() -> ExitCode {
             Err(err) => return usage(err.message()),
         },
     };
+    let mcp = match args.mcp.as_deref() {
+        None => None,
+        Some(_) if matches!(tools, Tools::Declare(_)) => {
+            return usage("--mcp runs tools, so it combines with --tools builtin, not a file")
+        }
+        Some(path) => match mcp::open(Path::new(path), args.yes) {
+            Ok(file) => Some(file),
+            Err(message) => return usage(&message),
+        },
+    };
     let transport = match Transport::from_args(&args) {
         Ok(transport) => transport,
         Err(message) => return usage(&message),
@@ -222,7 +242,18 @@ fn main() -> ExitCode {
         Err(err) => return failure(&format!("cannot start: {err}")),
     };
     let output = Output::new(args.json, args.terminal);
-    runtime.block_on(run(prepared.client, request, tools, output))
+    runtime.block_on(async move {
+        let tools = match (&mcp, tools) {
+            (None, tools) => tools,
+            (Some(file), Tools::Run(registry)) => Tools::Run(file.add_to(registry).await),
+            (Some(file), _) => Tools::Run(file.add_to(Registry::new()).await),
+        };
+        let code = run(prepared.client, request, tools, output).await;
+        if let Some(file) = mcp {
+            file.stop().await;
+        }
+        code
+    })
 }
 
 /// What `--tools` asked for.
@@ -478,7 +509,7 @@ impl Sink for Output {
         match event {
             Event::Text { text } | Event::Refusal { text } => self.text(&text),
             Event::Reasoning { text } => self.reasoning(&text),
-            Event::ToolCallDelta { .. } | Event::Usage(_) => {}
+            Event::ToolCallDelta { .. } | Event::Usage(_) | Event::ToolStage { .. } => {}
             Event::ToolCall(call) => {
                 // Compact JSON when it parsed; what arrived when it was cut off.
                 let arguments = if call.arguments.is_null() {

@@ -167,11 +167,15 @@ impl Client {
                             sink.event(Event::Error(error.clone()));
                             return Err(error);
                         }
-                        Some(stage) = stages.recv() => sink.event(Event::ToolStage {
-                            id: call.id.clone(),
-                            source: source.clone(),
-                            stage,
-                        }),
+                        Some(stage) = stages.recv() => {
+                            sink.event(Event::ToolStage {
+                                id: call.id.clone(),
+                                source: source.clone(),
+                                stage,
+                            });
+                            // The person may need to answer it: it is shown now.
+                            sink.idle();
+                        }
                         output = &mut running => break output,
                     }
                 };

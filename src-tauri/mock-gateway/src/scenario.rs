@@ -159,6 +159,11 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         "a calculator call on every turn, never an answer",
     ),
     (
+        "tools:call:NAME:ARGS",
+        "\"Let me check.\" and a call to NAME with ARGS (a JSON object); once the request \
+         carries a result: \"The tool said: RESULT\"",
+    ),
+    (
         "tools:many:N",
         "N calculator calls {\"expression\":\"1+1\"} in one turn; then \"Ran N tools.\"",
     ),
@@ -227,6 +232,12 @@ pub fn scenario(name: &str, anthropic: bool) -> Result<Vec<Reply>, String> {
         text.parse::<u64>()
             .map_err(|_| format!("{name}: {text:?} is not a number"))
     };
+    if let Some(call) = name.strip_prefix("tools:call:") {
+        let play = ToolPlay::from_name(&format!("call:{call}")).ok_or_else(|| {
+            format!("{name}: expected tools:call:NAME:ARGUMENTS, the arguments as a JSON object")
+        })?;
+        return Ok(vec![Reply::tool_turn(anthropic, play)]);
+    }
     // A path may hold colons of its own: everything after the first one is the path.
     if let Some(path) = name.strip_prefix("file:") {
         let text = read_answer_file(path)?;
@@ -420,6 +431,7 @@ mod tests {
     fn every_listed_scenario_builds_for_both_protocols() {
         for (name, _) in SCENARIOS {
             let name = name
+                .replace("NAME:ARGS", r#"lookup:{"key":"x"}"#)
                 .replace("MS", "1")
                 .replace("US", "1")
                 .replace('N', "3")
@@ -428,6 +440,7 @@ mod tests {
         }
         assert!(script("nope").is_err());
         assert!(script("tools:nope").is_err());
+        assert!(script("tools:call:lookup:{not json").is_err());
     }
 
     /// The text a reply streams, read back from its events (either protocol).

@@ -23,6 +23,10 @@ pub enum ToolPlay {
     /// Calls calculator `{"expression":"1+1"}` this many times in one turn, then answers
     /// "Ran N tools."
     Many(usize),
+    /// Says "Let me check.", calls the tool named first with the arguments second (as
+    /// JSON text), then answers "The tool said: RESULT". A new call id for each message
+    /// of the person's.
+    Call(&'static str, &'static str),
 }
 
 impl ToolPlay {
@@ -34,7 +38,16 @@ impl ToolPlay {
             "loop" => ToolPlay::Loop,
             _ => match name.strip_prefix("many:") {
                 Some(n) => ToolPlay::Many(n.parse().ok()?),
-                None => return None,
+                None => {
+                    // `call:NAME:ARGS`; the arguments may hold colons of their own.
+                    let (tool, arguments) = name.strip_prefix("call:")?.split_once(':')?;
+                    serde_json::from_str::<Value>(arguments).ok()?;
+                    // The scenario lives as long as the gateway that plays it.
+                    ToolPlay::Call(
+                        Box::leak(tool.to_owned().into_boxed_str()),
+                        Box::leak(arguments.to_owned().into_boxed_str()),
+                    )
+                }
             },
         })
     }
@@ -175,6 +188,24 @@ pub(crate) fn turn(play: ToolPlay, anthropic: bool, request: &Value) -> Vec<Byte
                 })
                 .collect(),
         ),
+        ToolPlay::Call(_, _) if answered => {
+            let (_, last) = results.last().expect("answered");
+            answer(format!("The tool said: {last}"))
+        }
+        ToolPlay::Call(name, arguments) => {
+            let asked = request["messages"]
+                .as_array()
+                .map_or(0, |m| m.iter().filter(|m| m["role"] == "user").count());
+            calls(
+                anthropic,
+                "Let me check.",
+                vec![Call {
+                    id: id(anthropic, &format!("ask_{asked}")),
+                    name,
+                    arguments,
+                }],
+            )
+        }
         ToolPlay::Loop => {
             // A new id each turn, as a real model gives.
             let turn = request["messages"]

@@ -230,7 +230,10 @@ mod tests {
         assert!(approvals.must_ask(Some(1), "s/t", PLAIN, false));
         assert!(approvals.ask(Some(1), "s/t", question(false)).await);
         assert!(!approvals.must_ask(Some(1), "s/t", PLAIN, false));
-        assert!(approvals.must_ask(Some(2), "s/t", PLAIN, false), "another chat");
+        assert!(
+            approvals.must_ask(Some(2), "s/t", PLAIN, false),
+            "another chat"
+        );
 
         let approvals = Approvals::new(Answer(Decision::Always), remember);
         assert!(approvals.ask(Some(1), "s/t", question(false)).await);

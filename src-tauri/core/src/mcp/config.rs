@@ -100,8 +100,7 @@ pub fn well_known() -> Vec<WellKnownServer> {
     vec![
         WellKnownServer {
             name: "Time".into(),
-            description: "The current time in any time zone, and conversions between them."
-                .into(),
+            description: "The current time in any time zone, and conversions between them.".into(),
             server: McpServer {
                 auto_read_only: true,
                 ..stdio("time", "Time", "uvx", &["mcp-server-time"])
@@ -121,7 +120,11 @@ pub fn well_known() -> Vec<WellKnownServer> {
                 "files",
                 "Files",
                 "npx",
-                &["-y", "@modelcontextprotocol/server-filesystem", "~/Documents"],
+                &[
+                    "-y",
+                    "@modelcontextprotocol/server-filesystem",
+                    "~/Documents",
+                ],
             ),
             needs: "Node.js".into(),
         },
@@ -165,8 +168,7 @@ impl McpServer {
         if let Some(timeout) = self.timeout_s {
             if !(timeout > 0.0 && timeout <= 3600.0) {
                 return Some(
-                    "The call timeout must be a number of seconds above 0 and at most 3600."
-                        .into(),
+                    "The call timeout must be a number of seconds above 0 and at most 3600.".into(),
                 );
             }
         }
@@ -370,7 +372,10 @@ fn one_server(name: &str, entry: Value) -> Result<ImportedServer, String> {
     let server = McpServer {
         id: id_from(name),
         name: name.to_owned(),
-        enabled: !entry.get("disabled").and_then(Value::as_bool).unwrap_or(false),
+        enabled: !entry
+            .get("disabled")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
         transport,
         ..McpServer::default()
     };
@@ -444,7 +449,9 @@ mod tests {
             "time"
         );
         assert_eq!(
-            parse_mcp_servers(r#"{"command": "uvx"}"#).unwrap()[0].server.id,
+            parse_mcp_servers(r#"{"command": "uvx"}"#).unwrap()[0]
+                .server
+                .id,
             "server"
         );
     }
@@ -455,7 +462,10 @@ mod tests {
             ("{\"mcpServers\": ", "not JSON"),
             ("[1]", "Expected an object"),
             ("{\"mcpServers\": {}}", "no server"),
-            ("{\"mcpServers\": {\"a\": {\"args\": []}}}", "either a “command”"),
+            (
+                "{\"mcpServers\": {\"a\": {\"args\": []}}}",
+                "either a “command”",
+            ),
             (
                 "{\"mcpServers\": {\"a\": {\"type\": \"sse\", \"url\": \"https://x/sse\"}}}",
                 "old SSE transport",

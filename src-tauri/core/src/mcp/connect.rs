@@ -69,6 +69,11 @@ impl Connection {
         self.stderr.lock().map(|t| t.text()).unwrap_or_default()
     }
 
+    /// The server has gone: its connection closed, or its process exited.
+    pub fn is_gone(&self) -> bool {
+        self.service.is_closed() || self.stderr.lock().is_ok_and(|t| t.closed)
+    }
+
     /// Stops the server: closes its input, then signals its process group.
     pub async fn stop(mut self) {
         let _ = self
@@ -183,20 +188,24 @@ async fn start_program(
                 false => format!(" Its last words were:\n{words}"),
             };
             return Err(match failed {
-                _ if closed => failure(
-                    ErrorKind::McpExited,
-                    format!("The server “{name}” stopped before it was ready.{said}"),
-                ),
+                // Stopping a server that hung up on the handshake closes its output
+                // too, so the time limit is told first.
                 Err(_) => failure(
                     ErrorKind::McpHandshake,
                     format!(
                         "The server “{name}” started but did not answer within {} seconds.{said}",
-                        handshake.as_secs()
+                        handshake.as_secs_f64().ceil()
                     ),
+                ),
+                _ if closed => failure(
+                    ErrorKind::McpExited,
+                    format!("The server “{name}” stopped before it was ready.{said}"),
                 ),
                 Ok(Err(err)) => failure(
                     ErrorKind::McpHandshake,
-                    format!("The server “{name}” did not answer as an MCP server does ({err}).{said}"),
+                    format!(
+                        "The server “{name}” did not answer as an MCP server does ({err}).{said}"
+                    ),
                 ),
                 Ok(Ok(_)) => unreachable!("a started server is not a failure"),
             });
@@ -259,10 +268,15 @@ async fn open_address(
                         ErrorKind::McpAuth,
                         format!("{url} refused the token or key Foxtail sent. Check the token in the server's headers."),
                     )
-                } else if lower.contains("connect") || lower.contains("dns") || lower.contains("resolve") {
+                } else if refused(&err)
+                    || lower.contains("error sending request")
+                    || lower.contains("dns")
+                {
                     failure(
                         ErrorKind::McpRefused,
-                        format!("Foxtail could not connect to {url}: nothing answered there ({words})."),
+                        format!(
+                            "Foxtail could not connect to {url}: nothing answered there ({words})."
+                        ),
                     )
                 } else {
                     failure(
@@ -283,6 +297,24 @@ async fn open_address(
         }
     };
     finish(server, service, Arc::default()).await
+}
+
+/// Whether a cause of `err` is a refused or unreachable connection.
+fn refused(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(current) = cause {
+        if let Some(io) = current.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind::*;
+            if matches!(
+                io.kind(),
+                ConnectionRefused | HostUnreachable | NetworkUnreachable
+            ) {
+                return true;
+            }
+        }
+        cause = current.source();
+    }
+    false
 }
 
 /// An error with each of its causes, for a message.
@@ -320,7 +352,10 @@ async fn finish(
         Err(_) => {
             return Err(failure(
                 ErrorKind::McpHandshake,
-                format!("The server “{}” did not list its tools in time.", server.name),
+                format!(
+                    "The server “{}” did not list its tools in time.",
+                    server.name
+                ),
             ))
         }
     };
@@ -328,11 +363,7 @@ async fn finish(
         .into_iter()
         .map(|tool| {
             let json = serde_json::to_value(&tool).unwrap_or_default();
-            let hint = |name: &str| {
-                json["annotations"][name]
-                    .as_bool()
-                    .unwrap_or(false)
-            };
+            let hint = |name: &str| json["annotations"][name].as_bool().unwrap_or(false);
             McpToolInfo {
                 name: tool.name.to_string(),
                 title: json["title"]
@@ -340,11 +371,7 @@ async fn finish(
                     .or(json["annotations"]["title"].as_str())
                     .unwrap_or("")
                     .to_owned(),
-                description: tool
-                    .description
-                    .as_deref()
-                    .unwrap_or("")
-                    .to_owned(),
+                description: tool.description.as_deref().unwrap_or("").to_owned(),
                 hints: Hints {
                     read_only: hint("readOnlyHint"),
                     destructive: hint("destructiveHint"),

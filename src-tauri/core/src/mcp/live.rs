@@ -129,10 +129,7 @@ impl LiveServers {
             }
         };
         let mut connection = live.connection.lock().await;
-        if connection
-            .as_ref()
-            .is_some_and(|c| c.service.is_closed())
-        {
+        if connection.as_ref().is_some_and(Connection::is_gone) {
             if let Some(dead) = connection.take() {
                 dead.stop().await;
             }
@@ -140,9 +137,30 @@ impl LiveServers {
         if connection.is_none() {
             *connection = Some(connect(server, &secrets, HANDSHAKE_TIMEOUT).await?);
         }
-        let tools = connection.as_ref().map(|c| c.tools.clone()).unwrap_or_default();
+        let tools = connection
+            .as_ref()
+            .map(|c| c.tools.clone())
+            .unwrap_or_default();
         drop(connection);
         Ok((live, tools))
+    }
+
+    /// The last lines the server `id` wrote to its error output, if it was started.
+    pub fn last_words(&self, id: &str) -> String {
+        let Ok(servers) = self.servers.try_lock() else {
+            return String::new();
+        };
+        let Some(live) = servers.get(id) else {
+            return String::new();
+        };
+        let words = match live.connection.try_lock() {
+            Ok(connection) => connection
+                .as_ref()
+                .map(Connection::last_words)
+                .unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        words
     }
 
     /// Stops every server (when the app quits).
@@ -167,10 +185,12 @@ fn unique_name(
 ) -> String {
     let clean = |text: &str| -> String {
         text.chars()
-            .map(|c| match c.is_ascii_alphanumeric() || c == '_' || c == '-' {
-                true => c,
-                false => '_',
-            })
+            .map(
+                |c| match c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                    true => c,
+                    false => '_',
+                },
+            )
             .take(64)
             .collect()
     };
@@ -255,7 +275,7 @@ async fn run(
 
     let peer = {
         let connection = live.connection.lock().await;
-        match connection.as_ref().filter(|c| !c.service.is_closed()) {
+        match connection.as_ref().filter(|c| !c.is_gone()) {
             Some(c) => c.service.peer().clone(),
             None => {
                 drop(connection);
@@ -287,8 +307,8 @@ async fn run(
     match outcome {
         Ok(done) => result::output(&serde_json::to_value(&done).unwrap_or_default()),
         Err(err) => {
-            let connection = live.connection.lock().await;
-            let crashed = connection.as_ref().is_none_or(|c| c.service.is_closed())
+            let mut connection = live.connection.lock().await;
+            let crashed = connection.as_ref().is_none_or(Connection::is_gone)
                 || matches!(err, rmcp::ServiceError::TransportClosed);
             if crashed {
                 // Give its error output a moment to arrive.
@@ -297,6 +317,10 @@ async fn run(
                     .as_ref()
                     .map(Connection::last_words)
                     .unwrap_or_default();
+                // The next answer starts it again.
+                if let Some(dead) = connection.take() {
+                    tokio::spawn(dead.stop());
+                }
                 let said = match words.is_empty() {
                     true => String::new(),
                     false => format!(" Its last words were:\n{words}"),

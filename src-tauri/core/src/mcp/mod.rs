@@ -13,8 +13,8 @@ pub use approval::{
     rule_key, AllowAll, Approvals, Asker, Decision, Hints, Question, ToolRule, WindowAsker,
 };
 pub use config::{
-    check_servers, id_from, parse_mcp_servers, well_known, ImportedServer, McpServer,
-    McpTransport, Secrets, WellKnownServer, DEFAULT_CALL_TIMEOUT_S,
+    check_servers, id_from, parse_mcp_servers, well_known, ImportedServer, McpServer, McpTransport,
+    Secrets, WellKnownServer, DEFAULT_CALL_TIMEOUT_S,
 };
 pub use connect::{connect, Connection, McpToolInfo, HANDSHAKE_TIMEOUT};
 pub use live::{LiveServers, ToolUse};

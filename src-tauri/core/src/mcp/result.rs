@@ -148,9 +148,8 @@ mod tests {
         let out = output(&json!({"content": [{"type": "text", "text": big}]}));
         assert!(out.text.len() < MAX_RESULT_BYTES + 200);
         assert!(
-            out.text.ends_with(
-                "[The result was 200 KB long; the model was given the first 100 KB.]"
-            ),
+            out.text
+                .ends_with("[The result was 200 KB long; the model was given the first 100 KB.]"),
             "{}",
             &out.text[out.text.len() - 120..]
         );

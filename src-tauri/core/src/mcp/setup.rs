@@ -64,7 +64,9 @@ pub fn delete_server(
         .cloned()
         .collect();
     let prefix = format!("{id}/");
-    settings.tool_rules.retain(|key, _| !key.starts_with(&prefix));
+    settings
+        .tool_rules
+        .retain(|key, _| !key.starts_with(&prefix));
     file.save(changes(&settings, servers))
 }
 

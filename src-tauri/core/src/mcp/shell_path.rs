@@ -120,6 +120,8 @@ mod tests {
         let missing = find("foxtail-no-such-command").unwrap_err();
         assert!(missing.contains("“foxtail-no-such-command” was not found"));
         assert!(missing.contains("/usr/bin"), "{missing}");
-        assert!(find("/no/such/program").unwrap_err().contains("does not exist"));
+        assert!(find("/no/such/program")
+            .unwrap_err()
+            .contains("does not exist"));
     }
 }

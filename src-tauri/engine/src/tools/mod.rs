@@ -92,7 +92,9 @@ pub struct ToolImage {
 pub enum ToolStage {
     /// Waiting for the person to allow or deny it. `destructive` calls cannot be
     /// allowed for ever from the card, only in Settings.
-    Asking { destructive: bool },
+    Asking {
+        destructive: bool,
+    },
     Running,
     /// The person said no; the model is told so.
     Declined,
