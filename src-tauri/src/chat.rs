@@ -110,7 +110,7 @@ pub fn list_tools() -> Vec<ToolInfo> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::sync::Arc;
     use std::time::Duration;
 
@@ -128,7 +128,9 @@ mod tests {
 
     /// A window whose app talks to `gateway` as a local server (no key needed), with an
     /// empty history in memory.
-    fn window_against(gateway: &MockGateway) -> (TestWindow, Arc<Storage>, tempfile::TempDir) {
+    pub(crate) fn window_against(
+        gateway: &MockGateway,
+    ) -> (TestWindow, Arc<Storage>, tempfile::TempDir) {
         let window = TestWindow::new();
         let dir = tempfile::tempdir().unwrap();
         let settings = SettingsFile::open(dir.path()).unwrap();
@@ -148,16 +150,21 @@ mod tests {
         let storage = Arc::new(Storage::open_in_memory().unwrap());
         window.app.manage(storage.clone());
         window.app.manage(Arc::new(Runs::default()));
+        crate::mcp::manage(window.app.handle());
         (window, storage, dir)
     }
 
     /// A channel argument as `invoke` sends it; the mock window drops what it carries,
     /// so tests read the outcome from the history.
-    const CHANNEL: &str = "__CHANNEL__:1";
+    pub(crate) const CHANNEL: &str = "__CHANNEL__:1";
 
     /// Waits until the answer `id` is saved as ended and its run is over (the run ends
     /// just after the last save), and returns it.
-    fn settled(window: &TestWindow, storage: &Storage, id: i64) -> foxtail_storage::Message {
+    pub(crate) fn settled(
+        window: &TestWindow,
+        storage: &Storage,
+        id: i64,
+    ) -> foxtail_storage::Message {
         for _ in 0..400 {
             let message = storage.message(id).unwrap();
             if message.status != MessageStatus::Streaming && !runs_has(window, id) {
@@ -169,7 +176,7 @@ mod tests {
     }
 
     /// Sends `text` as a new conversation's first message, as the window does.
-    fn send(window: &TestWindow, text: &str) -> Result<Value, Value> {
+    pub(crate) fn send(window: &TestWindow, text: &str) -> Result<Value, Value> {
         window.call(
             "send_message",
             json!({"conversationId": null, "text": text, "replaceFrom": null, "onUpdate": CHANNEL}),
@@ -184,7 +191,7 @@ mod tests {
             .is_running(foxtail_core::runs::Run::Answer(answer_id))
     }
 
-    fn id(turn: &Value) -> i64 {
+    pub(crate) fn id(turn: &Value) -> i64 {
         turn["answer"]["id"].as_i64().unwrap()
     }
 

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use foxtail_core::answer_sink::Update;
 use foxtail_core::draft_prompts::DraftRequest;
 use foxtail_core::keys::Keys;
+use foxtail_core::mcp::Mcp;
 use foxtail_core::runs::Runs;
 use foxtail_core::settings::SettingsFile;
 use foxtail_core::{drafting, AppError};
@@ -95,12 +96,20 @@ pub fn draft_action(
     runs: State<'_, Arc<Runs>>,
     settings: State<'_, SettingsFile>,
     keys: State<'_, Keys>,
+    mcp: State<'_, Mcp>,
 ) -> Result<i64, AppError> {
-    let (run_id, run) =
-        drafting::start_draft(request, &settings.get(), &keys, &runs, move |update| {
+    let settings = settings.get();
+    let (run_id, run) = drafting::start_draft(
+        request,
+        &settings,
+        &keys,
+        Some(&mcp),
+        &runs,
+        move |update| {
             // The window may have gone; nothing is lost, the draft only streams.
             let _ = on_update.send(update);
-        })?;
+        },
+    )?;
     tauri::async_runtime::spawn(run);
     Ok(run_id)
 }

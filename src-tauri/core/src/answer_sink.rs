@@ -81,6 +81,14 @@ impl<'a, F: FnMut(Update)> AnswerSink<'a, F> {
         }
     }
 
+    /// Adds a notice to the answer's extras (shown and saved with it).
+    pub fn notice(&mut self, text: String) {
+        self.extras.notices.push(text);
+        self.extras_changed = true;
+        self.extras_unsent = true;
+        self.flush();
+    }
+
     #[cfg(test)]
     fn saving_every(mut self, interval: Duration) -> Self {
         self.save_every = interval;

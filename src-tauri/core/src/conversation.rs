@@ -5,7 +5,9 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use foxtail_engine::{CancellationToken, Event, Message as WireMessage, DEFAULT_MAX_TOOL_STEPS};
+use foxtail_engine::{
+    CancellationToken, Event, Message as WireMessage, Registry, DEFAULT_MAX_TOOL_STEPS,
+};
 use foxtail_storage::{Message, MessageStatus, NewMessage, Role, Storage};
 use serde::Serialize;
 use ts_rs::TS;
@@ -303,9 +305,14 @@ pub async fn write_answer(
         mcp,
         ..
     } = prepared;
-    let tools = match mcp {
-        Some(plan) => plan.add_to(tools).await,
-        None => tools,
+    // Starting a server may take a while (npx may download it first): Stop works
+    // meanwhile, and the answer then ends as stopped.
+    let (tools, notices) = match mcp {
+        Some(plan) => tokio::select! {
+            added = plan.add_to(tools) => added,
+            _ = cancel.cancelled() => (Registry::new(), Vec::new()),
+        },
+        None => (tools, Vec::new()),
     };
     let continuing = continue_from.is_some();
     // The engine asks the model to go on from the cut-off text and drops whatever the
@@ -314,6 +321,9 @@ pub async fn write_answer(
         request = request.continuing_from(partial);
     }
     let mut sink = AnswerSink::new(storage, answer_id, continuing, send);
+    for notice in notices {
+        sink.notice(notice);
+    }
     let _ = client
         .converse(
             &mut request,

@@ -4,12 +4,16 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use foxtail_engine::{CancellationToken, Client, Event, Message as WireMessage, Sink};
+use foxtail_engine::{
+    CancellationToken, Client, Event, Message as WireMessage, Registry, Sink,
+    DEFAULT_MAX_TOOL_STEPS,
+};
 
 use crate::answer_sink::Update;
 use crate::draft_prompts::{self, DraftRequest};
 use crate::frame_batch::FrameBatch;
 use crate::keys::Keys;
+use crate::mcp::Mcp;
 use crate::profile::prepare;
 use crate::runs::{Run, Runs};
 use crate::settings::Settings;
@@ -18,19 +22,39 @@ use crate::AppError;
 /// Checks `request` and prepares its run: refused requests (nothing selected, no
 /// instruction) fail here, before a run starts. Returns the run id, for Stop, and the
 /// work that streams the draft.
+///
+/// The draft may use the tools switched on, MCP servers' among them ("insert today's
+/// weather from the weather server"); their calls are asked about as in a chat.
 pub fn start_draft(
     request: DraftRequest,
     settings: &Settings,
     keys: &Keys,
+    mcp: Option<&Mcp>,
     runs: &Arc<Runs>,
     send: impl FnMut(Update) + Send + 'static,
 ) -> Result<(i64, impl Future<Output = ()> + Send + 'static), AppError> {
     draft_prompts::build(&request).map_err(AppError::Draft)?;
     let prepared = prepare(settings, keys)?;
+    let plan = mcp.and_then(|mcp| mcp.plan(settings, keys.keychain(), None));
     let (run_id, cancel) = runs.start_draft();
     let runs = runs.clone();
     Ok((run_id, async move {
-        let _ = write_draft(prepared.client, prepared.request, &request, cancel, send).await;
+        let tools = match plan {
+            Some(plan) => tokio::select! {
+                (tools, _) = plan.add_to(prepared.tools) => tools,
+                _ = cancel.cancelled() => Registry::new(),
+            },
+            None => prepared.tools,
+        };
+        let _ = write_draft(
+            prepared.client,
+            prepared.request,
+            &tools,
+            &request,
+            cancel,
+            send,
+        )
+        .await;
         runs.end(Run::Draft(run_id));
     }))
 }
@@ -70,6 +94,7 @@ impl<F: FnMut(Update)> Sink for DraftSink<F> {
 pub async fn write_draft(
     client: Client,
     mut request: foxtail_engine::ChatRequest,
+    tools: &Registry,
     draft: &DraftRequest,
     cancel: CancellationToken,
     send: impl FnMut(Update),
@@ -81,7 +106,20 @@ pub async fn write_draft(
         send,
         batch: FrameBatch::default(),
     };
-    let _ = client.stream_chat(&request, &cancel, &mut sink).await;
+    let _ = match tools.is_empty() {
+        true => client.stream_chat(&request, &cancel, &mut sink).await,
+        false => {
+            client
+                .converse(
+                    &mut request,
+                    tools,
+                    DEFAULT_MAX_TOOL_STEPS,
+                    &cancel,
+                    &mut sink,
+                )
+                .await
+        }
+    };
     sink.flush();
     Ok(())
 }
@@ -117,6 +155,7 @@ mod tests {
             write_draft(
                 client,
                 request,
+                &Registry::new(),
                 &draft("shorter"),
                 CancellationToken::new(),
                 |u| updates.push(u),
@@ -158,6 +197,7 @@ mod tests {
         let err = write_draft(
             client,
             request,
+            &Registry::new(),
             &nothing_selected,
             CancellationToken::new(),
             |_| {},

@@ -37,6 +37,11 @@ pub struct ToolActivity {
 pub struct AnswerExtras {
     pub refusal: String,
     pub tools: Vec<ToolActivity>,
+    /// What the person should know about how the answer was made, such as a tool
+    /// server that could not start (so its tools were not offered).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<String>>", optional)]
+    pub notices: Vec<String>,
 }
 
 impl AnswerExtras {
@@ -134,7 +139,7 @@ impl AnswerExtras {
     }
 
     pub fn to_json(&self) -> String {
-        if self.refusal.is_empty() && self.tools.is_empty() {
+        if self.refusal.is_empty() && self.tools.is_empty() && self.notices.is_empty() {
             return String::new();
         }
         serde_json::to_string(self).unwrap_or_default()

@@ -5,8 +5,10 @@ import { Channel, invoke } from '@tauri-apps/api/core';
 import {
   ERROR_KINDS,
   type Commands,
+  type Decision,
   type DraftRequest,
   type ErrorReport,
+  type McpServer,
   type Settings,
   type Update,
 } from './contract';
@@ -17,21 +19,31 @@ export type {
   ChatMessage,
   ConnectionReport,
   ConversationSummary,
+  Decision,
   Document,
   DocumentHit,
   DocumentSummary,
   DraftRequest,
   ErrorKind,
   ErrorReport,
+  Hints,
+  ImportedServer,
   KeyReport,
+  McpServer,
+  McpToolInfo,
+  McpTransport,
   Preset,
   SearchHit,
   Settings,
   StreamEvent,
   ToolActivity,
+  ToolImage,
   ToolInfo,
+  ToolRule,
+  ToolStage,
   Turn,
   Update,
+  WellKnownServer,
 } from './contract';
 
 /**
@@ -141,3 +153,20 @@ export const searchDocuments = (query: string) => call('search_documents', { que
 export const draftAction = (request: DraftRequest, onUpdate: (update: Update) => void) =>
   call('draft_action', { request, onUpdate: channel(onUpdate) });
 export const stopDraft = (runId: number) => call('stop_draft', { runId });
+
+/** Values of a server's environment variables or headers, by name. */
+export type Secrets = { [name: string]: string };
+
+export const mcpWellKnown = () => call('mcp_well_known', {});
+/** Reads pasted `mcpServers` JSON; refused with `mcp_config` and a plain reason. */
+export const mcpImport = (text: string) => call('mcp_import', { text });
+/** The secrets' values go to the keychain and never come back; a name given no value
+ * keeps the value saved for it. */
+export const mcpSaveServer = (server: McpServer, secrets: Secrets) => call('mcp_save_server', { server, secrets });
+/** Removes the server with its secrets and its tools' rules. */
+export const mcpDeleteServer = (id: string) => call('mcp_delete_server', { id });
+/** Starts the server, lists its tools and stops it: up to a minute. Typed secrets are
+ * used before the saved ones, so a server can be tried before it is saved. */
+export const mcpTestServer = (server: McpServer, secrets: Secrets) => call('mcp_test_server', { server, secrets });
+/** The person's answer on a tool card; false when the call no longer waits. */
+export const answerToolCall = (callId: string, decision: Decision) => call('answer_tool_call', { callId, decision });

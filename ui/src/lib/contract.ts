@@ -135,7 +135,12 @@ source: string,
  */
 stage?: ToolStage, images?: Array<ToolImage>, };
 
-export type AnswerExtras = { refusal: string, tools: Array<ToolActivity>, };
+export type AnswerExtras = { refusal: string, tools: Array<ToolActivity>, 
+/**
+ * What the person should know about how the answer was made, such as a tool
+ * server that could not start (so its tools were not offered).
+ */
+notices?: Array<string>, };
 
 export type DraftRequest = { 
 /**

@@ -46,6 +46,12 @@ export const ERROR_WORDS: Record<ErrorKind, ErrorKey> = {
   image_failed: 'errImageFailed',
   export: 'errExport',
   draft: 'errDraft',
+  mcp_not_found: 'errMcpNotFound',
+  mcp_exited: 'errMcpExited',
+  mcp_handshake: 'errMcpHandshake',
+  mcp_refused: 'errMcpRefused',
+  mcp_auth: 'errMcpAuth',
+  mcp_config: 'errMcpConfig',
 };
 
 // Kinds whose Rust message is already written for people and says more than the
@@ -64,6 +70,7 @@ const writtenForPeople: ReadonlySet<ErrorKind> = new Set<ErrorKind>([
   'export',
   'redirect',
   'too_large',
+  'mcp_config',
 ]);
 
 export interface PlainError {

@@ -16,14 +16,21 @@ import {
   type ChatMessage,
   type Commands,
   type ConversationSummary,
+  type Decision,
   type Document,
   type DraftRequest,
   type ErrorKind,
   type ErrorReport,
+  type ImportedServer,
   type KeyReport,
+  type McpServer,
+  type McpToolInfo,
   type Role,
   type StreamEvent,
+  type ToolActivity,
+  type ToolStage,
   type Update,
+  type WellKnownServer,
 } from '../lib/contract';
 
 /** One step of a scripted answer or draft: wait, then send what Rust would send. */
@@ -75,6 +82,85 @@ export const DEFAULT_ANSWER =
 
 const DEFAULT_DRAFT = 'Thank you for the invitation. I am sorry, but I cannot attend on Friday.';
 
+/** The tools every fake MCP server offers when tested: one that reads, one that deletes. */
+export const FAKE_MCP_TOOLS: McpToolInfo[] = [
+  {
+    name: 'lookup',
+    title: 'Look up a value',
+    description: 'Finds the value stored under a key.',
+    hints: { read_only: true, destructive: false },
+  },
+  {
+    name: 'delete_note',
+    title: '',
+    description: 'Deletes a note for good.',
+    hints: { read_only: false, destructive: true },
+  },
+];
+
+const FAKE_WELL_KNOWN: WellKnownServer[] = [
+  {
+    name: 'Time',
+    description: 'The current time in any time zone, and conversions between them.',
+    server: {
+      id: 'time',
+      name: 'Time',
+      enabled: true,
+      transport: { kind: 'stdio', command: 'uvx', args: ['mcp-server-time'], env: [] },
+      auto_read_only: true,
+      timeout_s: null,
+    },
+    needs: 'uv (Python)',
+  },
+  {
+    name: 'Memory',
+    description: 'A small knowledge graph the model can remember things in.',
+    server: {
+      id: 'memory',
+      name: 'Memory',
+      enabled: true,
+      transport: { kind: 'stdio', command: 'npx', args: ['-y', '@modelcontextprotocol/server-memory'], env: [] },
+      auto_read_only: false,
+      timeout_s: null,
+    },
+    needs: 'Node.js',
+  },
+];
+
+/**
+ * Calls that wait for the person: a user message containing `trigger` (and no scripted
+ * answer queued) gets an answer that calls `name` on the "Test server" and waits for
+ * `answer_tool_call`. Allowed, it goes on with `result`; denied, without it.
+ */
+export const ASKING_CALLS = [
+  {
+    trigger: 'use the lookup tool',
+    name: 'lookup',
+    arguments: { key: 'x', options: { exact: true } },
+    destructive: false,
+    before: 'Let me look that up.',
+    result: 'value of x is 42',
+    allowed: 'The value of x is 42.',
+    denied: 'Without the lookup I cannot say what x is.',
+  },
+  {
+    trigger: 'use the delete tool',
+    name: 'delete_note',
+    arguments: { title: 'Shopping list' },
+    destructive: true,
+    before: 'I will delete that note.',
+    result: 'Deleted the note “Shopping list”.',
+    allowed: 'The note is gone.',
+    denied: 'The note stays as it is.',
+  },
+];
+
+export const ASKING_SOURCE = 'Test server';
+/** The id the asking calls' server has in tool rules. */
+export const ASKING_SERVER_ID = 'test';
+export const DECLINED =
+  'The person declined this tool call. Go on without it, and do not try it again unless they ask.';
+
 function fail(kind: ErrorKind, message: string): never {
   throw { kind, message } satisfies ErrorReport;
 }
@@ -112,6 +198,12 @@ export function createFakeBackend() {
     draftRunning: new Map<number, Running>(),
     nextId: 1,
     running: new Map<number, Running & { message: ChatMessage }>(),
+    /** Values of the MCP servers' secrets, by server id, as the keychain would keep them. */
+    mcpSecrets: new Map<string, Record<string, string>>(),
+    /** How long a server test takes, so its busy state can be seen. */
+    mcpTestDelay: 300,
+    /** Tool calls waiting for the person, by call id. */
+    waiting: new Map<string, { answerId: number; decide: (decision: Decision) => void }>(),
   };
 
   const now = () => Date.now();
@@ -219,19 +311,145 @@ export function createFakeBackend() {
     if (step.extras) message.extras = step.extras;
   }
 
-  function answer(message: ChatMessage, channel: Channel<Update>): void {
-    const script = control.answers.shift() ?? [
+  /** The user message an answer answers. */
+  function askedFor(conv: Conversation, message: ChatMessage): string {
+    const before = conv.messages.slice(0, conv.messages.indexOf(message));
+    return before.reverse().find((m) => m.role === 'user')?.content ?? '';
+  }
+
+  function answer(conv: Conversation, message: ChatMessage, channel: Channel<Update>): void {
+    const running = { timer: undefined, channel, message };
+    control.running.set(message.id, running);
+    const scripted = control.answers.shift();
+    const asked = askedFor(conv, message);
+    const asking = scripted ? undefined : ASKING_CALLS.find((c) => asked.includes(c.trigger));
+    if (asking) {
+      askingAnswer(message, running, asking);
+      return;
+    }
+    const script = scripted ?? [
       ...tokens(DEFAULT_ANSWER),
       { delay: 10, events: [{ type: 'finish', reason: 'stop', raw: 'stop' }] },
     ];
-    const running = { timer: undefined, channel, message };
-    control.running.set(message.id, running);
     play(
       script,
       running,
       (step) => record(message, step),
       () => control.running.delete(message.id),
     );
+  }
+
+  /** An answer whose tool call waits for the person's answer, then goes on with the
+   * result or without it. The cards are what Rust would send after each event. */
+  function askingAnswer(message: ChatMessage, running: Running, tool: (typeof ASKING_CALLS)[number]): void {
+    const id = `call_${control.nextId++}`;
+    const raw = JSON.stringify(tool.arguments);
+    const card: ToolActivity = {
+      index: 0,
+      at: tool.before.length,
+      id,
+      name: tool.name,
+      arguments: raw,
+      done: true,
+      result: null,
+      is_error: false,
+      source: ASKING_SOURCE,
+    };
+    const cards = (over: Partial<ToolActivity>): AnswerExtras => ({ refusal: '', tools: [{ ...card, ...over }] });
+    const staged = (stage: ToolStage, over: Partial<ToolActivity> = {}): ScriptStep => ({
+      delay: 10,
+      events: [{ type: 'tool_stage', id, source: ASKING_SOURCE, stage }],
+      extras: cards({ stage, ...over }),
+    });
+    const finish: ScriptStep = { delay: 10, events: [{ type: 'finish', reason: 'stop', raw: 'stop' }] };
+    const keep = (step: ScriptStep) => record(message, step);
+    const end = () => control.running.delete(message.id);
+    const first: ScriptStep[] = [
+      { delay: 10, events: [{ type: 'text', text: tool.before }] },
+      {
+        delay: 10,
+        events: [{ type: 'tool_call', index: 0, id, name: tool.name, arguments: tool.arguments, arguments_raw: raw }],
+        extras: cards({}),
+      },
+      staged({ stage: 'asking', destructive: tool.destructive }),
+    ];
+    play(first, running, keep, () => {
+      control.waiting.set(id, {
+        answerId: message.id,
+        decide: (decision) => {
+          const declined: ToolStage = { stage: 'declined' };
+          const then: ScriptStep[] =
+            decision === 'deny'
+              ? [
+                  staged(declined),
+                  {
+                    delay: 10,
+                    events: [{ type: 'tool_result', id, name: tool.name, content: DECLINED, is_error: true }],
+                    extras: cards({ stage: declined, result: DECLINED, is_error: true }),
+                  },
+                  ...tokens(`\n\n${tool.denied}`),
+                  finish,
+                ]
+              : [
+                  staged({ stage: 'running' }),
+                  {
+                    delay: 200,
+                    events: [{ type: 'tool_result', id, name: tool.name, content: tool.result, is_error: false }],
+                    extras: cards({ result: tool.result }),
+                  },
+                  ...tokens(`\n\n${tool.allowed}`),
+                  finish,
+                ];
+          if (decision === 'always') {
+            control.settings.tool_rules = { ...control.settings.tool_rules, [`${ASKING_SERVER_ID}/${tool.name}`]: 'allow' };
+          }
+          play(then, running, keep, end);
+        },
+      });
+    });
+  }
+
+  /** A fake server's entry as Rust reads it from pasted JSON (its checks are Rust's). */
+  function importServers(text: string): ImportedServer[] {
+    const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+    let value: unknown;
+    try {
+      value = JSON.parse(text.trim());
+    } catch (err) {
+      fail('mcp_config', `This is not JSON that Foxtail can read (${String(err)}). Paste the whole block, with its braces.`);
+    }
+    if (!isObject(value)) fail('mcp_config', 'Expected an object like {"mcpServers": {…}}.');
+    const inner = value.mcpServers ?? value.servers;
+    const servers: unknown = inner ?? ('command' in value || 'url' in value ? { server: value } : value);
+    if (!isObject(servers)) fail('mcp_config', '“mcpServers” should hold an object of servers by name.');
+    if (Object.keys(servers).length === 0) fail('mcp_config', 'There is no server in this JSON.');
+    const taken: string[] = [];
+    return Object.entries(servers).map(([name, entry]) => {
+      if (!isObject(entry)) fail('mcp_config', `The server “${name}” should be an object.`);
+      const base = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'server';
+      let id = base;
+      for (let n = 2; taken.includes(id); n++) id = `${base}-${n}`;
+      taken.push(id);
+      const pairs = (v: unknown) => (isObject(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)])) : {});
+      let secrets: Record<string, string>;
+      let transport: McpServer['transport'];
+      if (typeof entry.command === 'string') {
+        secrets = pairs(entry.env);
+        const args = Array.isArray(entry.args) ? entry.args.map(String) : [];
+        transport = { kind: 'stdio', command: entry.command.trim(), args, env: Object.keys(secrets) };
+      } else if (typeof entry.url === 'string') {
+        secrets = pairs(entry.headers);
+        transport = { kind: 'http', url: entry.url.trim(), headers: Object.keys(secrets) };
+      } else {
+        fail('mcp_config', `“${name}” needs either a “command” (a program to start) or a “url”.`);
+      }
+      const server: McpServer = { id, name, enabled: entry.disabled !== true, transport, auto_read_only: false, timeout_s: null };
+      return { server, secrets };
+    });
+  }
+
+  function secretNames(server: McpServer): string[] {
+    return server.transport.kind === 'stdio' ? server.transport.env : server.transport.headers;
   }
 
   const handlers = {
@@ -309,7 +527,7 @@ export function createFakeBackend() {
       }
       const user = newMessage(conv, 'user', text);
       const reply = newMessage(conv, 'assistant', '');
-      answer(reply, onUpdate);
+      answer(conv, reply, onUpdate);
       return { conversation_id: conv.id, user_message: user, answer: reply };
     },
     regenerate_answer: ({ answerId, onUpdate }) => {
@@ -321,14 +539,14 @@ export function createFakeBackend() {
         error: null,
         extras: { refusal: '', tools: [] },
       } satisfies Partial<ChatMessage>);
-      answer(message, onUpdate);
+      answer(conv, message, onUpdate);
       return { conversation_id: conv.id, user_message: null, answer: message };
     },
     continue_answer: ({ answerId, onUpdate }) => {
       const { conv, message } = findMessage(answerId);
       message.status = 'streaming';
       message.error = null;
-      answer(message, onUpdate);
+      answer(conv, message, onUpdate);
       return { conversation_id: conv.id, user_message: null, answer: message };
     },
     stop_answer: ({ answerId }) => {
@@ -336,6 +554,8 @@ export function createFakeBackend() {
       if (!running) return false;
       clearTimeout(running.timer);
       control.running.delete(answerId);
+      // A call waiting for the person waits no more.
+      for (const [id, waiting] of control.waiting) if (waiting.answerId === answerId) control.waiting.delete(id);
       const stopped: ScriptStep = { delay: 0, events: [{ type: 'error', kind: 'cancelled', message: 'Cancelled.' }] };
       record(running.message, stopped);
       deliver(running.channel, stopped);
@@ -428,6 +648,50 @@ export function createFakeBackend() {
       return null;
     },
     fetch_image: () => fail('image_failed', 'The fake backend downloads no images.'),
+    mcp_well_known: () => FAKE_WELL_KNOWN,
+    mcp_import: ({ text }) => importServers(text),
+    mcp_save_server: ({ server, secrets }) => {
+      const runs = server.transport.kind === 'stdio' ? server.transport.command : server.transport.url;
+      if (!server.id || !server.name.trim() || !runs.trim()) fail('mcp_config', 'The server needs a name and a command or address.');
+      // As the keychain keeps them: a name given no value keeps its value; dropped names go.
+      const old = control.mcpSecrets.get(server.id) ?? {};
+      const kept: Record<string, string> = {};
+      for (const name of secretNames(server)) {
+        const value = secrets[name] || old[name];
+        if (value) kept[name] = value;
+      }
+      control.mcpSecrets.set(server.id, kept);
+      const servers = control.settings.mcp_servers.filter((s) => s.id !== server.id);
+      const at = control.settings.mcp_servers.findIndex((s) => s.id === server.id);
+      servers.splice(at < 0 ? servers.length : at, 0, server);
+      control.settings.mcp_servers = servers;
+      return control.settings;
+    },
+    mcp_delete_server: ({ id }) => {
+      control.settings.mcp_servers = control.settings.mcp_servers.filter((s) => s.id !== id);
+      control.mcpSecrets.delete(id);
+      control.settings.tool_rules = Object.fromEntries(
+        Object.entries(control.settings.tool_rules).filter(([key]) => !key.startsWith(`${id}/`)),
+      );
+      return control.settings;
+    },
+    mcp_test_server: async ({ server }) => {
+      await new Promise((resolve) => setTimeout(resolve, control.mcpTestDelay));
+      if (server.transport.kind === 'stdio' && server.transport.command === 'missing') {
+        fail(
+          'mcp_not_found',
+          'The program “missing” was not found. Foxtail looked for it in /usr/local/bin:/usr/bin:/bin.',
+        );
+      }
+      return FAKE_MCP_TOOLS;
+    },
+    answer_tool_call: ({ callId, decision }) => {
+      const waiting = control.waiting.get(callId);
+      if (!waiting) return false;
+      control.waiting.delete(callId);
+      waiting.decide(decision);
+      return true;
+    },
   } satisfies Handlers;
 
   async function handle(cmd: string, args: Record<string, unknown> = {}): Promise<unknown> {

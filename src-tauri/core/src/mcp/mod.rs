@@ -82,9 +82,8 @@ pub struct McpPlan {
 
 impl McpPlan {
     /// `tools` with the servers' tools added, starting servers that are not running.
-    /// A server that cannot start is left out; its failure is written to the log, and
-    /// Settings → Tools → Test shows why in words.
-    pub async fn add_to(self, tools: Registry) -> Registry {
+    /// A server that cannot start is left out, and the notices say so in plain words.
+    pub async fn add_to(self, tools: Registry) -> (Registry, Vec<String>) {
         let McpPlan {
             live,
             servers,
@@ -99,9 +98,12 @@ impl McpPlan {
                 .unwrap_or_default()
         };
         let (tools, failed) = live.add_tools(tools, &configs, secrets_of, using).await;
-        for (name, err) in failed {
-            eprintln!("foxtail: the MCP server “{name}” is left out of this answer: {err}");
-        }
-        tools
+        let notices = failed
+            .into_iter()
+            .map(|(name, err)| {
+                format!("The tools of “{name}” were not offered in this answer: {err}")
+            })
+            .collect();
+        (tools, notices)
     }
 }

@@ -130,6 +130,7 @@ function card(over: Partial<ToolActivity> = {}): ToolActivity {
     done: true,
     result: null,
     is_error: false,
+    source: '',
     ...over,
   };
 }
