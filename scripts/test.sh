@@ -50,7 +50,7 @@ npx tauri build --debug --bundles deb --ci
 
 step "App: end-to-end tests in the real window"
 # The window talks to the project's mock gateway over loopback.
-cargo build --locked -p foxtail-mock-gateway
+cargo build --locked -p foxtail-mock-gateway -p foxtail-mcp-test-server
 mkdir -p artifacts/e2e
 # The display comes first so that services D-Bus starts for the app can open it too.
 xvfb-run -a --server-args="-screen 0 1280x900x24" \

@@ -83,6 +83,24 @@ impl Connection {
     }
 }
 
+/// Asks Linux to kill the server when the thread that started it goes, which is when
+/// the app goes, even by a crash or `kill -9`, which leave no time to stop it.
+#[cfg(target_os = "linux")]
+fn die_with_the_app(cmd: &mut tokio::process::Command) {
+    // SAFETY: prctl is async-signal-safe, and nothing else runs between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn die_with_the_app(_: &mut tokio::process::Command) {}
+
 fn failure(kind: ErrorKind, message: String) -> AppError {
     AppError::Mcp { kind, message }
 }
@@ -130,6 +148,7 @@ async fn start_program(
                 .filter_map(|key| secrets.get(key).map(|value| (key, value))),
         )
         .kill_on_drop(true);
+    die_with_the_app(&mut cmd);
     let mut wrapped = process_wrap::tokio::CommandWrap::from(cmd);
     // Its own process group, so that stopping it also stops what it started (npx
     // starts node, uvx starts python).
