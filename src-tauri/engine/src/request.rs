@@ -82,6 +82,12 @@ pub enum Part {
         content: String,
         is_error: bool,
     },
+    /// A picture for the model to look at: base64 of the bytes of `mime`
+    /// (`image/png`, `image/jpeg`, `image/gif` or `image/webp`).
+    Image {
+        mime: String,
+        data: String,
+    },
 }
 
 /// A tool offered to the model. `parameters` is the JSON Schema of its arguments.

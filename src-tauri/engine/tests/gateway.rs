@@ -197,7 +197,7 @@ async fn a_complete_answer_streams_with_the_right_request() {
                 assert_eq!(body["max_tokens"], json!(4096));
                 assert_eq!(
                     body["messages"],
-                    json!([{"role": "user", "content": [{"type": "text", "text": "Say hello"}]}])
+                    json!([{"role": "user", "content": "Say hello"}])
                 );
             }
         }
@@ -396,7 +396,7 @@ fn check_resume_request(p: Protocol, gateway: &MockGateway, partial: &str) {
             assert_eq!(messages.len(), 2);
             assert_eq!(
                 messages[1],
-                json!({"role": "assistant", "content": [{"type": "text", "text": partial.trim_end()}]})
+                json!({"role": "assistant", "content": partial.trim_end()})
             );
         }
         Protocol::Openai => {

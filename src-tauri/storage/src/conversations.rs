@@ -102,17 +102,23 @@ impl Storage {
     }
 
     /// Removes conversations (with their messages) and documents deleted before
-    /// `before_ms`.
+    /// `before_ms`, then the attachments no message refers to any more (theirs, and
+    /// those left by `truncate_from`). Returns how many conversations and documents
+    /// went; attachments are not counted.
     pub fn purge_deleted(&self, before_ms: i64) -> Result<usize, StorageError> {
-        let conn = self.conn();
-        let conversations = conn.execute(
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let conversations = tx.execute(
             "DELETE FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at < ?1",
             [before_ms],
         )?;
-        let documents = conn.execute(
+        let documents = tx.execute(
             "DELETE FROM documents WHERE deleted_at IS NOT NULL AND deleted_at < ?1",
             [before_ms],
         )?;
+        // Not `purge_unused_attachments`: it would wait for the lock held here.
+        crate::attachments::purge_unused(&tx)?;
+        tx.commit()?;
         Ok(conversations + documents)
     }
 

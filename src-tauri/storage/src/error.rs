@@ -11,7 +11,7 @@ pub enum StorageError {
     Locked(String),
     #[error("Foxtail's history file is damaged: {0}")]
     Corrupt(String),
-    #[error("That conversation or message no longer exists.")]
+    #[error("That conversation, message, document or attachment no longer exists.")]
     NotFound,
     #[error("Foxtail could not upgrade its history file: {0}")]
     Migration(String),

@@ -2,6 +2,7 @@
 //! growing answer can be saved every second without stalling the window, and a crash
 //! or `kill -9` loses at most the last save.
 
+mod attachments;
 mod conversations;
 mod documents;
 mod error;
@@ -10,6 +11,7 @@ mod messages;
 mod schema;
 mod search;
 
+pub use attachments::{AttachmentKind, AttachmentRef, NewAttachment, StoredAttachment};
 pub use conversations::{Conversation, ConversationSummary};
 pub use documents::{Document, DocumentHit, DocumentSummary};
 pub use error::StorageError;

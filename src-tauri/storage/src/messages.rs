@@ -227,7 +227,8 @@ impl Storage {
     }
 
     /// Removes `message_id` and everything after it: regenerate and edit-and-resend
-    /// rewrite the conversation from that point.
+    /// rewrite the conversation from that point. Their attachments stay (the resent
+    /// message may attach them again) until `purge_deleted` finds nothing using them.
     pub fn truncate_from(
         &self,
         conversation_id: i64,

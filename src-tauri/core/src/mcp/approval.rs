@@ -78,6 +78,8 @@ impl Asker for Arc<WindowAsker> {
     fn ask(&self, question: Question) -> BoxFuture<'static, Decision> {
         let (sender, receiver) = oneshot::channel();
         if let Ok(mut waiting) = self.waiting.lock() {
+            // Questions of stopped answers wait for no one any more.
+            waiting.retain(|_, sender| !sender.is_closed());
             waiting.insert(question.call_id, sender);
         }
         // An answer that never comes (the run was stopped) counts as no.

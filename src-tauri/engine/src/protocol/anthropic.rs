@@ -99,8 +99,18 @@ impl Wire for Anthropic {
     }
 }
 
-/// A message in Anthropic's shape: one message whose content is a list of blocks.
+/// A message in Anthropic's shape: one message whose content is its text as a plain
+/// string, or a list of blocks where a block needs them (pictures, tool calls and
+/// results). Some gateways (LiteLLM in front of llama.cpp) drop the text of a
+/// text-only block list, so text alone always goes as a string.
 fn message(message: &Message) -> Value {
+    if message
+        .content
+        .iter()
+        .all(|part| matches!(part, Part::Text { .. }))
+    {
+        return json!({"role": message.role, "content": message.joined_text()});
+    }
     let blocks: Vec<Value> = message
         .content
         .iter()
@@ -123,6 +133,10 @@ fn message(message: &Message) -> Value {
                 "tool_use_id": tool_call_id,
                 "content": content,
                 "is_error": is_error,
+            }),
+            Part::Image { mime, data } => json!({
+                "type": "image",
+                "source": {"type": "base64", "media_type": mime, "data": data},
             }),
         })
         .collect();

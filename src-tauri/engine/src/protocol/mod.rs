@@ -158,6 +158,40 @@ mod tests {
     }
 
     #[test]
+    fn pictures_go_in_each_protocols_shape_and_text_alone_as_a_string() {
+        let picture = Message {
+            role: Role::User,
+            content: vec![
+                Part::Image {
+                    mime: "image/png".into(),
+                    data: "iVBORw0KGgo=".into(),
+                },
+                Part::Text {
+                    text: "What is this?".into(),
+                },
+            ],
+        };
+        for protocol in [Protocol::Openai, Protocol::Anthropic] {
+            let mut request = ChatRequest::new(protocol, "m");
+            request.messages = vec![Message::user("Hello"), picture.clone()];
+            let body = request.body();
+            let messages = body["messages"].as_array().unwrap();
+            assert_eq!(messages[0]["content"], "Hello", "{protocol:?}");
+            let expected = match protocol {
+                Protocol::Openai => json!([
+                    {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}},
+                    {"type": "text", "text": "What is this?"},
+                ]),
+                Protocol::Anthropic => json!([
+                    {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "iVBORw0KGgo="}},
+                    {"type": "text", "text": "What is this?"},
+                ]),
+            };
+            assert_eq!(messages[1]["content"], expected, "{protocol:?}");
+        }
+    }
+
+    #[test]
     fn each_protocol_has_its_addresses() {
         let openai = wire(Protocol::Openai);
         assert_eq!(
@@ -225,7 +259,7 @@ mod tests {
         assert_eq!(body["messages"].as_array().unwrap().len(), 2);
         assert_eq!(
             body["messages"][1],
-            json!({"role": "assistant", "content": [{"type": "text", "text": "Hello,"}]})
+            json!({"role": "assistant", "content": "Hello,"})
         );
         let request = ChatRequest::new(Protocol::Openai, "hi").continuing_from(" \n");
         assert_eq!(

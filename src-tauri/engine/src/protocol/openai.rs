@@ -141,6 +141,25 @@ fn push_message(message: &Message, out: &mut Vec<Value>) {
             Value::String(text)
         };
         out.push(json!({"role": message.role, "content": content, "tool_calls": calls}));
+    } else if message
+        .content
+        .iter()
+        .any(|part| matches!(part, Part::Image { .. }))
+    {
+        // Pictures need content parts; text alone stays a plain string.
+        let parts: Vec<Value> = message
+            .content
+            .iter()
+            .filter_map(|part| match part {
+                Part::Text { text } => Some(json!({"type": "text", "text": text})),
+                Part::Image { mime, data } => Some(json!({
+                    "type": "image_url",
+                    "image_url": {"url": format!("data:{mime};base64,{data}")},
+                })),
+                _ => None,
+            })
+            .collect();
+        out.push(json!({"role": message.role, "content": parts}));
     } else if !(results && text.is_empty()) {
         out.push(json!({"role": message.role, "content": text}));
     }
