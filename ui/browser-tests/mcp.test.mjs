@@ -275,3 +275,61 @@ test('pictures from a tool show as thumbnails and open larger; other kinds are l
     await close();
   }
 });
+
+/** The contrast ratio of an element's text on its own background (WCAG's formula). */
+const contrastOf = (/** @type {import('playwright-core').Locator} */ element) =>
+  element.evaluate((el) => {
+    const channels = (/** @type {string} */ colour) => (colour.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+    const linear = (/** @type {number} */ v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    const luminance = (/** @type {string} */ colour) => {
+      const [r = 0, g = 0, b = 0] = channels(colour).map(linear);
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const style = getComputedStyle(el);
+    const [light, dark] = [luminance(style.color), luminance(style.backgroundColor)].sort((a, b) => b - a);
+    return ((light ?? 0) + 0.05) / ((dark ?? 0) + 0.05);
+  });
+
+test('a server that could not start is noted on the answer, as plain text, readable in both themes', async () => {
+  for (const colorScheme of /** @type {const} */ (['light', 'dark'])) {
+    const { page, pageErrors, close } = await openWindow({ setup: withKey, colorScheme });
+    try {
+      await send(page, 'Please use the broken server');
+      const first = page.locator('[data-testid="message"][data-role="assistant"]').first();
+      await first.and(page.locator('[data-status="done"]')).waitFor();
+      const notice = first.getByTestId('answer-notice');
+      assert.equal(await notice.count(), 1);
+      assert.equal(
+        await notice.textContent(),
+        'The tools of “Time” were not offered in this answer: The server “Time” could not start: “uvx” was not found in any of these folders: /usr/local/bin, /usr/bin, /bin.',
+      );
+      assert.match((await first.textContent()) ?? '', /The end\./, 'the answer is there too');
+      const contrast = await contrastOf(notice);
+      assert.ok(contrast >= 4.5, `${colorScheme}: contrast ${contrast.toFixed(2)}`);
+
+      // The next answer has no notice of its own; Rust's words are never markup.
+      await page.evaluate(() => {
+        window['foxtailMock'].control.answers.push([
+          { delay: 5, extras: { refusal: '', tools: [], notices: ['<b>not markup</b> <img src=x onerror="window.pwned=1">'] } },
+          { delay: 5, events: [{ type: 'text', text: 'Fine.' }] },
+          { delay: 5, events: [{ type: 'finish', reason: 'stop', raw: 'stop' }] },
+        ]);
+      });
+      await send(page, 'Answer plainly');
+      const second = page.locator('[data-testid="message"][data-role="assistant"]').nth(1);
+      await second.and(page.locator('[data-status="done"]')).waitFor();
+      assert.equal(await second.getByTestId('answer-notice').textContent(), '<b>not markup</b> <img src=x onerror="window.pwned=1">');
+      assert.equal(await second.locator('.answer-notice b, .answer-notice img').count(), 0);
+      assert.equal(await first.getByTestId('answer-notice').count(), 1, 'the first keeps its own');
+
+      await send(page, 'And once more');
+      const third = page.locator('[data-testid="message"][data-role="assistant"]').nth(2);
+      await third.and(page.locator('[data-status="done"]')).waitFor();
+      assert.equal(await third.getByTestId('answer-notice').count(), 0);
+      assert.equal(await page.evaluate(() => window['pwned'] ?? null), null);
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await close();
+    }
+  }
+});

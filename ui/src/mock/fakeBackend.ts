@@ -130,7 +130,9 @@ const FAKE_WELL_KNOWN: WellKnownServer[] = [
 /**
  * Calls that wait for the person: a user message containing `trigger` (and no scripted
  * answer queued) gets an answer that calls `name` on the "Test server" and waits for
- * `answer_tool_call`. Allowed, it goes on with `result`; denied, without it.
+ * `answer_tool_call`. Allowed, it goes on with `result`; denied, without it. A drafting
+ * instruction containing `trigger` (and no scripted draft queued) does the same, with
+ * no text before the call, since a draft's text goes into the document.
  */
 export const ASKING_CALLS = [
   {
@@ -154,6 +156,19 @@ export const ASKING_CALLS = [
     denied: 'The note stays as it is.',
   },
 ];
+
+type AskingCall = (typeof ASKING_CALLS)[number];
+
+/**
+ * A user message containing `trigger` (and no scripted answer queued) gets the default
+ * answer with this notice in its extras, sent first, as Rust does when a server could not
+ * start and its tools were left out.
+ */
+export const BROKEN_SERVER = {
+  trigger: 'use the broken server',
+  notice:
+    'The tools of “Time” were not offered in this answer: The server “Time” could not start: “uvx” was not found in any of these folders: /usr/local/bin, /usr/bin, /bin.',
+};
 
 export const ASKING_SOURCE = 'Test server';
 /** The id the asking calls' server has in tool rules. */
@@ -202,8 +217,8 @@ export function createFakeBackend() {
     mcpSecrets: new Map<string, Record<string, string>>(),
     /** How long a server test takes, so its busy state can be seen. */
     mcpTestDelay: 300,
-    /** Tool calls waiting for the person, by call id. */
-    waiting: new Map<string, { answerId: number; decide: (decision: Decision) => void }>(),
+    /** Tool calls waiting for the person, by call id, with the answer or draft run they hold up. */
+    waiting: new Map<string, { owner: number; decide: (decision: Decision) => void }>(),
   };
 
   const now = () => Date.now();
@@ -322,31 +337,40 @@ export function createFakeBackend() {
     control.running.set(message.id, running);
     const scripted = control.answers.shift();
     const asked = askedFor(conv, message);
+    const keep = (step: ScriptStep) => record(message, step);
+    const end = () => control.running.delete(message.id);
     const asking = scripted ? undefined : ASKING_CALLS.find((c) => asked.includes(c.trigger));
     if (asking) {
-      askingAnswer(message, running, asking);
+      askingRun(message.id, running, asking, { chat: true, keep, end });
       return;
     }
+    const broken = !scripted && asked.includes(BROKEN_SERVER.trigger);
     const script = scripted ?? [
+      ...(broken ? [{ delay: 10, extras: { refusal: '', tools: [], notices: [BROKEN_SERVER.notice] } }] : []),
       ...tokens(DEFAULT_ANSWER),
       { delay: 10, events: [{ type: 'finish', reason: 'stop', raw: 'stop' }] },
     ];
-    play(
-      script,
-      running,
-      (step) => record(message, step),
-      () => control.running.delete(message.id),
-    );
+    play(script, running, keep, end);
   }
 
-  /** An answer whose tool call waits for the person's answer, then goes on with the
-   * result or without it. The cards are what Rust would send after each event. */
-  function askingAnswer(message: ChatMessage, running: Running, tool: (typeof ASKING_CALLS)[number]): void {
+  /**
+   * A run whose tool call waits for the person's answer, then goes on with the result or
+   * without it. A chat answer says something first, and its steps carry the cards Rust
+   * would send after each event; a draft has no cards, and its text (the document's)
+   * starts after the call.
+   */
+  function askingRun(
+    owner: number,
+    running: Running,
+    tool: AskingCall,
+    how: { chat: boolean; keep: (step: ScriptStep) => void; end: () => void },
+  ): void {
     const id = `call_${control.nextId++}`;
     const raw = JSON.stringify(tool.arguments);
+    const before = how.chat ? tool.before : '';
     const card: ToolActivity = {
       index: 0,
-      at: tool.before.length,
+      at: before.length,
       id,
       name: tool.name,
       arguments: raw,
@@ -355,58 +379,59 @@ export function createFakeBackend() {
       is_error: false,
       source: ASKING_SOURCE,
     };
-    const cards = (over: Partial<ToolActivity>): AnswerExtras => ({ refusal: '', tools: [{ ...card, ...over }] });
-    const staged = (stage: ToolStage, over: Partial<ToolActivity> = {}): ScriptStep => ({
-      delay: 10,
-      events: [{ type: 'tool_stage', id, source: ASKING_SOURCE, stage }],
-      extras: cards({ stage, ...over }),
-    });
-    const finish: ScriptStep = { delay: 10, events: [{ type: 'finish', reason: 'stop', raw: 'stop' }] };
-    const keep = (step: ScriptStep) => record(message, step);
-    const end = () => control.running.delete(message.id);
+    /** A step with these events, and with the card as it then stands when `over` is given. */
+    const step = (events: StreamEvent[], over?: Partial<ToolActivity>, delay = 10): ScriptStep =>
+      how.chat && over ? { delay, events, extras: { refusal: '', tools: [{ ...card, ...over }] } } : { delay, events };
+    const staged = (stage: ToolStage, over: Partial<ToolActivity> = {}): ScriptStep =>
+      step([{ type: 'tool_stage', id, source: ASKING_SOURCE, stage }], { stage, ...over });
+    const finish = step([{ type: 'finish', reason: 'stop', raw: 'stop' }]);
+    // The engine starts a later turn's text on a new paragraph only after earlier text.
+    const after = (text: string) => tokens(before ? `\n\n${text}` : text);
+    const half = Math.ceil(raw.length / 2);
     const first: ScriptStep[] = [
-      { delay: 10, events: [{ type: 'text', text: tool.before }] },
-      {
-        delay: 10,
-        events: [{ type: 'tool_call', index: 0, id, name: tool.name, arguments: tool.arguments, arguments_raw: raw }],
-        extras: cards({}),
-      },
+      ...(before ? [step([{ type: 'text', text: before }])] : []),
+      step([
+        { type: 'tool_call_delta', index: 0, id, name: tool.name, arguments_delta: raw.slice(0, half) },
+        { type: 'tool_call_delta', index: 0, arguments_delta: raw.slice(half) },
+      ]),
+      step([{ type: 'tool_call', index: 0, id, name: tool.name, arguments: tool.arguments, arguments_raw: raw }], {}),
       staged({ stage: 'asking', destructive: tool.destructive }),
     ];
-    play(first, running, keep, () => {
+    play(first, running, how.keep, () => {
       control.waiting.set(id, {
-        answerId: message.id,
+        owner,
         decide: (decision) => {
           const declined: ToolStage = { stage: 'declined' };
           const then: ScriptStep[] =
             decision === 'deny'
               ? [
                   staged(declined),
-                  {
-                    delay: 10,
-                    events: [{ type: 'tool_result', id, name: tool.name, content: DECLINED, is_error: true }],
-                    extras: cards({ stage: declined, result: DECLINED, is_error: true }),
-                  },
-                  ...tokens(`\n\n${tool.denied}`),
+                  step([{ type: 'tool_result', id, name: tool.name, content: DECLINED, is_error: true }], {
+                    stage: declined,
+                    result: DECLINED,
+                    is_error: true,
+                  }),
+                  ...after(tool.denied),
                   finish,
                 ]
               : [
                   staged({ stage: 'running' }),
-                  {
-                    delay: 200,
-                    events: [{ type: 'tool_result', id, name: tool.name, content: tool.result, is_error: false }],
-                    extras: cards({ result: tool.result }),
-                  },
-                  ...tokens(`\n\n${tool.allowed}`),
+                  step([{ type: 'tool_result', id, name: tool.name, content: tool.result, is_error: false }], { result: tool.result }, 200),
+                  ...after(tool.allowed),
                   finish,
                 ];
           if (decision === 'always') {
             control.settings.tool_rules = { ...control.settings.tool_rules, [`${ASKING_SERVER_ID}/${tool.name}`]: 'allow' };
           }
-          play(then, running, keep, end);
+          play(then, running, how.keep, how.end);
         },
       });
     });
+  }
+
+  /** Calls that wait for the person wait no more once their answer or draft is stopped. */
+  function stopWaiting(owner: number): void {
+    for (const [id, waiting] of control.waiting) if (waiting.owner === owner) control.waiting.delete(id);
   }
 
   /** A fake server's entry as Rust reads it from pasted JSON (its checks are Rust's). */
@@ -554,8 +579,7 @@ export function createFakeBackend() {
       if (!running) return false;
       clearTimeout(running.timer);
       control.running.delete(answerId);
-      // A call waiting for the person waits no more.
-      for (const [id, waiting] of control.waiting) if (waiting.answerId === answerId) control.waiting.delete(id);
+      stopWaiting(answerId);
       const stopped: ScriptStep = { delay: 0, events: [{ type: 'error', kind: 'cancelled', message: 'Cancelled.' }] };
       record(running.message, stopped);
       deliver(running.channel, stopped);
@@ -611,19 +635,21 @@ export function createFakeBackend() {
     },
     draft_action: ({ request, onUpdate }) => {
       control.draftRequests.push(request);
-      const script = control.drafts.shift() ?? [
-        ...tokens(DEFAULT_DRAFT),
-        { delay: 10, events: [{ type: 'finish', reason: 'stop', raw: 'stop' }] },
-      ];
+      const scripted = control.drafts.shift();
       const id = control.nextId++;
       const running: Running = { timer: undefined, channel: onUpdate };
       control.draftRunning.set(id, running);
-      play(
-        script,
-        running,
-        () => {},
-        () => control.draftRunning.delete(id),
-      );
+      const end = () => control.draftRunning.delete(id);
+      const asking = scripted ? undefined : ASKING_CALLS.find((c) => request.instruction.includes(c.trigger));
+      if (asking) {
+        askingRun(id, running, asking, { chat: false, keep: () => {}, end });
+        return id;
+      }
+      const script = scripted ?? [
+        ...tokens(DEFAULT_DRAFT),
+        { delay: 10, events: [{ type: 'finish', reason: 'stop', raw: 'stop' }] },
+      ];
+      play(script, running, () => {}, end);
       return id;
     },
     stop_draft: ({ runId }) => {
@@ -631,6 +657,7 @@ export function createFakeBackend() {
       if (!running) return false;
       clearTimeout(running.timer);
       control.draftRunning.delete(runId);
+      stopWaiting(runId);
       deliver(running.channel, { delay: 0, events: [{ type: 'error', kind: 'cancelled', message: 'Cancelled.' }] });
       return true;
     },

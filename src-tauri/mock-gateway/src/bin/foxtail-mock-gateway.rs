@@ -28,6 +28,10 @@ struct Args {
     /// With --replay: cut the body after this many bytes.
     #[arg(long)]
     cut: Option<usize>,
+    /// Write each request's body to DIR/request-N.json as it arrives (N from 1), so a
+    /// test driving the app can check what it sent.
+    #[arg(long, value_name = "DIR")]
+    record: Option<std::path::PathBuf>,
     /// List the scenarios and exit.
     #[arg(long)]
     list: bool,
@@ -82,6 +86,22 @@ async fn main() -> ExitCode {
         };
     println!("{}", gateway.url());
     let _ = std::io::stdout().flush();
-    gateway.run().await;
+    match args.record {
+        None => gateway.run().await,
+        Some(dir) => loop {
+            // Test use only: a glance every 50 ms is soon enough for a test to read.
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            for (n, request) in gateway.requests().iter().enumerate() {
+                let path = dir.join(format!("request-{}.json", n + 1));
+                if !path.exists() {
+                    // Whole or not at all: a reader never sees half a body.
+                    let part = path.with_extension("part");
+                    if std::fs::write(&part, &request.body).is_ok() {
+                        let _ = std::fs::rename(&part, &path);
+                    }
+                }
+            }
+        },
+    }
     ExitCode::SUCCESS
 }

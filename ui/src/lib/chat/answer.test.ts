@@ -111,6 +111,27 @@ describe('an answer as the window shows it', () => {
     expect(bare).toMatchObject({ refusal: '', tools: [] });
   });
 
+  it('shows Rust’s notices, replaced by each update and gone when the answer is written again', () => {
+    const notice = 'The tools of “Time” were not offered in this answer: the server could not start.';
+    const m = fromStored(stored());
+    expect(m.notices).toEqual([]);
+    showExtras(m, { refusal: '', tools: [], notices: [notice] });
+    expect(m.notices).toEqual([notice]);
+    // A notice is not the model's output: the answer still waits for its first token.
+    expect(hasOutput(m)).toBe(false);
+    showExtras(m, { refusal: '', tools: [card()], notices: [notice] });
+    expect(m.notices).toEqual([notice]);
+    showExtras(m, { refusal: '', tools: [] });
+    expect(m.notices).toEqual([]);
+
+    const saved = fromStored(stored({ status: 'complete', content: 'x', extras: { refusal: '', tools: [], notices: [notice] } }));
+    expect(saved.notices).toEqual([notice]);
+    restart(saved, true);
+    expect(saved.notices).toEqual([notice]);
+    restart(saved, false);
+    expect(saved.notices).toEqual([]);
+  });
+
   it('restarts from scratch or keeps the text to continue', () => {
     const m = fromStored(stored({ status: 'interrupted', content: 'half' }));
     restart(m, true, 5);

@@ -36,6 +36,8 @@ export interface ViewMessage {
   finishNote: string | null;
   /** Rust's tool cards, each placed by how much of the text came before it. */
   tools: ToolActivity[];
+  /** Rust's plain sentences about how the answer was made (a tool server that could not start). */
+  notices: string[];
   model: string | null;
 }
 
@@ -68,18 +70,20 @@ export function fromStored(message: ChatMessage): ViewMessage {
     error: status === 'error' || message.status === 'interrupted' ? message.error : null,
     finishNote: null,
     tools: [],
+    notices: [],
     model: message.model,
   };
   showExtras(shown, message.extras);
   return shown;
 }
 
-/** Rust's tool cards and refusal as they stand now: saved with the answer, or sent while
- * it streams. Each update holds all of them, so it replaces what was shown. */
+/** Rust's tool cards, refusal and notices as they stand now: saved with the answer, or
+ * sent while it streams. Each update holds all of them, so it replaces what was shown. */
 export function showExtras(message: ViewMessage, extras: AnswerExtras): void {
   // Rust leaves empty ones out of the JSON, though the generated type has them always.
   message.refusal = extras.refusal ?? '';
   message.tools = extras.tools ?? [];
+  message.notices = extras.notices ?? [];
 }
 
 /** The answer a new request starts from (its text kept when continuing). */
@@ -89,6 +93,7 @@ export function restart(message: ViewMessage, keepText: boolean, now = Date.now(
     message.reasoning = '';
     message.refusal = '';
     message.tools = [];
+    message.notices = [];
   }
   message.status = 'streaming';
   message.stopped = false;
