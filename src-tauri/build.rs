@@ -45,6 +45,8 @@ const COMMANDS: &[&str] = &[
     "mcp_delete_server",
     "mcp_test_server",
     "answer_tool_call",
+    "add_attachment",
+    "attachment_image",
 ];
 
 fn main() {

@@ -7,6 +7,7 @@ use foxtail_core::answer_sink::Update;
 use foxtail_core::conversation::{self, ChatSession, Turn, Writing};
 use foxtail_core::keys::Keys;
 use foxtail_core::mcp::Mcp;
+use foxtail_core::message_attachments::AttachmentUse;
 use foxtail_core::profile::{self, ToolInfo};
 use foxtail_core::runs::Runs;
 use foxtail_core::settings::SettingsFile;
@@ -51,6 +52,7 @@ fn to_window(channel: Channel<Update>) -> impl FnMut(Update) + Send + 'static {
 pub fn send_message(
     conversation_id: Option<i64>,
     text: String,
+    attachments: Option<Vec<AttachmentUse>>,
     replace_from: Option<i64>,
     on_update: Channel<Update>,
     storage: State<'_, Arc<Storage>>,
@@ -63,6 +65,7 @@ pub fn send_message(
     Ok(spawn(session.send(
         conversation_id,
         &text,
+        &attachments.unwrap_or_default(),
         replace_from,
         to_window(on_update),
     )?))

@@ -48,6 +48,7 @@ pub fn copy_formatted<R: Runtime>(
 pub fn save_export<R: Runtime>(
     file_name: String,
     content: String,
+    conversation_id: Option<i64>,
     app: AppHandle<R>,
 ) -> Result<String, AppError> {
     let folder = match std::env::var_os(EXPORT_DIR_ENV).filter(|v| !v.is_empty()) {
@@ -59,6 +60,11 @@ pub fn save_export<R: Runtime>(
             .map_err(|err| AppError::Export(format!("No Downloads folder was found: {err}")))?,
     };
     let path = write_new(&folder, &safe_file_name(&file_name)?, &content)?;
+    // A conversation's attachments go in a folder beside it, which its links name.
+    if let Some(conversation_id) = conversation_id {
+        let storage = app.state::<std::sync::Arc<foxtail_storage::Storage>>();
+        foxtail_core::exports::write_attachments(&storage, conversation_id, &folder)?;
+    }
     Ok(path.display().to_string())
 }
 

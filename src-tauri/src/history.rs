@@ -61,7 +61,7 @@ pub fn export_conversation(
     conversation_id: i64,
     storage: State<'_, Arc<Storage>>,
 ) -> Result<String, AppError> {
-    Ok(storage.export_markdown(conversation_id)?)
+    foxtail_core::exports::conversation_markdown(&storage, conversation_id)
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! The thin Tauri shell around Foxtail's Tauri-free crates.
 
+mod attachments;
 mod chat;
 mod commands;
 mod data_dir;
@@ -145,6 +146,8 @@ fn commands<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static 
         mcp::mcp_delete_server,
         mcp::mcp_test_server,
         mcp::answer_tool_call,
+        attachments::add_attachment,
+        attachments::attachment_image,
     ]
 }
 

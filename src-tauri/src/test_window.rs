@@ -28,13 +28,36 @@ impl TestWindow {
 
     /// Calls `command` with `args` (camelCase keys, as `invoke` sends them).
     pub fn call(&self, command: &str, args: Value) -> Result<Value, Value> {
+        self.invoke(command, InvokeBody::Json(args), Default::default())
+    }
+
+    /// Calls `command` with a raw body and headers, as `invoke` sends a `Uint8Array`.
+    pub fn call_raw(
+        &self,
+        command: &str,
+        bytes: Vec<u8>,
+        headers: &[(&'static str, &str)],
+    ) -> Result<Value, Value> {
+        let mut map = tauri::http::HeaderMap::new();
+        for (name, value) in headers {
+            map.insert(*name, value.parse().unwrap());
+        }
+        self.invoke(command, InvokeBody::Raw(bytes), map)
+    }
+
+    fn invoke(
+        &self,
+        command: &str,
+        body: InvokeBody,
+        headers: tauri::http::HeaderMap,
+    ) -> Result<Value, Value> {
         let request = InvokeRequest {
             cmd: command.into(),
             callback: CallbackFn(0),
             error: CallbackFn(1),
             url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
+            body,
+            headers,
             invoke_key: INVOKE_KEY.to_string(),
         };
         tauri::test::get_ipc_response(&self.window, request)

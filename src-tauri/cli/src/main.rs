@@ -15,11 +15,13 @@ use std::time::Duration;
 
 use clap::builder::PossibleValuesParser;
 use clap::Parser;
+use foxtail_core::attachments::{self, Prepared};
 use foxtail_core::keys::Keys;
+use foxtail_core::message_attachments::{self, Given};
 use foxtail_core::{presets, profile, AppError};
 use foxtail_engine::{
     CancellationToken, ChatRequest, Client, Error, Event, FinishReason, Message, Options, Registry,
-    SecretString, Sink, DEFAULT_MAX_TOOL_STEPS,
+    Role, SecretString, Sink, DEFAULT_MAX_TOOL_STEPS,
 };
 use foxtail_keychain::Keychain;
 
@@ -102,6 +104,11 @@ struct Args {
     /// Allow every MCP tool call without asking.
     #[arg(long)]
     yes: bool,
+    /// Attach a picture (PNG, JPEG, WebP, GIF) or a document (text, Markdown, CSV, JSON,
+    /// source code, PDF, DOCX) to the question, prepared as the app prepares it.
+    /// Repeatable.
+    #[arg(long, value_name = "FILE")]
+    attach: Vec<std::path::PathBuf>,
     /// Clean the output of control sequences as for a terminal, even into a pipe (for
     /// tests).
     #[arg(long, hide = true)]
@@ -187,6 +194,10 @@ fn main() -> ExitCode {
             Err(message) => return usage(&message),
         },
     };
+    let attached = match attach(&args.attach) {
+        Ok(attached) => attached,
+        Err(message) => return usage(&message),
+    };
     let transport = match Transport::from_args(&args) {
         Ok(transport) => transport,
         Err(message) => return usage(&message),
@@ -232,7 +243,15 @@ fn main() -> ExitCode {
         Err(err) => return failure(&err.to_string()),
     };
     let mut request = prepared.request;
-    request.messages = vec![Message::user(prompt)];
+    request.messages = vec![if attached.is_empty() {
+        Message::user(prompt)
+    } else {
+        let given: Vec<Given<'_>> = attached.iter().map(Given::prepared).collect();
+        Message {
+            role: Role::User,
+            content: message_attachments::parts(&given, &prompt),
+        }
+    }];
 
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -254,6 +273,40 @@ fn main() -> ExitCode {
         }
         code
     })
+}
+
+/// Reads and prepares the `--attach` files, refusing one that is too large before
+/// reading it.
+fn attach(paths: &[std::path::PathBuf]) -> Result<Vec<Prepared>, String> {
+    if paths.len() > message_attachments::MAX_PER_MESSAGE {
+        return Err(format!(
+            "--attach takes up to {} files",
+            message_attachments::MAX_PER_MESSAGE
+        ));
+    }
+    paths
+        .iter()
+        .map(|path| {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let size = std::fs::metadata(path)
+                .map_err(|err| format!("cannot read {}: {err}", path.display()))?
+                .len();
+            let largest = attachments::MAX_IMAGE_BYTES.max(attachments::MAX_DOCUMENT_BYTES);
+            if size > largest {
+                return Err(format!(
+                    "{name} is {} MB; Foxtail takes files up to {} MB",
+                    size / 1_000_000,
+                    largest / 1_000_000
+                ));
+            }
+            let bytes = std::fs::read(path)
+                .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+            attachments::prepare(&name, &bytes).map_err(|err| err.message)
+        })
+        .collect()
 }
 
 /// What `--tools` asked for.

@@ -20,13 +20,15 @@ use crate::mcp::{
     Decision, Hints, ImportedServer, McpServer, McpToolInfo, McpTransport, Secrets, ToolRule,
     WellKnownServer,
 };
+use crate::message_attachments::{Attachment, AttachmentUse};
 use crate::presets::{Preset, PRESETS};
 use crate::profile::ToolInfo;
 use crate::settings::{Language, Settings, Theme};
 use crate::tool_cards::{AnswerExtras, ToolActivity};
 use crate::{ErrorKind, ErrorReport};
 use foxtail_storage::{
-    ConversationSummary, Document, DocumentHit, DocumentSummary, MessageStatus, Role, SearchHit,
+    AttachmentKind, ConversationSummary, Document, DocumentHit, DocumentSummary, MessageStatus,
+    Role, SearchHit,
 };
 
 /// Where the generated file lives, from the repository's root.
@@ -85,6 +87,21 @@ impl TS for UpdateChannel {
     }
 }
 
+/// A file's bytes, sent as the request's raw body (`backend.ts` puts the name in a
+/// header), not as JSON.
+struct RawBytes;
+
+impl TS for RawBytes {
+    type WithoutGenerics = Self;
+    type OptionInnerType = Self;
+    fn name(_: &Config) -> String {
+        "Uint8Array".into()
+    }
+    fn inline(cfg: &Config) -> String {
+        Self::name(cfg)
+    }
+}
+
 /// Setting changes: any of the settings, each checked by Rust.
 struct SettingChanges;
 
@@ -118,7 +135,7 @@ pub fn commands() -> Vec<Command> {
         command!("restore_conversation"("conversationId": i64) -> ()),
         command!("search_conversations"("query": String) -> Vec<SearchHit>),
         command!("export_conversation"("conversationId": i64) -> String),
-        command!("save_export"("fileName": String, "content": String) -> String),
+        command!("save_export"("fileName": String, "content": String, "conversationId": Option<i64>) -> String),
         command!("list_documents"() -> Vec<DocumentSummary>),
         command!("open_document"("documentId": i64) -> Document),
         command!("create_document"("title": String, "content": String) -> Document),
@@ -130,7 +147,7 @@ pub fn commands() -> Vec<Command> {
         command!("search_documents"("query": String) -> Vec<DocumentHit>),
         command!("draft_action"("request": DraftRequest, "onUpdate": UpdateChannel) -> i64),
         command!("stop_draft"("runId": i64) -> bool),
-        command!("send_message"("conversationId": Option<i64>, "text": String, "replaceFrom": Option<i64>, "onUpdate": UpdateChannel) -> Turn),
+        command!("send_message"("conversationId": Option<i64>, "text": String, "attachments": Option<Vec<AttachmentUse>>, "replaceFrom": Option<i64>, "onUpdate": UpdateChannel) -> Turn),
         command!("regenerate_answer"("answerId": i64, "onUpdate": UpdateChannel) -> Turn),
         command!("continue_answer"("answerId": i64, "onUpdate": UpdateChannel) -> Turn),
         command!("stop_answer"("answerId": i64) -> bool),
@@ -145,6 +162,8 @@ pub fn commands() -> Vec<Command> {
         command!("mcp_delete_server"("id": String) -> Settings),
         command!("mcp_test_server"("server": McpServer, "secrets": Secrets) -> Vec<McpToolInfo>),
         command!("answer_tool_call"("callId": String, "decision": Decision) -> bool),
+        command!("add_attachment"("name": String, "bytes": RawBytes) -> Attachment),
+        command!("attachment_image"("id": String, "thumbnail": bool) -> String),
     ]
 }
 
@@ -200,6 +219,9 @@ pub fn typescript() -> String {
         Decision,
         foxtail_engine::ToolStage,
         foxtail_engine::ToolImage,
+        Attachment,
+        AttachmentUse,
+        AttachmentKind,
     ];
     for declaration in types {
         out.push_str(&declaration);

@@ -15,6 +15,7 @@ use ts_rs::TS;
 use crate::answer_sink::{AnswerSink, Update};
 use crate::keys::Keys;
 use crate::mcp::{Mcp, McpPlan};
+use crate::message_attachments::{self, Attachment, AttachmentUse};
 use crate::profile::{prepare, Prepared};
 use crate::runs::{Run, Runs};
 use crate::settings::Settings;
@@ -44,6 +45,8 @@ pub struct ChatMessage {
     /// The model that wrote an answer.
     pub model: Option<String>,
     pub extras: AnswerExtras,
+    /// The files the person attached to this message.
+    pub attachments: Vec<Attachment>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -59,6 +62,7 @@ impl From<Message> for ChatMessage {
                 .as_deref()
                 .and_then(|e| serde_json::from_str(e).ok()),
             extras: AnswerExtras::from_json(&m.extras),
+            attachments: Vec::new(),
             content: m.content,
             reasoning: m.reasoning,
             status: m.status,
@@ -69,12 +73,19 @@ impl From<Message> for ChatMessage {
     }
 }
 
-/// A conversation's messages, oldest first.
+/// A conversation's messages, oldest first, with their attachments.
 pub fn messages(storage: &Storage, conversation_id: i64) -> Result<Vec<ChatMessage>, AppError> {
+    let mut attached = message_attachments::for_window(storage, conversation_id)?;
     Ok(storage
         .messages(conversation_id)?
         .into_iter()
-        .map(ChatMessage::from)
+        .map(|m| {
+            let id = m.id;
+            ChatMessage {
+                attachments: attached.remove(&id).unwrap_or_default(),
+                ..ChatMessage::from(m)
+            }
+        })
         .collect())
 }
 
@@ -97,21 +108,32 @@ impl ChatSession<'_> {
     /// Adds `text` as a new user message (into a new conversation when
     /// `conversation_id` is none) and prepares the answer. With `replace_from`, that
     /// message and everything after it are replaced first: this is edit-and-resend.
+    ///
+    /// `attachments` are files added with [`crate::message_attachments::add`]; the
+    /// message carries them, under the names given, and so does every later request.
     pub fn send(
         &self,
         conversation_id: Option<i64>,
         text: &str,
+        attachments: &[AttachmentUse],
         replace_from: Option<i64>,
         send: impl FnMut(Update) + Send + 'static,
     ) -> Result<(Turn, Writing), AppError> {
         let text = text.trim();
-        if text.is_empty() {
+        if text.is_empty() && attachments.is_empty() {
             return Err(AppError::EmptyMessage);
         }
+        message_attachments::check_use(self.storage, attachments)?;
         let mut prepared = prepare(&self.settings, self.keys)?;
         let conversation_id = match conversation_id {
             Some(id) => id,
-            None => self.storage.create_conversation(&title_from(text))?.id,
+            None => {
+                let title = match attachments.first() {
+                    Some(first) if text.is_empty() => title_from(&first.name),
+                    _ => title_from(text),
+                };
+                self.storage.create_conversation(&title)?.id
+            }
         };
         if let Some(from) = replace_from {
             self.storage.truncate_from(conversation_id, from)?;
@@ -126,7 +148,15 @@ impl ChatSession<'_> {
                 model: None,
             },
         )?;
-        prepared.request.messages = wire_history(&self.storage.messages(conversation_id)?);
+        if !attachments.is_empty() {
+            let items: Vec<(&str, &str)> = attachments
+                .iter()
+                .map(|a| (a.id.as_str(), a.name.as_str()))
+                .collect();
+            self.storage.attach(user_message.id, &items)?;
+        }
+        prepared.request.messages =
+            wire_history(self.storage, &self.storage.messages(conversation_id)?)?;
         let answer = self.storage.add_message(
             conversation_id,
             NewMessage {
@@ -140,7 +170,10 @@ impl ChatSession<'_> {
         Ok((
             Turn {
                 conversation_id,
-                user_message: Some(user_message.into()),
+                user_message: Some(ChatMessage {
+                    attachments: message_attachments::of_message(self.storage, user_message.id)?,
+                    ..user_message.into()
+                }),
                 answer: answer.into(),
             },
             writing,
@@ -179,7 +212,7 @@ impl ChatSession<'_> {
         let old = self.storage.message(answer_id)?;
         let history = self.storage.messages(old.conversation_id)?;
         let before: Vec<Message> = history.into_iter().filter(|m| m.id < answer_id).collect();
-        prepared.request.messages = wire_history(&before);
+        prepared.request.messages = wire_history(self.storage, &before)?;
         prepared.mcp = self.mcp_plan(old.conversation_id);
         let continue_from = keep_text.then(|| old.content.clone());
         self.storage.update_message(
@@ -259,16 +292,29 @@ pub fn delete_conversation(
 }
 
 /// The conversation so far as the model should see it: finished and cut-off text,
-/// without empty answers (errors) that would confuse it.
-pub fn wire_history(messages: &[Message]) -> Vec<WireMessage> {
-    messages
-        .iter()
-        .filter(|m| !m.content.trim().is_empty())
-        .map(|m| match m.role {
+/// with the person's attachments, and without empty answers (errors) that would
+/// confuse it.
+pub fn wire_history(storage: &Storage, messages: &[Message]) -> Result<Vec<WireMessage>, AppError> {
+    let attached = match messages.first() {
+        Some(first) => storage.conversation_attachments(first.conversation_id)?,
+        None => Default::default(),
+    };
+    let mut wire = Vec::with_capacity(messages.len());
+    for m in messages {
+        let refs = attached.get(&m.id).map(Vec::as_slice).unwrap_or_default();
+        if m.content.trim().is_empty() && refs.is_empty() {
+            continue;
+        }
+        wire.push(match m.role {
+            Role::User if !refs.is_empty() => WireMessage {
+                role: foxtail_engine::Role::User,
+                content: message_attachments::stored_parts(storage, refs, &m.content)?,
+            },
             Role::User => WireMessage::user(m.content.clone()),
             Role::Assistant => WireMessage::assistant(m.content.clone()),
-        })
-        .collect()
+        });
+    }
+    Ok(wire)
 }
 
 /// A conversation's title from its first message: the first line, cut at a word.
@@ -527,7 +573,7 @@ mod tests {
         let busy_at_end = Arc::new(std::sync::Mutex::new(None));
         let seen = busy_at_end.clone();
         let (turn, writing) = session
-            .send(None, "  Plan a trip\nto Jeju ", None, move |update| {
+            .send(None, "  Plan a trip\nto Jeju ", &[], None, move |update| {
                 if let Update::Events { events } = &update {
                     if events.iter().any(Event::is_end) {
                         // A fresh history numbers the question 1 and the answer 2.
@@ -565,6 +611,149 @@ mod tests {
         assert_eq!(sent["messages"].as_array().unwrap().len(), 1);
     }
 
+    /// A small PNG photo, made here.
+    fn png() -> Vec<u8> {
+        let picture =
+            image::RgbImage::from_fn(40, 30, |x, y| image::Rgb([x as u8 * 6, y as u8 * 8, 90]));
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        picture
+            .write_to(&mut bytes, image::ImageFormat::Png)
+            .unwrap();
+        bytes.into_inner()
+    }
+
+    #[tokio::test]
+    async fn attachments_travel_with_their_message_in_each_protocols_shape_and_stay_for_regenerate_and_edit(
+    ) {
+        use foxtail_mock_gateway::{script, MockGateway};
+        let pdf = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/attachments/two-pages.pdf"
+        ))
+        .unwrap();
+        for protocol in ["openai", "anthropic"] {
+            let gateway = MockGateway::start_script(script("ok").unwrap())
+                .await
+                .unwrap();
+            let mut parts = session_against(&gateway.url());
+            parts.settings = parts
+                .settings
+                .with(json!({"protocol": protocol}).as_object().unwrap().clone())
+                .unwrap();
+            let storage = parts.storage.clone();
+            let session = parts.session();
+            let photo = message_attachments::add(&storage, "photo.png", &png()).unwrap();
+            let report = message_attachments::add(&storage, "report.pdf", &pdf).unwrap();
+            assert_eq!(report.pages, Some(2));
+            let uses = [
+                AttachmentUse {
+                    id: report.id.clone(),
+                    name: "report.pdf".into(),
+                },
+                AttachmentUse {
+                    id: photo.id.clone(),
+                    name: "photo.png".into(),
+                },
+            ];
+            let (turn, writing) = session
+                .send(None, "What do these say?", &uses, None, |_| {})
+                .unwrap();
+            let shown = &turn.user_message.as_ref().unwrap().attachments;
+            assert_eq!(
+                shown.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
+                ["report.pdf", "photo.png"]
+            );
+            writing.await;
+            let check = |body: &Value| {
+                let content = &body["messages"][0]["content"];
+                let blocks = content.as_array().expect("parts, since there is a picture");
+                let (image, text) = (&blocks[0], &blocks[1]);
+                if protocol == "openai" {
+                    assert_eq!(image["type"], "image_url");
+                    let url = image["image_url"]["url"].as_str().unwrap();
+                    // A photo without transparency is sent as JPEG.
+                    assert!(url.starts_with("data:image/jpeg;base64,"), "{url}");
+                } else {
+                    assert_eq!(image["type"], "image");
+                    assert_eq!(image["source"]["type"], "base64");
+                    assert_eq!(image["source"]["media_type"], "image/jpeg");
+                }
+                let text = text["text"].as_str().unwrap();
+                assert!(
+                    text.starts_with("The person attached the file report.pdf (2 pages). Its whole text:\n<document name=\"report.pdf\">\n"),
+                    "{text}"
+                );
+                assert!(
+                    text.ends_with("</document>\n\nWhat do these say?"),
+                    "{text}"
+                );
+            };
+            check(&gateway.requests()[0].json());
+            // Regenerate sends the same message again, attachments and all.
+            let (_, writing) = session.regenerate(turn.answer.id, |_| {}).unwrap();
+            writing.await;
+            check(&gateway.requests()[1].json());
+            // Edit-and-resend passes them again with the new words.
+            let user_id = turn.user_message.as_ref().unwrap().id;
+            let (edited, writing) = session
+                .send(
+                    Some(turn.conversation_id),
+                    "What do these say?",
+                    &uses,
+                    Some(user_id),
+                    |_| {},
+                )
+                .unwrap();
+            writing.await;
+            check(&gateway.requests()[2].json());
+            // They come back with the conversation, as after a restart.
+            let again = messages(&storage, edited.conversation_id).unwrap();
+            assert_eq!(again[0].attachments.len(), 2);
+            assert_eq!(
+                again[0].attachments[1].kind,
+                foxtail_storage::AttachmentKind::Image
+            );
+        }
+    }
+
+    #[test]
+    fn too_many_attachments_or_too_much_text_is_refused_before_anything_is_saved() {
+        let parts = session_against("http://127.0.0.1:9");
+        let storage = parts.storage.clone();
+        let session = parts.session();
+        let note = message_attachments::add(&storage, "note.txt", b"hello").unwrap();
+        let eleven: Vec<AttachmentUse> = (0..11)
+            .map(|_| AttachmentUse {
+                id: note.id.clone(),
+                name: "note.txt".into(),
+            })
+            .collect();
+        let err = session
+            .send(None, "Hi", &eleven, None, |_| {})
+            .err()
+            .unwrap();
+        assert_eq!(err.kind(), crate::ErrorKind::AttachmentTooLarge);
+        assert!(err.to_string().contains("up to 10 files"), "{err}");
+        let long = "word ".repeat(120_000);
+        let big = message_attachments::add(&storage, "big.txt", long.as_bytes()).unwrap();
+        let two = [
+            AttachmentUse {
+                id: big.id.clone(),
+                name: "a.txt".into(),
+            },
+            AttachmentUse {
+                id: big.id.clone(),
+                name: "b.txt".into(),
+            },
+        ];
+        let err = session.send(None, "Hi", &two, None, |_| {}).err().unwrap();
+        assert!(
+            err.to_string().contains("more than a model reads at once"),
+            "{err}"
+        );
+        assert!(storage.list_conversations().unwrap().is_empty());
+    }
+
     #[tokio::test]
     async fn an_empty_message_or_a_running_answer_is_refused_before_anything_is_sent() {
         use foxtail_mock_gateway::{script, MockGateway};
@@ -575,11 +764,11 @@ mod tests {
         let (storage, runs) = (&parts.storage, &parts.runs);
         let session = parts.session();
         assert!(matches!(
-            session.send(None, " \n ", None, |_| {}),
+            session.send(None, " \n ", &[], None, |_| {}),
             Err(AppError::EmptyMessage)
         ));
         assert!(storage.list_conversations().unwrap().is_empty());
-        let (turn, writing) = session.send(None, "Hi", None, |_| {}).unwrap();
+        let (turn, writing) = session.send(None, "Hi", &[], None, |_| {}).unwrap();
         let writing = tokio::spawn(writing);
         let busy = session.regenerate(turn.answer.id, |_| {});
         assert!(matches!(busy, Err(AppError::Busy)));
@@ -608,7 +797,7 @@ mod tests {
         let parts = session_against(&gateway.url());
         let storage = &parts.storage;
         let session = parts.session();
-        let (turn, writing) = session.send(None, "Hi", None, |_| {}).unwrap();
+        let (turn, writing) = session.send(None, "Hi", &[], None, |_| {}).unwrap();
         writing.await;
         let (again, writing) = session.regenerate(turn.answer.id, |_| {}).unwrap();
         assert_eq!(again.answer.content, "", "starts empty");
@@ -642,7 +831,7 @@ mod tests {
             mcp: None,
         };
         assert!(matches!(
-            session.send(None, "Hi", None, |_| {}),
+            session.send(None, "Hi", &[], None, |_| {}),
             Err(AppError::NoKey)
         ));
     }

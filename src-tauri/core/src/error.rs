@@ -54,6 +54,12 @@ pub enum ErrorKind {
     McpRefused,
     McpAuth,
     McpConfig,
+    // From files a person attached.
+    AttachmentTooLarge,
+    AttachmentUnsupported,
+    AttachmentUnreadable,
+    AttachmentEncrypted,
+    AttachmentNoText,
 }
 
 impl ErrorKind {
@@ -133,6 +139,10 @@ pub enum AppError {
     /// kinds and the message says why, with the server's own last words.
     #[error("{message}")]
     Mcp { kind: ErrorKind, message: String },
+    /// A file that cannot be attached as it is; `kind` is one of the `attachment_`
+    /// kinds and the message names the file and says why.
+    #[error("{message}")]
+    Attachment { kind: ErrorKind, message: String },
 }
 
 impl AppError {
@@ -156,7 +166,7 @@ impl AppError {
             Self::ImageFailed(_) => ErrorKind::ImageFailed,
             Self::Export(_) => ErrorKind::Export,
             Self::Draft(_) => ErrorKind::Draft,
-            Self::Mcp { kind, .. } => *kind,
+            Self::Mcp { kind, .. } | Self::Attachment { kind, .. } => *kind,
         }
     }
 

@@ -5,6 +5,8 @@ use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use foxtail_storage::{AttachmentKind, AttachmentRef, Storage};
+
 use crate::AppError;
 
 /// Moves exports to another folder (tests, or a person who wants them elsewhere).
@@ -80,6 +82,107 @@ pub fn write_new(folder: &Path, name: &str, content: &str) -> Result<PathBuf, Ap
         "Too many files named {name} in {}.",
         folder.display()
     )))
+}
+
+/// The folder beside an exported conversation that holds its attachments.
+fn files_folder(title: &str) -> String {
+    let stem = safe_file_name(&format!("{title}.md"))
+        .map(|name| name.trim_end_matches(".md").to_owned())
+        .unwrap_or_else(|_| "Foxtail export".into());
+    format!("{stem} files")
+}
+
+/// An attachment's file in that folder: its content id's start keeps two files of
+/// the same name apart; a document is written as the text the model was given.
+fn attachment_file(reference: &AttachmentRef) -> String {
+    let name: String = safe_file_name(&format!("{}.md", reference.name))
+        .map(|n| n.trim_end_matches(".md").to_owned())
+        .unwrap_or_else(|_| "attachment".into());
+    let id: String = reference.id.chars().take(8).collect();
+    match reference.kind {
+        AttachmentKind::Image => {
+            let extension = match reference.mime.as_str() {
+                "image/png" => "png",
+                "image/gif" => "gif",
+                "image/webp" => "webp",
+                _ => "jpg",
+            };
+            let stem = name
+                .rsplit_once('.')
+                .map_or(name.as_str(), |(stem, _)| stem);
+            format!("{id} {stem}.{extension}")
+        }
+        AttachmentKind::Document => format!("{id} {name}.txt"),
+    }
+}
+
+/// A Markdown link target: spaces and brackets escaped so every renderer follows it.
+fn link_target(path: &str) -> String {
+    path.replace('%', "%25")
+        .replace(' ', "%20")
+        .replace('(', "%28")
+        .replace(')', "%29")
+}
+
+/// A conversation as Markdown, with each message's attachments linked into the
+/// folder [`write_attachments`] fills.
+pub fn conversation_markdown(storage: &Storage, conversation_id: i64) -> Result<String, AppError> {
+    let title = storage.conversation(conversation_id)?.title;
+    let folder = files_folder(&title);
+    let attached = storage.conversation_attachments(conversation_id)?;
+    Ok(storage.export_markdown_with(conversation_id, |message| {
+        let Some(refs) = attached.get(&message) else {
+            return String::new();
+        };
+        let mut links = String::from("\n");
+        for reference in refs {
+            let target = link_target(&format!("{folder}/{}", attachment_file(reference)));
+            let label = reference.name.replace(['[', ']'], "");
+            match reference.kind {
+                AttachmentKind::Image => links.push_str(&format!("![{label}]({target})\n")),
+                AttachmentKind::Document => links.push_str(&format!("📎 [{label}]({target})\n")),
+            }
+        }
+        links
+    })?)
+}
+
+/// Writes a conversation's attachments into the folder beside its export in
+/// `folder`; an existing file of the same name (an earlier export) is left as it is.
+/// Returns how many were written.
+pub fn write_attachments(
+    storage: &Storage,
+    conversation_id: i64,
+    folder: &Path,
+) -> Result<usize, AppError> {
+    let title = storage.conversation(conversation_id)?.title;
+    let attached = storage.conversation_attachments(conversation_id)?;
+    if attached.is_empty() {
+        return Ok(0);
+    }
+    let target = folder.join(files_folder(&title));
+    let failed = |path: &Path, err: std::io::Error| {
+        AppError::Export(format!(
+            "The attachment {} could not be written: {err}. Check that the disk is not full.",
+            path.display()
+        ))
+    };
+    std::fs::create_dir_all(&target).map_err(|err| failed(&target, err))?;
+    let mut written = 0;
+    for reference in attached.values().flatten() {
+        let path = target.join(attachment_file(reference));
+        if path.exists() {
+            continue;
+        }
+        let stored = storage.attachment(&reference.id)?;
+        let bytes = match stored.kind {
+            AttachmentKind::Image => stored.data,
+            AttachmentKind::Document => stored.text.into_bytes(),
+        };
+        std::fs::write(&path, bytes).map_err(|err| failed(&path, err))?;
+        written += 1;
+    }
+    Ok(written)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! around this crate.
 
 pub mod answer_sink;
+pub mod attachments;
 pub mod connection;
 pub mod contract;
 pub mod conversation;
@@ -16,6 +17,7 @@ pub mod frame_batch;
 pub mod keys;
 pub mod links;
 pub mod mcp;
+pub mod message_attachments;
 pub mod presets;
 pub mod profile;
 pub mod remote_image;

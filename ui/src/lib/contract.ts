@@ -3,7 +3,7 @@
 
 import type { Channel } from '@tauri-apps/api/core';
 
-export type ErrorKind = "auth" | "rate_limit" | "server" | "network" | "timeout" | "bad_request" | "protocol" | "interrupted" | "cancelled" | "tool_limit" | "tool_file" | "redirect" | "too_large" | "disk_full" | "storage_locked" | "storage_corrupt" | "not_found" | "storage_migration" | "storage" | "keychain_unavailable" | "keychain_platform" | "empty_key" | "keychain_invalid" | "data_dir" | "settings" | "no_key" | "key_origin" | "empty_message" | "busy" | "link_refused" | "link_failed" | "clipboard" | "image_refused" | "image_failed" | "export" | "draft" | "mcp_not_found" | "mcp_exited" | "mcp_handshake" | "mcp_refused" | "mcp_auth" | "mcp_config";
+export type ErrorKind = "auth" | "rate_limit" | "server" | "network" | "timeout" | "bad_request" | "protocol" | "interrupted" | "cancelled" | "tool_limit" | "tool_file" | "redirect" | "too_large" | "disk_full" | "storage_locked" | "storage_corrupt" | "not_found" | "storage_migration" | "storage" | "keychain_unavailable" | "keychain_platform" | "empty_key" | "keychain_invalid" | "data_dir" | "settings" | "no_key" | "key_origin" | "empty_message" | "busy" | "link_refused" | "link_failed" | "clipboard" | "image_refused" | "image_failed" | "export" | "draft" | "mcp_not_found" | "mcp_exited" | "mcp_handshake" | "mcp_refused" | "mcp_auth" | "mcp_config" | "attachment_too_large" | "attachment_unsupported" | "attachment_unreadable" | "attachment_encrypted" | "attachment_no_text";
 
 export type ErrorReport = { kind: ErrorKind, message: string, status?: number, };
 
@@ -181,7 +181,11 @@ error: ErrorReport | null,
 /**
  * The model that wrote an answer.
  */
-model: string | null, extras: AnswerExtras, created_at: number, updated_at: number, };
+model: string | null, extras: AnswerExtras, 
+/**
+ * The files the person attached to this message.
+ */
+attachments: Array<Attachment>, created_at: number, updated_at: number, };
 
 export type MessageStatus = "complete" | "streaming" | "interrupted" | "cancelled" | "error";
 
@@ -263,6 +267,32 @@ export type ToolStage = { "stage": "asking", destructive: boolean, } | { "stage"
 
 export type ToolImage = { mime: string, data: string, };
 
+export type Attachment = { 
+/**
+ * The content id: the same file attached twice is stored once.
+ */
+id: string, kind: AttachmentKind, name: string, mime: string, 
+/**
+ * An image's size after scaling; 0 for documents.
+ */
+width: number, height: number, 
+/**
+ * A PDF's pages.
+ */
+pages: number | null, 
+/**
+ * About how many tokens it costs the model (a stated approximation).
+ */
+tokens: number, 
+/**
+ * The size of the file the person gave.
+ */
+original_bytes: number, };
+
+export type AttachmentUse = { id: string, name: string, };
+
+export type AttachmentKind = "image" | "document";
+
 /** Every command the window may call: its arguments and its result. */
 export interface Commands {
   app_info: { args: {  }; result: AppInfo };
@@ -281,7 +311,7 @@ export interface Commands {
   restore_conversation: { args: { conversationId: number }; result: null };
   search_conversations: { args: { query: string }; result: Array<SearchHit> };
   export_conversation: { args: { conversationId: number }; result: string };
-  save_export: { args: { fileName: string; content: string }; result: string };
+  save_export: { args: { fileName: string; content: string; conversationId: number | null }; result: string };
   list_documents: { args: {  }; result: Array<DocumentSummary> };
   open_document: { args: { documentId: number }; result: Document };
   create_document: { args: { title: string; content: string }; result: Document };
@@ -293,7 +323,7 @@ export interface Commands {
   search_documents: { args: { query: string }; result: Array<DocumentHit> };
   draft_action: { args: { request: DraftRequest; onUpdate: Channel<Update> }; result: number };
   stop_draft: { args: { runId: number }; result: boolean };
-  send_message: { args: { conversationId: number | null; text: string; replaceFrom: number | null; onUpdate: Channel<Update> }; result: Turn };
+  send_message: { args: { conversationId: number | null; text: string; attachments: Array<AttachmentUse> | null; replaceFrom: number | null; onUpdate: Channel<Update> }; result: Turn };
   regenerate_answer: { args: { answerId: number; onUpdate: Channel<Update> }; result: Turn };
   continue_answer: { args: { answerId: number; onUpdate: Channel<Update> }; result: Turn };
   stop_answer: { args: { answerId: number }; result: boolean };
@@ -308,10 +338,12 @@ export interface Commands {
   mcp_delete_server: { args: { id: string }; result: Settings };
   mcp_test_server: { args: { server: McpServer; secrets: { [key in string]: string } }; result: Array<McpToolInfo> };
   answer_tool_call: { args: { callId: string; decision: Decision }; result: boolean };
+  add_attachment: { args: { name: string; bytes: Uint8Array }; result: Attachment };
+  attachment_image: { args: { id: string; thumbnail: boolean }; result: string };
 }
 
 /** Every error kind, for exhaustive tables. */
-export const ERROR_KINDS = ['auth', 'rate_limit', 'server', 'network', 'timeout', 'bad_request', 'protocol', 'interrupted', 'cancelled', 'tool_limit', 'tool_file', 'redirect', 'too_large', 'disk_full', 'storage_locked', 'storage_corrupt', 'not_found', 'storage_migration', 'storage', 'keychain_unavailable', 'keychain_platform', 'empty_key', 'keychain_invalid', 'data_dir', 'settings', 'no_key', 'key_origin', 'empty_message', 'busy', 'link_refused', 'link_failed', 'clipboard', 'image_refused', 'image_failed', 'export', 'draft', 'mcp_not_found', 'mcp_exited', 'mcp_handshake', 'mcp_refused', 'mcp_auth', 'mcp_config'] as const satisfies readonly ErrorKind[];
+export const ERROR_KINDS = ['auth', 'rate_limit', 'server', 'network', 'timeout', 'bad_request', 'protocol', 'interrupted', 'cancelled', 'tool_limit', 'tool_file', 'redirect', 'too_large', 'disk_full', 'storage_locked', 'storage_corrupt', 'not_found', 'storage_migration', 'storage', 'keychain_unavailable', 'keychain_platform', 'empty_key', 'keychain_invalid', 'data_dir', 'settings', 'no_key', 'key_origin', 'empty_message', 'busy', 'link_refused', 'link_failed', 'clipboard', 'image_refused', 'image_failed', 'export', 'draft', 'mcp_not_found', 'mcp_exited', 'mcp_handshake', 'mcp_refused', 'mcp_auth', 'mcp_config', 'attachment_too_large', 'attachment_unsupported', 'attachment_unreadable', 'attachment_encrypted', 'attachment_no_text'] as const satisfies readonly ErrorKind[];
 
 /** The gateways the setup screen offers. */
 export const PRESETS: Preset[] = [

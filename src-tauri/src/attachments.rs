@@ -1,0 +1,156 @@
+//! The window's attachment commands: a file's bytes in (as a raw body, not JSON), the
+//! prepared attachment's description out, and pictures back for thumbnails.
+
+use std::sync::Arc;
+
+use foxtail_core::message_attachments::{self, Attachment, THUMBNAIL_SIDE};
+use foxtail_core::{AppError, ErrorKind};
+use foxtail_storage::Storage;
+use tauri::ipc::{InvokeBody, Request};
+use tauri::State;
+
+/// The header that carries the file's name (percent-encoded, as headers are ASCII).
+const NAME_HEADER: &str = "foxtail-file-name";
+
+fn refused(message: &str) -> AppError {
+    AppError::Attachment {
+        kind: ErrorKind::AttachmentUnreadable,
+        message: message.to_owned(),
+    }
+}
+
+/// Prepares and stores a file the person attached: its bytes are the request's raw
+/// body and its name is in the `foxtail-file-name` header. Decoding a photo or reading
+/// a PDF runs off the async workers, so the window never waits on it.
+#[tauri::command]
+pub async fn add_attachment(
+    request: Request<'_>,
+    storage: State<'_, Arc<Storage>>,
+) -> Result<Attachment, AppError> {
+    let InvokeBody::Raw(bytes) = request.body() else {
+        return Err(refused("The file's bytes did not arrive."));
+    };
+    let name = request
+        .headers()
+        .get(NAME_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            url::form_urlencoded::parse(format!("n={v}").as_bytes())
+                .next()
+                .map(|(_, n)| n.into_owned())
+                .unwrap_or_default()
+        })
+        .unwrap_or_default();
+    let bytes = bytes.clone();
+    let storage = storage.inner().clone();
+    tauri::async_runtime::spawn_blocking(move || message_attachments::add(&storage, &name, &bytes))
+        .await
+        .map_err(|_| refused("Preparing the file failed unexpectedly."))?
+}
+
+/// A stored picture as a data URL: a thumbnail, or as it was sent.
+#[tauri::command]
+pub async fn attachment_image(
+    id: String,
+    thumbnail: bool,
+    storage: State<'_, Arc<Storage>>,
+) -> Result<String, AppError> {
+    let storage = storage.inner().clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        message_attachments::image_url(&storage, &id, thumbnail.then_some(THUMBNAIL_SIDE))
+    })
+    .await
+    .map_err(|_| refused("The picture could not be read."))?
+}
+
+#[cfg(test)]
+mod tests {
+    use foxtail_mock_gateway::{script, MockGateway};
+    use serde_json::json;
+
+    use crate::chat::tests::{id, settled, window_against};
+
+    fn pdf() -> Vec<u8> {
+        std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src-tauri/core/tests/fixtures/attachments/two-pages.pdf"
+        ))
+        .unwrap()
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_file_crosses_as_raw_bytes_and_the_message_carries_it() {
+        let gateway = MockGateway::start_script(script("ok").unwrap())
+            .await
+            .unwrap();
+        let (window, storage, dir) = window_against(&gateway);
+        // The name is percent-encoded, as headers are ASCII.
+        let added = window
+            .call_raw(
+                "add_attachment",
+                pdf(),
+                &[("foxtail-file-name", "%EB%B3%B4%EA%B3%A0%EC%84%9C.pdf")],
+            )
+            .unwrap();
+        assert_eq!(added["name"], "보고서.pdf");
+        assert_eq!(added["kind"], "document");
+        assert_eq!(added["pages"], 2);
+        let refused = window
+            .call_raw(
+                "add_attachment",
+                b"PK\x03\x04junk".to_vec(),
+                &[("foxtail-file-name", "x.pdf")],
+            )
+            .unwrap_err();
+        assert!(
+            refused["kind"].as_str().unwrap().starts_with("attachment_"),
+            "{refused}"
+        );
+
+        let turn = window
+            .call(
+                "send_message",
+                json!({
+                    "conversationId": null, "text": "Summarize it", "replaceFrom": null,
+                    "attachments": [{"id": added["id"], "name": "보고서.pdf"}],
+                    "onUpdate": crate::chat::tests::CHANNEL,
+                }),
+            )
+            .unwrap();
+        assert_eq!(turn["user_message"]["attachments"][0]["name"], "보고서.pdf");
+        settled(&window, &storage, id(&turn));
+        let body = gateway.requests()[0].json();
+        let text = body["messages"][0]["content"].as_str().unwrap();
+        assert!(text.contains("<document name=\"보고서.pdf\">"), "{text}");
+
+        // Export: the Markdown links the file, and the folder beside it holds it.
+        let conversation = turn["conversation_id"].clone();
+        let markdown = window
+            .call(
+                "export_conversation",
+                json!({"conversationId": conversation}),
+            )
+            .unwrap();
+        let markdown = markdown.as_str().unwrap();
+        assert!(
+            markdown.contains("📎 [보고서.pdf](Summarize%20it%20files/"),
+            "{markdown}"
+        );
+        std::env::set_var(foxtail_core::exports::EXPORT_DIR_ENV, dir.path());
+        window
+            .call(
+                "save_export",
+                json!({"fileName": "Summarize it.md", "content": markdown, "conversationId": conversation}),
+            )
+            .unwrap();
+        let folder = dir.path().join("Summarize it files");
+        let files: Vec<_> = std::fs::read_dir(&folder).unwrap().flatten().collect();
+        assert_eq!(files.len(), 1);
+        let written = std::fs::read_to_string(files[0].path()).unwrap();
+        assert!(files[0]
+            .file_name()
+            .to_string_lossy()
+            .ends_with("보고서.pdf.txt"));
+        assert!(!written.is_empty());
+    }
+}
