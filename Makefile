@@ -1,5 +1,5 @@
 # Shortcuts for the scripts in scripts/; each one can also be run directly.
-.PHONY: app test contract bench bench-engine bench-markdown bench-drafting deb
+.PHONY: app test contract bench bench-engine bench-markdown bench-drafting bench-attachments deb
 
 app:            ## set up and open the Foxtail window
 	bash scripts/app.sh
@@ -10,7 +10,7 @@ test:           ## set up and run every test (what CI runs)
 contract:       ## write ui/src/lib/contract.ts from the Rust types (a test fails when it is stale)
 	FOXTAIL_WRITE_CONTRACT=1 cargo test -p foxtail-core --lib contract::tests::the_generated_contract_is_fresh
 
-bench: bench-engine bench-markdown bench-drafting
+bench: bench-engine bench-markdown bench-drafting bench-attachments
 
 bench-engine:   ## events/s against curl, and write-to-output delay
 	bash scripts/bench-engine.sh
@@ -20,6 +20,9 @@ bench-markdown: ## a 21k-token answer at 1,000 tokens/s into the renderer, in Ch
 
 bench-drafting: ## 5k tokens at 1,000 tokens/s into 2k- and 100k-word documents, typing meanwhile
 	node scripts/bench-drafting.mjs
+
+bench-attachments: ## peak memory added by ten 12-megapixel photos attached to one message
+	cargo run --release --locked -p foxtail-core --example bench_attachments
 
 deb:            ## a release .deb under target/release/bundle/deb/
 	npx tauri build --bundles deb

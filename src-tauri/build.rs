@@ -10,6 +10,7 @@ const COMMANDS: &[&str] = &[
     "save_key",
     "delete_key",
     "test_connection",
+    "model_report",
     "list_models",
     "list_conversations",
     "conversation_messages",

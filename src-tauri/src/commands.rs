@@ -59,6 +59,16 @@ pub fn save_settings(
     settings.save(changes)
 }
 
+/// What the saved model reads at once and whether it takes pictures, from the
+/// gateway's model list (unknown where it does not say).
+#[tauri::command]
+pub async fn model_report(
+    settings: State<'_, SettingsFile>,
+    keys: State<'_, Keys>,
+) -> Result<connection::ModelReport, AppError> {
+    Ok(connection::model_report(&settings.get(), &keys).await)
+}
+
 /// One tiny answer with the saved settings.
 #[tauri::command]
 pub async fn test_connection(

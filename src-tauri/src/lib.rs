@@ -111,6 +111,7 @@ fn commands<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static 
         keys::save_key,
         keys::delete_key,
         commands::test_connection,
+        commands::model_report,
         commands::list_models,
         history::list_conversations,
         history::conversation_messages,

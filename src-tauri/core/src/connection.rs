@@ -84,6 +84,46 @@ pub async fn list_models(
         .await?)
 }
 
+/// What the composer needs to know of the saved model: how much it reads at once and
+/// whether it takes pictures; `None` where the gateway's list does not say (or the list
+/// could not be had, which is not worth an error here).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+pub struct ModelReport {
+    pub model: String,
+    #[ts(type = "number | null")]
+    pub context_length: Option<u64>,
+    pub image_input: Option<bool>,
+}
+
+pub async fn model_report(settings: &Settings, keys: &Keys) -> ModelReport {
+    let unknown = ModelReport {
+        model: settings.model.clone(),
+        ..ModelReport::default()
+    };
+    let Ok(prepared) = prepare_with(settings, keys, |_| {}) else {
+        return unknown;
+    };
+    let listed = prepared
+        .client
+        .model_facts(
+            &prepared.request.base_url,
+            prepared.request.protocol,
+            &prepared.request.extra_headers,
+        )
+        .await;
+    match listed
+        .ok()
+        .and_then(|facts| facts.into_iter().find(|f| f.id == prepared.model))
+    {
+        Some(facts) => ModelReport {
+            model: facts.id,
+            context_length: facts.context_length,
+            image_input: facts.image_input,
+        },
+        None => unknown,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,6 +156,43 @@ mod tests {
         assert!(body.to_string().contains(PROBE_PROMPT));
         assert!(!body.to_string().contains("French"));
         report
+    }
+
+    #[tokio::test]
+    async fn the_saved_models_context_and_picture_input_come_from_the_list() {
+        let gateway = MockGateway::start_script(script("ok").unwrap())
+            .await
+            .unwrap();
+        let keys = Keys::new(foxtail_keychain::Keychain::new("foxtail-test-model-report"));
+        let settings = Settings::default()
+            .with(
+                serde_json::json!({"provider": "ollama", "base_url": gateway.url(), "model": "mock/beta"})
+                    .as_object()
+                    .unwrap()
+                    .clone(),
+            )
+            .unwrap();
+        let report = model_report(&settings, &keys).await;
+        assert_eq!(report.context_length, Some(32_000));
+        assert_eq!(report.image_input, Some(false));
+        let alpha = settings
+            .with(
+                serde_json::json!({"model": "mock/alpha"})
+                    .as_object()
+                    .unwrap()
+                    .clone(),
+            )
+            .unwrap();
+        assert_eq!(model_report(&alpha, &keys).await.image_input, Some(true));
+        let unknown = settings
+            .with(
+                serde_json::json!({"model": "not/listed"})
+                    .as_object()
+                    .unwrap()
+                    .clone(),
+            )
+            .unwrap();
+        assert_eq!(model_report(&unknown, &keys).await.context_length, None);
     }
 
     #[tokio::test]

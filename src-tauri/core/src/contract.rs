@@ -12,7 +12,7 @@ use serde::Serialize;
 use ts_rs::{Config, TS};
 
 use crate::answer_sink::Update;
-use crate::connection::ConnectionReport;
+use crate::connection::{ConnectionReport, ModelReport};
 use crate::conversation::{ChatMessage, Turn};
 use crate::draft_prompts::DraftRequest;
 use crate::keys::KeyReport;
@@ -127,6 +127,7 @@ pub fn commands() -> Vec<Command> {
         command!("save_key"("provider": String, "key": String, "sessionOnly": bool, "baseUrl": Option<String>) -> KeyReport),
         command!("delete_key"("provider": String) -> KeyReport),
         command!("test_connection"() -> ConnectionReport),
+        command!("model_report"() -> ModelReport),
         command!("list_models"("provider": Option<String>, "protocol": Option<String>, "baseUrl": Option<String>) -> Vec<String>),
         command!("list_conversations"() -> Vec<ConversationSummary>),
         command!("conversation_messages"("conversationId": i64) -> Vec<ChatMessage>),
@@ -191,6 +192,7 @@ pub fn typescript() -> String {
         Preset,
         KeyReport,
         ConnectionReport,
+        ModelReport,
         ToolInfo,
         Turn,
         Update,

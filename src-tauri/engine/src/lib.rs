@@ -63,6 +63,7 @@ pub mod tools;
 pub use client::{stream_chat, Client, Finish, Sink};
 pub use error::Error;
 pub use event::{Event, FinishReason, ToolCall, Usage};
+pub use models::ModelFacts;
 pub use options::{
     Options, MAX_ANSWER_BYTES, MAX_TOOL_ARGUMENT_BYTES, MAX_TOOL_CALLS, TOOL_TIMEOUT,
 };

@@ -36,6 +36,18 @@ impl Client {
         protocol: Protocol,
         extra_headers: &[(String, String)],
     ) -> Result<Vec<String>, Error> {
+        let facts = self.model_facts(base_url, protocol, extra_headers).await?;
+        Ok(facts.into_iter().map(|model| model.id).collect())
+    }
+
+    /// The models a gateway offers, with what its list says of each (OfoxAI and
+    /// OpenRouter publish context sizes and input modalities; others say less).
+    pub async fn model_facts(
+        &self,
+        base_url: &str,
+        protocol: Protocol,
+        extra_headers: &[(String, String)],
+    ) -> Result<Vec<ModelFacts>, Error> {
         self.fetch_models(base_url, protocol, extra_headers)
             .await
             .map_err(|error| self.redact(error))
@@ -46,7 +58,7 @@ impl Client {
         base_url: &str,
         protocol: Protocol,
         extra_headers: &[(String, String)],
-    ) -> Result<Vec<String>, Error> {
+    ) -> Result<Vec<ModelFacts>, Error> {
         let wire = wire(protocol);
         let headers = self.headers(protocol, "application/json", extra_headers)?;
         let builder = self
@@ -91,12 +103,80 @@ impl Client {
             }
             BodyEnd::Failed(error) => return Err(error),
         }
-        wire.model_ids(&body).ok_or_else(|| {
+        let ids = wire.model_ids(&body).ok_or_else(|| {
             Error::protocol(format!(
                 "the gateway's model list was not understood: {}",
                 preview(String::from_utf8_lossy(&body).trim())
             ))
+        })?;
+        Ok(facts_of(ids, &body))
+    }
+}
+
+/// A model, and what the gateway's list says of it; `None` where it says nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelFacts {
+    pub id: String,
+    /// The most tokens it reads at once.
+    pub context_length: Option<u64>,
+    /// Whether it takes pictures.
+    pub image_input: Option<bool>,
+}
+
+/// The facts of each of `ids` in a model list's JSON: `context_length` (also under
+/// `top_provider`), and the input modalities of `architecture.input_modalities`
+/// (OpenRouter, OfoxAI) or `input_modalities`, or the older `architecture.modality`
+/// ("text+image->text").
+fn facts_of(ids: Vec<String>, body: &[u8]) -> Vec<ModelFacts> {
+    let json: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    let entries = json["data"].as_array().cloned().unwrap_or_default();
+    ids.into_iter()
+        .map(|id| {
+            let entry = entries
+                .iter()
+                .find(|e| e["id"].as_str() == Some(&id))
+                .cloned()
+                .unwrap_or_default();
+            let context_length = entry["context_length"]
+                .as_u64()
+                .or_else(|| entry["top_provider"]["context_length"].as_u64());
+            let modalities = entry["architecture"]["input_modalities"]
+                .as_array()
+                .or_else(|| entry["input_modalities"].as_array());
+            let image_input = match modalities {
+                Some(list) => Some(list.iter().any(|m| m == "image")),
+                None => entry["architecture"]["modality"]
+                    .as_str()
+                    .and_then(|m| m.split("->").next())
+                    .map(|inputs| inputs.split('+').any(|m| m == "image")),
+            };
+            ModelFacts {
+                id,
+                context_length,
+                image_input,
+            }
         })
+        .collect()
+}
+
+#[cfg(test)]
+mod facts_tests {
+    use super::*;
+
+    #[test]
+    fn what_a_gateway_publishes_is_read_and_silence_stays_unknown() {
+        let body = br#"{"data": [
+            {"id": "a", "context_length": 128000, "architecture": {"input_modalities": ["text", "image"]}},
+            {"id": "b", "top_provider": {"context_length": 32000}, "architecture": {"modality": "text->text"}},
+            {"id": "c"}
+        ]}"#;
+        let facts = facts_of(vec!["a".into(), "b".into(), "c".into()], body);
+        assert_eq!(facts[0].context_length, Some(128_000));
+        assert_eq!(facts[0].image_input, Some(true));
+        assert_eq!(facts[1].context_length, Some(32_000));
+        assert_eq!(facts[1].image_input, Some(false));
+        assert_eq!(facts[2].context_length, None);
+        assert_eq!(facts[2].image_input, None);
     }
 }
 

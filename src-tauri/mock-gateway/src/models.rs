@@ -27,11 +27,18 @@ pub fn models_reply(anthropic: bool) -> Reply {
     } else {
         json!({
             "object": "list",
+            // As OfoxAI and OpenRouter list them: what each reads at once, and
+            // whether it takes pictures (alpha does, beta does not).
             "data": MODEL_IDS.iter().map(|id| json!({
                 "id": id,
                 "object": "model",
                 "created": 1_700_000_000,
                 "owned_by": "mock",
+                "context_length": if *id == "mock/alpha" { 128_000 } else { 32_000 },
+                "architecture": {
+                    "input_modalities": if *id == "mock/alpha" { json!(["text", "image"]) } else { json!(["text"]) },
+                    "output_modalities": ["text"],
+                },
             })).collect::<Vec<_>>(),
         })
     };

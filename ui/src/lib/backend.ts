@@ -4,6 +4,7 @@
 import { Channel, invoke } from '@tauri-apps/api/core';
 import {
   ERROR_KINDS,
+  type AttachmentUse,
   type Commands,
   type Decision,
   type DraftRequest,
@@ -16,6 +17,9 @@ import {
 export type {
   AnswerExtras,
   AppInfo,
+  Attachment,
+  AttachmentKind,
+  AttachmentUse,
   ChatMessage,
   ConnectionReport,
   ConversationSummary,
@@ -102,6 +106,8 @@ export const saveKey = (provider: string, key: string, sessionOnly: boolean, bas
   call('save_key', { provider, key, sessionOnly, baseUrl });
 export const deleteKey = (provider: string) => call('delete_key', { provider });
 export const testConnection = () => call('test_connection', {});
+/** What the saved model reads at once and whether it takes pictures (null: not said). */
+export const modelReport = () => call('model_report', {});
 /** The models of the saved gateway, or of the provider, protocol and address given. */
 export const listModels = (provider?: string, protocol?: Settings['protocol'], baseUrl?: string) =>
   call('list_models', { provider: provider ?? null, protocol: protocol ?? null, baseUrl: baseUrl ?? null });
@@ -117,12 +123,14 @@ export const restoreConversation = (conversationId: number) =>
 export const searchConversations = (query: string) => call('search_conversations', { query });
 export const exportConversation = (conversationId: number) => call('export_conversation', { conversationId });
 
+/** `text` may be empty when the message carries attachments. */
 export const sendMessage = (
   conversationId: number | null,
   text: string,
+  attachments: AttachmentUse[] | null,
   replaceFrom: number | null,
   onUpdate: (update: Update) => void,
-) => call('send_message', { conversationId, text, replaceFrom, onUpdate: channel(onUpdate) });
+) => call('send_message', { conversationId, text, attachments, replaceFrom, onUpdate: channel(onUpdate) });
 export const regenerateAnswer = (answerId: number, onUpdate: (update: Update) => void) =>
   call('regenerate_answer', { answerId, onUpdate: channel(onUpdate) });
 export const continueAnswer = (answerId: number, onUpdate: (update: Update) => void) =>
@@ -134,8 +142,24 @@ export const copyText = (text: string) => nothing(call('copy_text', { text }));
 /** HTML and its plain-text form on the clipboard, so a paste keeps the formatting. */
 export const copyFormatted = (html: string, text: string) => nothing(call('copy_formatted', { html, text }));
 export const fetchImage = (url: string) => call('fetch_image', { url });
-/** Writes an export into the Downloads folder; returns where it went. */
-export const saveExport = (fileName: string, content: string) => call('save_export', { fileName, content });
+/** Writes an export into the Downloads folder; returns where it went. With a conversation's
+ * id, Rust also writes its attachments into a folder beside the file, which the Markdown links. */
+export const saveExport = (fileName: string, content: string, conversationId: number | null = null) =>
+  call('save_export', { fileName, content, conversationId });
+
+type AddAttachment = Commands['add_attachment'];
+/**
+ * Prepares a file for a message: Rust decodes it off its main thread (a big photo takes a
+ * second or two) and answers with what the model will be given. The bytes go as the raw
+ * request body, not as JSON (a number array would be several times the file's size), so
+ * the name travels in a header, percent-encoded because headers are ASCII.
+ */
+export const addAttachment = (name: AddAttachment['args']['name'], bytes: AddAttachment['args']['bytes']) =>
+  invoke<AddAttachment['result']>('add_attachment', bytes, {
+    headers: { 'foxtail-file-name': encodeURIComponent(name) },
+  });
+/** A picture attachment as a `data:` URL: a 256-px thumbnail, or exactly what the model got. */
+export const attachmentImage = (id: string, thumbnail: boolean) => call('attachment_image', { id, thumbnail });
 
 export const listDocuments = () => call('list_documents', {});
 export const openDocument = (documentId: number) => call('open_document', { documentId });

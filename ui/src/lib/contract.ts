@@ -89,6 +89,8 @@ origin: string | null, };
 
 export type ConnectionReport = { model: string, reply: string, elapsed_ms: number, };
 
+export type ModelReport = { model: string, context_length: number | null, image_input: boolean | null, };
+
 export type ToolInfo = { name: string, description: string, };
 
 export type Turn = { conversation_id: number, user_message: ChatMessage | null, answer: ChatMessage, };
@@ -303,6 +305,7 @@ export interface Commands {
   save_key: { args: { provider: string; key: string; sessionOnly: boolean; baseUrl: string | null }; result: KeyReport };
   delete_key: { args: { provider: string }; result: KeyReport };
   test_connection: { args: {  }; result: ConnectionReport };
+  model_report: { args: {  }; result: ModelReport };
   list_models: { args: { provider: string | null; protocol: string | null; baseUrl: string | null }; result: Array<string> };
   list_conversations: { args: {  }; result: Array<ConversationSummary> };
   conversation_messages: { args: { conversationId: number }; result: Array<ChatMessage> };

@@ -52,6 +52,11 @@ export const ERROR_WORDS: Record<ErrorKind, ErrorKey> = {
   mcp_refused: 'errMcpRefused',
   mcp_auth: 'errMcpAuth',
   mcp_config: 'errMcpConfig',
+  attachment_too_large: 'errAttachmentTooLarge',
+  attachment_unsupported: 'errAttachmentUnsupported',
+  attachment_unreadable: 'errAttachmentUnreadable',
+  attachment_encrypted: 'errAttachmentEncrypted',
+  attachment_no_text: 'errAttachmentNoText',
 };
 
 // Kinds whose Rust message is already written for people and says more than the

@@ -8,11 +8,13 @@
 // are allowed, how titles are cut, how much of a key is shown, how tool cards are built):
 // where a test needs Rust's decision, the test scripts it, and Rust's own tests check
 // the rules through IPC.
-import type { Channel } from '@tauri-apps/api/core';
+import type { Channel, InvokeOptions } from '@tauri-apps/api/core';
 import {
   DEFAULT_SETTINGS,
   PRESETS,
   type AnswerExtras,
+  type Attachment,
+  type AttachmentUse,
   type ChatMessage,
   type Commands,
   type ConversationSummary,
@@ -176,6 +178,43 @@ export const ASKING_SERVER_ID = 'test';
 export const DECLINED =
   'The person declined this tool call. Go on without it, and do not try it again unless they ask.';
 
+/**
+ * Files `add_attachment` refuses by name, as Rust would refuse them by content; and
+ * `long.pdf`, which is taken but holds more than a model reads at once, so a message
+ * carrying it is refused when it is sent.
+ */
+export const ATTACHMENT_TRIGGERS = {
+  noText: 'scan.pdf',
+  tooLarge: 'huge.pdf',
+  long: 'long.pdf',
+};
+
+/** What the fake says a PDF has: the example the window's wording was written for. */
+export const FAKE_PDF = { pages: 12, tokens: 9_800 };
+/** The size every fake picture "has" after scaling, and its tokens (w × h / 750). */
+export const FAKE_PICTURE = { width: 800, height: 600, tokens: 640 };
+/** Rust's caps, for the fake's refusals. */
+const MAX_ATTACHMENTS = 10;
+const CONTEXT_TOKENS = 128_000;
+
+// A small orange picture and a smaller blue one: the thumbnail and the full view differ,
+// so a test can tell which was asked for.
+const THUMBNAIL_PNG =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAEAAAAAwCAIAAAAuKetIAAAAQ0lEQVR42u3PQQkAAAgEsAtgTbsbwwp+hcEKLNP1WgQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQErha66SzxI8sxWgAAAABJRU5ErkJggg==';
+const FULL_PNG =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR42mOQqzgBRAwQCgAjrgV5ttAibgAAAABJRU5ErkJggg==';
+
+const PICTURE_NAME = /\.(png|jpe?g|webp|gif)$/i;
+const DOCUMENT_NAME =
+  /\.(pdf|docx|txt|text|md|markdown|csv|tsv|json|xml|html?|ya?ml|toml|ini|log|py|js|mjs|ts|tsx|jsx|rs|go|java|c|h|cpp|cs|rb|php|sh|sql|css|svelte)$/i;
+
+/** A content id, as Rust's is: the same bytes under any name are one attachment. */
+function contentId(bytes: Uint8Array): string {
+  let hash = 0x811c9dc5;
+  for (const byte of bytes) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return `fake-${hash.toString(16).padStart(8, '0')}-${bytes.length}`;
+}
+
 function fail(kind: ErrorKind, message: string): never {
   throw { kind, message } satisfies ErrorReport;
 }
@@ -219,6 +258,19 @@ export function createFakeBackend() {
     mcpTestDelay: 300,
     /** Tool calls waiting for the person, by call id, with the answer or draft run they hold up. */
     waiting: new Map<string, { owner: number; decide: (decision: Decision) => void }>(),
+    /** What the gateway's model list says of the saved model; unknown unless a test sets it. */
+    modelFacts: { context_length: null as number | null, image_input: null as boolean | null },
+    /** Attachments prepared, by id, as Rust stores them once by content. */
+    attachments: new Map<string, Attachment>(),
+    /** How long preparing a file takes, so the busy chip can be seen. */
+    attachmentDelay: 150,
+    /** The arguments of the last `send_message`, without its channel. */
+    lastSend: null as null | {
+      conversationId: number | null;
+      text: string;
+      attachments: AttachmentUse[] | null;
+      replaceFrom: number | null;
+    },
   };
 
   const now = () => Date.now();
@@ -259,6 +311,7 @@ export function createFakeBackend() {
       error: null,
       model: role === 'assistant' ? control.settings.model : null,
       extras: { refusal: '', tools: [] },
+      attachments: [],
       created_at: now(),
       updated_at: now(),
     };
@@ -473,6 +526,63 @@ export function createFakeBackend() {
     });
   }
 
+  /** A file the person attached, prepared as Rust would describe it (without reading it). */
+  async function prepareAttachment(name: string, bytes: Uint8Array): Promise<Attachment> {
+    await new Promise((resolve) => setTimeout(resolve, control.attachmentDelay));
+    const lower = name.toLowerCase();
+    if (lower.includes(ATTACHMENT_TRIGGERS.noText)) {
+      fail('attachment_no_text', `${name} has no text that Foxtail can read: it looks like scanned pages. Attach the pages as pictures instead.`);
+    }
+    if (lower.includes(ATTACHMENT_TRIGGERS.tooLarge)) {
+      fail('attachment_too_large', `${name} is 80 MB; Foxtail takes documents up to 50 MB.`);
+    }
+    const isPicture = PICTURE_NAME.test(name) || (bytes[0] === 0x89 && bytes[1] === 0x50);
+    if (!isPicture && !DOCUMENT_NAME.test(name)) {
+      fail('attachment_unsupported', `${name} isn't a kind of file Foxtail can read. Foxtail takes PNG, JPEG, WebP and GIF images, PDF and Word (.docx) documents, and text files.`);
+    }
+    const base = { id: contentId(bytes), name, original_bytes: bytes.length };
+    let attachment: Attachment;
+    if (isPicture) {
+      const { width, height, tokens } = FAKE_PICTURE;
+      attachment = { ...base, kind: 'image', mime: 'image/png', width, height, pages: null, tokens };
+    } else if (lower.endsWith('.pdf')) {
+      const long = lower.includes(ATTACHMENT_TRIGGERS.long);
+      attachment = {
+        ...base,
+        kind: 'document',
+        mime: 'application/pdf',
+        width: 0,
+        height: 0,
+        pages: long ? 400 : FAKE_PDF.pages,
+        tokens: long ? 130_000 : FAKE_PDF.tokens,
+      };
+    } else {
+      const tokens = Math.max(1, Math.ceil(bytes.length / 4));
+      attachment = { ...base, kind: 'document', mime: 'text/plain', width: 0, height: 0, pages: null, tokens };
+    }
+    control.attachments.set(attachment.id, attachment);
+    return attachment;
+  }
+
+  /** What a message carries, checked as Rust checks it before anything is saved. */
+  function attachmentsFor(uses: AttachmentUse[]): Attachment[] {
+    if (uses.length > MAX_ATTACHMENTS) {
+      fail('attachment_too_large', `A message can carry up to ${MAX_ATTACHMENTS} files; this one has ${uses.length}.`);
+    }
+    const found = uses.map((use) => {
+      const attachment = control.attachments.get(use.id) ?? fail('not_found', `No attachment ${use.id}.`);
+      return { ...attachment, name: use.name };
+    });
+    const tokens = found.reduce((sum, a) => sum + a.tokens, 0);
+    if (tokens > CONTEXT_TOKENS) {
+      fail(
+        'attachment_too_large',
+        `These files come to about ${tokens} tokens, more than a model reads at once (about ${CONTEXT_TOKENS}). Remove one, or attach a shorter part.`,
+      );
+    }
+    return found;
+  }
+
   function secretNames(server: McpServer): string[] {
     return server.transport.kind === 'stdio' ? server.transport.env : server.transport.headers;
   }
@@ -500,6 +610,7 @@ export function createFakeBackend() {
       return keyReport(provider);
     },
     test_connection: () => ({ model: control.settings.model, reply: 'OK', elapsed_ms: 120 }),
+    model_report: () => ({ model: control.settings.model, ...control.modelFacts }),
     list_models: () => ['mock/alpha', 'mock/beta'],
     list_conversations: () =>
       control.conversations
@@ -537,11 +648,16 @@ export function createFakeBackend() {
       return `# ${conv.title}\n\n` + conv.messages.map((m) => `## ${m.role}\n\n${m.content}`).join('\n\n');
     },
     save_export: ({ fileName }) => `/home/me/Downloads/${fileName}`,
-    send_message: ({ conversationId, text, replaceFrom, onUpdate }) => {
+    send_message: ({ conversationId, text, attachments, replaceFrom, onUpdate }) => {
+      control.lastSend = { conversationId, text, attachments, replaceFrom };
+      if (!text.trim() && !attachments?.length) fail('empty_message', 'The message is empty.');
+      const carried = attachmentsFor(attachments ?? []);
       let conv: Conversation;
       if (conversationId === null) {
-        // The first line as it is; how Rust shortens a title is Rust's to test.
-        conv = { id: control.nextId++, title: text.split('\n')[0] ?? '', updated_at: now(), deleted: false, messages: [] };
+        // The first line as it is (or the first file's name); how Rust shortens a title
+        // is Rust's to test.
+        const title = text.split('\n')[0] || (carried[0]?.name ?? '');
+        conv = { id: control.nextId++, title, updated_at: now(), deleted: false, messages: [] };
         control.conversations.push(conv);
       } else {
         conv = conversation(conversationId);
@@ -551,6 +667,7 @@ export function createFakeBackend() {
         if (cut >= 0) conv.messages.splice(cut);
       }
       const user = newMessage(conv, 'user', text);
+      user.attachments = carried;
       const reply = newMessage(conv, 'assistant', '');
       answer(conv, reply, onUpdate);
       return { conversation_id: conv.id, user_message: user, answer: reply };
@@ -712,6 +829,12 @@ export function createFakeBackend() {
       }
       return FAKE_MCP_TOOLS;
     },
+    add_attachment: ({ name, bytes }) => prepareAttachment(name, bytes),
+    attachment_image: ({ id, thumbnail }) => {
+      const attachment = control.attachments.get(id) ?? fail('not_found', `No attachment ${id}.`);
+      if (attachment.kind !== 'image') fail('attachment_unsupported', 'This attachment is a document, not a picture.');
+      return thumbnail ? THUMBNAIL_PNG : FULL_PNG;
+    },
     answer_tool_call: ({ callId, decision }) => {
       const waiting = control.waiting.get(callId);
       if (!waiting) return false;
@@ -721,8 +844,23 @@ export function createFakeBackend() {
     },
   } satisfies Handlers;
 
-  async function handle(cmd: string, args: Record<string, unknown> = {}): Promise<unknown> {
-    const logged = Object.fromEntries(Object.entries(args).filter(([k]) => k !== 'onUpdate'));
+  /**
+   * A command as the bridge gives it. A raw body (`add_attachment`'s file) arrives as the
+   * bytes themselves with the name in a header, as in Rust; it is handed on as the
+   * contract's arguments, and logged by size.
+   */
+  async function handle(cmd: string, body: unknown = {}, options?: InvokeOptions): Promise<unknown> {
+    let args: Record<string, unknown>;
+    let logged: Record<string, unknown>;
+    if (body instanceof Uint8Array || body instanceof ArrayBuffer || Array.isArray(body)) {
+      const bytes = body instanceof Uint8Array ? body : new Uint8Array(body);
+      const name = decodeURIComponent(new Headers(options?.headers).get('foxtail-file-name') ?? '');
+      args = { name, bytes };
+      logged = { name, size: bytes.length };
+    } else {
+      args = (body ?? {}) as Record<string, unknown>;
+      logged = Object.fromEntries(Object.entries(args).filter(([k]) => k !== 'onUpdate'));
+    }
     control.calls.push({ cmd, args: logged });
     // Like the real bridge: answers arrive asynchronously, and objects are copies.
     await Promise.resolve();

@@ -5,7 +5,11 @@ import { createFakeBackend } from './fakeBackend';
 
 const fake = createFakeBackend();
 (window as unknown as { foxtailMock: typeof fake }).foxtailMock = fake;
-mockIPC((cmd, args) => fake.handle(cmd, args as Record<string, unknown>));
+mockIPC((cmd, args) => fake.handle(cmd, args));
+// mockIPC drops invoke's options, and `add_attachment` carries its file's name there (the
+// body is the file's bytes): the fake takes each call whole instead.
+const internals = (window as unknown as { __TAURI_INTERNALS__: { invoke: typeof fake.handle } }).__TAURI_INTERNALS__;
+internals.invoke = (cmd, args, options) => fake.handle(cmd, args, options);
 
 // Tests may prepare the fake (a key, scripted answers) before the app starts, with an
 // init script that defines `foxtailMockSetup`.

@@ -12,6 +12,7 @@ const stored = (over: Partial<ChatMessage> = {}): ChatMessage => ({
   error: null,
   model: 'm',
   extras: { refusal: '', tools: [] },
+  attachments: [],
   created_at: 0,
   updated_at: 0,
   ...over,
@@ -138,6 +139,23 @@ describe('an answer as the window shows it', () => {
     expect(m).toMatchObject({ status: 'streaming', text: 'half', startedAt: 5, phase: 'connecting' });
     restart(m, false);
     expect(m.text).toBe('');
+  });
+
+  it('keeps the files the person attached to a message', () => {
+    const photo = {
+      id: 'p1',
+      kind: 'image',
+      name: 'photo.png',
+      mime: 'image/png',
+      width: 800,
+      height: 600,
+      pages: null,
+      tokens: 640,
+      original_bytes: 12_000,
+    } as const;
+    const m = fromStored(stored({ role: 'user', status: 'complete', content: '', attachments: [photo] }));
+    expect(m.attachments).toEqual([photo]);
+    expect(fromStored(stored()).attachments).toEqual([]);
   });
 });
 

@@ -2,7 +2,7 @@
 // rules (what "stopped" looks like, when a retry notice goes away) are unit-tested
 // without a window. Tool cards and refusals are not built here: Rust builds them
 // (tool_cards.rs), saves them, and sends them as they stand; the window shows those.
-import type { AnswerExtras, ChatMessage, ErrorReport, Role, StreamEvent, ToolActivity } from '../contract';
+import type { AnswerExtras, Attachment, ChatMessage, ErrorReport, Role, StreamEvent, ToolActivity } from '../contract';
 
 /** `data-status` in the page: what tests and styles key on. */
 export type ViewStatus = 'streaming' | 'done' | 'error' | 'interrupted';
@@ -39,6 +39,8 @@ export interface ViewMessage {
   /** Rust's plain sentences about how the answer was made (a tool server that could not start). */
   notices: string[];
   model: string | null;
+  /** The files the person attached to a message of theirs. */
+  attachments: Attachment[];
 }
 
 export function fromStored(message: ChatMessage): ViewMessage {
@@ -72,6 +74,7 @@ export function fromStored(message: ChatMessage): ViewMessage {
     tools: [],
     notices: [],
     model: message.model,
+    attachments: message.attachments ?? [],
   };
   showExtras(shown, message.extras);
   return shown;

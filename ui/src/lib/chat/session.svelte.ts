@@ -2,8 +2,16 @@
 // are written into the message objects shown; an answer that keeps streaming while
 // another conversation is open is found again when its conversation is reopened.
 import * as backend from '../backend';
-import { asBackendError, type BackendError, type ConversationSummary, type ErrorReport, type Update } from '../backend';
+import {
+  asBackendError,
+  type AttachmentUse,
+  type BackendError,
+  type ConversationSummary,
+  type ErrorReport,
+  type Update,
+} from '../backend';
 import { applyEvent, fromStored, restart, showExtras, type ViewMessage } from './answer';
+import { AttachmentTray } from './attachmentTray.svelte';
 
 export class ChatSession {
   conversationId: number | null = $state(null);
@@ -17,6 +25,8 @@ export class ChatSession {
   announcement = $state('');
   /** What is typed in the composer and not sent yet; it survives switching views. */
   draft = $state('');
+  /** The files attached in the composer and not sent yet; they survive switching views too. */
+  readonly tray = new AttachmentTray();
   // A request on its way to the backend, or an answer still live (stopped ones until
   // their end arrives): nothing else may start meanwhile, or two streams would write
   // into one answer.
@@ -50,6 +60,7 @@ export class ChatSession {
     this.notice = null;
     this.saveFailure = null;
     this.draft = '';
+    this.tray.clear();
   }
 
   async open(conversationId: number): Promise<void> {
@@ -100,7 +111,8 @@ export class ChatSession {
     return live;
   }
 
-  async send(text: string, replaceFrom: number | null = null): Promise<boolean> {
+  /** Sends a message with its attachments; false when it was refused (nothing is lost then). */
+  async send(text: string, attachments: readonly AttachmentUse[] = [], replaceFrom: number | null = null): Promise<boolean> {
     if (this.busy) return false;
     this.notice = null;
     this.saveFailure = null;
@@ -114,7 +126,8 @@ export class ChatSession {
       else this.#onUpdate(answerId)(update);
     };
     try {
-      const turn = await backend.sendMessage(asked, text, replaceFrom, onUpdate);
+      const uses = attachments.length ? [...attachments] : null;
+      const turn = await backend.sendMessage(asked, text, uses, replaceFrom, onUpdate);
       void this.refreshList();
       // The person moved on (a new chat, another conversation) while this started: the
       // answer is written and saved there, and shown when that conversation reopens;
@@ -187,9 +200,10 @@ export class ChatSession {
     return this.#rewrite(answerId, true);
   }
 
-  /** Edit-and-resend: the user message and everything after it are replaced. */
-  editAndResend(userMessageId: number, text: string): Promise<boolean> {
-    return this.send(text, userMessageId);
+  /** Edit-and-resend: the user message and everything after it are replaced. The edited
+   * message carries the attachments given (the old ones, less any the person removed). */
+  editAndResend(userMessageId: number, text: string, attachments: readonly AttachmentUse[]): Promise<boolean> {
+    return this.send(text, attachments, userMessageId);
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Attachment } from '../contract';
+import { setLanguage } from '../language.svelte';
+import { ACCEPT, budget, costLine, isPictureUrl, nameOf, roughly, summary } from './attachments';
+
+const file = (over: Partial<Attachment> = {}): Attachment => ({
+  id: 'a',
+  kind: 'document',
+  name: 'report.pdf',
+  mime: 'application/pdf',
+  width: 0,
+  height: 0,
+  pages: 12,
+  tokens: 9_812,
+  original_bytes: 1_000_000,
+  ...over,
+});
+
+const photo = file({ id: 'p', kind: 'image', name: 'photo.jpg', mime: 'image/jpeg', width: 1568, height: 1176, pages: null, tokens: 2_459 });
+
+describe('what attachments cost, in words', () => {
+  afterEach(() => setLanguage('en'));
+
+  it('rounds Rust’s approximation to what can be meant, never to nothing', () => {
+    expect(roughly(9_812)).toBe(9_800);
+    expect(roughly(10_650)).toBe(10_700);
+    expect(roughly(347)).toBe(350);
+    expect(roughly(4)).toBe(4);
+    expect(roughly(0)).toBe(0);
+  });
+
+  it('says a document’s pages and tokens, and a picture’s size', () => {
+    expect(costLine(file())).toBe('12 pages · about 9,800 tokens');
+    expect(costLine(file({ pages: 1, tokens: 420 }))).toBe('1 page · about 420 tokens');
+    expect(costLine(file({ name: 'notes.txt', pages: null, tokens: 31 }))).toBe('about 31 tokens');
+    expect(summary(photo)).toBe('photo.jpg: 1568 × 1176 picture, about 2,500 tokens');
+  });
+
+  it('puts the last file first and the total against the assumed context', () => {
+    expect(budget([]).text).toBe('');
+    const one = budget([file()]);
+    expect(one).toMatchObject({ total: 9_812, over: false });
+    expect(one.text).toBe('report.pdf: 12 pages, about 9,800 tokens of the roughly 128,000 a model reads at once');
+    const two = budget([photo, file({ tokens: 8_200 })]);
+    expect(two.total).toBe(10_659);
+    expect(two.text).toBe(
+      'report.pdf: 12 pages, about 8,200 tokens · in all about 10,700 of the roughly 128,000 tokens a model reads at once',
+    );
+  });
+
+  it('is over only past what a model reads at once', () => {
+    expect(budget([file({ tokens: 128_000 })]).over).toBe(false);
+    expect(budget([file({ tokens: 100_000 }), file({ id: 'b', tokens: 28_001 })]).over).toBe(true);
+    expect(budget([file({ tokens: 10 })], 5).over).toBe(true);
+  });
+
+  it('speaks Korean in a Korean window', () => {
+    setLanguage('ko');
+    expect(costLine(file())).toBe('12쪽 · 약 9,800토큰');
+    expect(budget([photo, file()]).text).toBe(
+      'report.pdf: 12쪽, 약 9,800토큰 · 모두 합쳐 약 12,300토큰 (모델이 한 번에 읽는 양은 약 128,000토큰)',
+    );
+  });
+
+  it('shows only raster pictures as data URLs', () => {
+    expect(isPictureUrl('data:image/png;base64,iVBORw0KGgo=')).toBe(true);
+    expect(isPictureUrl('data:image/jpeg;base64,/9j/4AAQ')).toBe(true);
+    expect(isPictureUrl('data:image/svg+xml;base64,PHN2Zz4=')).toBe(false);
+    expect(isPictureUrl('https://example.com/a.png')).toBe(false);
+    expect(isPictureUrl('data:image/png;base64,abc"onerror="x')).toBe(false);
+  });
+
+  it('names a pasted picture that came without a name', () => {
+    expect(nameOf({ name: 'shot.png', type: 'image/png' })).toBe('shot.png');
+    expect(nameOf({ name: '', type: 'image/jpeg' })).toBe('pasted-picture.jpg');
+    expect(nameOf({ name: '', type: '' })).toBe('pasted-file');
+  });
+
+  it('offers pictures, PDFs, Word files, text and code in the file picker', () => {
+    const accepted = ACCEPT.split(',');
+    for (const kind of ['image/png', 'image/jpeg', 'image/webp', 'image/gif', '.pdf', '.docx', '.txt', '.md', '.csv', '.json', '.py', '.rs']) {
+      expect(accepted, kind).toContain(kind);
+    }
+  });
+});

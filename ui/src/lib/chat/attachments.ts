@@ -1,0 +1,110 @@
+// What the window says about attachments: the caps Rust applies, and each file's cost
+// in words a person can weigh ("12 pages · about 9,800 tokens"). Pure apart from the
+// language, so unit-tested.
+import type { Attachment } from '../contract';
+import { currentLanguage } from '../language.svelte';
+import { t } from '../messages';
+
+/** Rust's caps (message_attachments.rs, attachments/mod.rs), said in the attach button's hint. */
+export const MAX_FILES = 10;
+/** Rust takes no file larger than this; a bigger one is refused before it is read. */
+export const MAX_FILE_BYTES = 50 * 1024 * 1024;
+/**
+ * The context a model is taken to have when its own is not known. The window knows no
+ * model's context, so it always says "roughly" with this figure.
+ */
+export const ASSUMED_CONTEXT_TOKENS = 128_000;
+
+// What the file picker offers. Rust decides by the content, not the name; the list only
+// keeps the picker from suggesting videos and programs. Source code has too many
+// extensions to list them all: these are the common ones, and a drop or paste takes any.
+export const ACCEPT = [
+  'image/png',
+  'image/jpeg',
+  'image/webp',
+  'image/gif',
+  ...'png jpg jpeg webp gif pdf docx txt text md markdown csv tsv json jsonl xml html htm yaml yml toml ini cfg conf log tex rst org adoc'.split(' '),
+  ...'py js mjs cjs ts tsx jsx rs go java kt kts swift c h cc cpp hpp cs rb php sh bash zsh ps1 sql r m scala lua pl dart svelte vue css scss less gradle'.split(' '),
+]
+  .map((item) => (item.includes('/') ? item : `.${item}`))
+  .join(',');
+
+/**
+ * A token count as it is said: Rust's figure is an approximation, so it is rounded to
+ * what can be meant (9,812 → 9,800) and never to nothing.
+ */
+export function roughly(tokens: number): number {
+  if (tokens < 100) return Math.max(0, Math.round(tokens));
+  const step = tokens < 1000 ? 10 : 100;
+  return Math.round(tokens / step) * step;
+}
+
+/** A number with the window's digit grouping. */
+export function formatNumber(value: number): string {
+  return value.toLocaleString(currentLanguage() === 'ko' ? 'ko-KR' : 'en-US');
+}
+
+/** What a file costs, piece by piece: its pages or size, then its tokens. */
+function costParts(attachment: Attachment): string[] {
+  const parts: string[] = [];
+  if (attachment.kind === 'image' && attachment.width > 0 && attachment.height > 0) {
+    parts.push(t('attachmentPicture', { width: String(attachment.width), height: String(attachment.height) }));
+  }
+  if (attachment.pages !== null) {
+    parts.push(
+      attachment.pages === 1 ? t('attachmentPage') : t('attachmentPages', { count: formatNumber(attachment.pages) }),
+    );
+  }
+  parts.push(t('attachmentTokens', { count: formatNumber(roughly(attachment.tokens)) }));
+  return parts;
+}
+
+/** The line under a document chip: "12 pages · about 9,800 tokens". */
+export function costLine(attachment: Attachment): string {
+  return costParts(attachment).join(' · ');
+}
+
+/** One file with its cost: "report.pdf: 12 pages, about 9,800 tokens". */
+export function summary(attachment: Attachment): string {
+  return t('attachmentSummary', { name: attachment.name, details: costParts(attachment).join(', ') });
+}
+
+export interface Budget {
+  total: number;
+  /** More than a model reads at once: Rust refuses to send it (`attachment_too_large`). */
+  over: boolean;
+  /** The line under the attachments, or empty when there are none. */
+  text: string;
+}
+
+/** What the attachments cost together, said after the one added last. */
+export function budget(attachments: readonly Attachment[], context = ASSUMED_CONTEXT_TOKENS): Budget {
+  const total = attachments.reduce((sum, a) => sum + a.tokens, 0);
+  const latest = attachments[attachments.length - 1];
+  if (!latest) return { total, over: false, text: '' };
+  const params = {
+    latest: summary(latest),
+    total: formatNumber(roughly(total)),
+    context: formatNumber(context),
+  };
+  return {
+    total,
+    over: total > context,
+    text: attachments.length === 1 ? t('attachmentBudgetOne', params) : t('attachmentBudgetMany', params),
+  };
+}
+
+// Only the raster formats Rust produces: a `data:` URL of any other type (SVG can carry
+// script) is not put in an <img>, whoever sent it.
+const PICTURE_URL = /^data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/]+={0,2}$/;
+
+export function isPictureUrl(url: string): boolean {
+  return PICTURE_URL.test(url);
+}
+
+/** A name for a pasted picture that came without one. */
+export function nameOf(file: Pick<File, 'name' | 'type'>): string {
+  if (file.name) return file.name;
+  const extension = /^image\/(png|jpeg|gif|webp)$/.exec(file.type)?.[1]?.replace('jpeg', 'jpg');
+  return extension ? `pasted-picture.${extension}` : 'pasted-file';
+}
