@@ -288,9 +288,12 @@ export const gatewayBinary = join(repoRoot, 'target', 'debug', 'foxtail-mock-gat
 /** The key the tests paste; it must end up in the keychain and nowhere else. */
 export const KEY = 'sk-test-fake-e2e-7777';
 
-/** Starts the mock gateway with a scenario; resolves to its URL and a stop function. */
-export async function startGateway(/** @type {string} */ scenario) {
-  const child = own(spawn(gatewayBinary, ['--scenario', scenario], { stdio: ['ignore', 'pipe', 'inherit'] }));
+/**
+ * Starts the mock gateway with a scenario (and any more of its flags, such as
+ * `--record DIR`); resolves to its URL and a stop function.
+ */
+export async function startGateway(/** @type {string} */ scenario, /** @type {string[]} */ flags = []) {
+  const child = own(spawn(gatewayBinary, ['--scenario', scenario, ...flags], { stdio: ['ignore', 'pipe', 'inherit'] }));
   const lines = createInterface({ input: /** @type {import('node:stream').Readable} */ (child.stdout) });
   const url = await new Promise((resolve, reject) => {
     lines.once('line', resolve);
