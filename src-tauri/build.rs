@@ -48,6 +48,7 @@ const COMMANDS: &[&str] = &[
     "answer_tool_call",
     "add_attachment",
     "attachment_image",
+    "attachment_first_part",
 ];
 
 fn main() {

@@ -48,6 +48,23 @@ pub async fn add_attachment(
         .map_err(|_| refused("Preparing the file failed unexpectedly."))?
 }
 
+/// The first pages (or paragraphs) of a stored document that cost at most
+/// `max_tokens`, as an attachment of its own, when the whole does not fit.
+#[tauri::command]
+pub async fn attachment_first_part(
+    id: String,
+    name: String,
+    max_tokens: u64,
+    storage: State<'_, Arc<Storage>>,
+) -> Result<Attachment, AppError> {
+    let storage = storage.inner().clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        message_attachments::first_part(&storage, &id, &name, max_tokens)
+    })
+    .await
+    .map_err(|_| refused("The document could not be shortened."))?
+}
+
 /// A stored picture as a data URL: a thumbnail, or as it was sent.
 #[tauri::command]
 pub async fn attachment_image(
@@ -95,6 +112,16 @@ mod tests {
         assert_eq!(added["name"], "보고서.pdf");
         assert_eq!(added["kind"], "document");
         assert_eq!(added["pages"], 2);
+        // When the whole does not fit, its first pages can go, said on the chip.
+        let tokens = added["tokens"].as_u64().unwrap();
+        let first = window
+            .call(
+                "attachment_first_part",
+                json!({"id": added["id"], "name": "보고서.pdf", "maxTokens": tokens - 1}),
+            )
+            .unwrap();
+        assert_eq!(first["part"], "pages 1–1 of 2");
+        assert_eq!(first["name"], "보고서.pdf");
         let refused = window
             .call_raw(
                 "add_attachment",

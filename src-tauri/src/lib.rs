@@ -149,6 +149,7 @@ fn commands<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static 
         mcp::answer_tool_call,
         attachments::add_attachment,
         attachments::attachment_image,
+        attachments::attachment_first_part,
     ]
 }
 

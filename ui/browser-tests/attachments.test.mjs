@@ -231,6 +231,12 @@ test('too much for a model is warned about, refused on send, and nothing is lost
     assert.equal(await composerChips(page).count(), 2, 'the files stay attached');
     assert.equal(await page.getByTestId('message').count(), 0);
 
+    // Or only its first pages go, said on its chip: nothing is cut silently.
+    await page.getByTestId('attachment-first-part').click();
+    await page.getByTestId('attachment-first-part').waitFor({ state: 'detached' });
+    assert.equal(await budget.getAttribute('data-over'), 'false');
+    assert.match((await composerChips(page).first().getByTestId('attachment-cost').textContent()) ?? '', /^only pages 1–\d+ of 400 · about [\d,]+ tokens$/);
+
     // Without the long file it goes.
     await composerChips(page).first().getByTestId('attachment-remove').click();
     assert.equal(await budget.getAttribute('data-over'), 'false');

@@ -165,6 +165,7 @@ pub fn commands() -> Vec<Command> {
         command!("answer_tool_call"("callId": String, "decision": Decision) -> bool),
         command!("add_attachment"("name": String, "bytes": RawBytes) -> Attachment),
         command!("attachment_image"("id": String, "thumbnail": bool) -> String),
+        command!("attachment_first_part"("id": String, "name": String, "maxTokens": u64) -> Attachment),
     ]
 }
 

@@ -40,6 +40,10 @@ pub struct Attachment {
     /// The size of the file the person gave.
     #[ts(type = "number")]
     pub original_bytes: u64,
+    /// Set when only a part of the document is given, in words: "pages 1–37 of 120".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub part: Option<String>,
 }
 
 /// What is kept beside an attachment's content (as JSON).
@@ -51,6 +55,12 @@ struct Meta {
     pages: Option<u32>,
     tokens: u64,
     original_bytes: u64,
+    /// PDFs: where each page with text starts, as (page number, byte offset).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    page_starts: Vec<(u32, usize)>,
+    /// Only this part of the document is given ("pages 1–37 of 120").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    part: Option<String>,
 }
 
 /// An attachment a message carries, under the name it was given there.
@@ -87,6 +97,7 @@ fn shown(id: String, name: String, kind: AttachmentKind, mime: String, meta: &Me
         pages: meta.pages,
         tokens: meta.tokens,
         original_bytes: meta.original_bytes,
+        part: meta.part.clone(),
     }
 }
 
@@ -97,6 +108,8 @@ fn meta_of(prepared: &Prepared) -> Meta {
         pages: prepared.pages,
         tokens: prepared.tokens,
         original_bytes: prepared.original_bytes,
+        page_starts: prepared.page_starts.clone(),
+        part: None,
     }
 }
 
@@ -121,6 +134,93 @@ pub fn add(storage: &Storage, name: &str, bytes: &[u8]) -> Result<Attachment, Ap
         prepared.mime,
         &meta,
     ))
+}
+
+/// The first part of the stored document `id` that costs at most `max_tokens`, stored
+/// as an attachment of its own: whole pages of a PDF ("pages 1–37 of 120"), or else
+/// whole paragraphs ("the first 40% of it"). The model is told which part it gets, so
+/// nothing is cut silently.
+pub fn first_part(
+    storage: &Storage,
+    id: &str,
+    name: &str,
+    max_tokens: u64,
+) -> Result<Attachment, AppError> {
+    let stored = storage.attachment(id)?;
+    let meta: Meta = serde_json::from_str(&stored.meta).unwrap_or_default();
+    let too_little = || AppError::Attachment {
+        kind: ErrorKind::AttachmentTooLarge,
+        message: "Not even the first page fits in what the model reads at once.".into(),
+    };
+    if stored.kind != AttachmentKind::Document {
+        return Err(AppError::Attachment {
+            kind: ErrorKind::AttachmentUnsupported,
+            message: "Only a document can be shortened.".into(),
+        });
+    }
+    let text = &stored.text;
+    let (end, part) = match (&meta.page_starts[..], meta.pages) {
+        (starts, Some(pages)) if starts.len() > 1 => {
+            // The most whole pages that fit.
+            let mut best = None;
+            for (n, &(number, _)) in starts.iter().enumerate() {
+                let end = starts.get(n + 1).map_or(text.len(), |&(_, at)| at);
+                if tokens_of(&text[..end]) > max_tokens {
+                    break;
+                }
+                best = Some((end, number));
+            }
+            let (end, last) = best.ok_or_else(too_little)?;
+            (end, format!("pages 1–{last} of {pages}"))
+        }
+        _ => {
+            // The most whole paragraphs that fit.
+            let mut end = 0;
+            for (at, _) in text.match_indices("\n\n") {
+                if tokens_of(&text[..at]) > max_tokens {
+                    break;
+                }
+                end = at;
+            }
+            if end == 0 {
+                return Err(too_little());
+            }
+            let share = (end * 100 / text.len().max(1)).max(1);
+            (end, format!("the first {share}% of it"))
+        }
+    };
+    let cut = text[..end].trim_end().to_owned();
+    let part_meta = Meta {
+        tokens: tokens_of(&cut),
+        page_starts: Vec::new(),
+        part: Some(part),
+        ..meta
+    };
+    let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
+    sha2::Digest::update(&mut hasher, cut.as_bytes());
+    let part_id: String = sha2::Digest::finalize(hasher)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    storage.put_attachment(NewAttachment {
+        id: &part_id,
+        kind: AttachmentKind::Document,
+        mime: &stored.mime,
+        data: &[],
+        text: &cut,
+        meta: &serde_json::to_string(&part_meta).unwrap_or_default(),
+    })?;
+    Ok(shown(
+        part_id,
+        name.to_owned(),
+        AttachmentKind::Document,
+        stored.mime,
+        &part_meta,
+    ))
+}
+
+fn tokens_of(text: &str) -> u64 {
+    attachments::tokens::text_tokens(text)
 }
 
 /// A stored image as a data URL, scaled to `max_side` (a thumbnail), or as it was
@@ -237,19 +337,21 @@ pub struct Given<'a> {
     pub data: &'a [u8],
     pub text: &'a str,
     pub pages: Option<u32>,
+    /// Only this part of the document is given ("pages 1–37 of 120").
+    pub part: Option<String>,
 }
 
 impl<'a> Given<'a> {
     pub fn stored(stored: &'a StoredAttachment, name: &'a str) -> Self {
+        let meta = serde_json::from_str::<Meta>(&stored.meta).unwrap_or_default();
         Given {
             kind: stored.kind,
             name,
             mime: &stored.mime,
             data: &stored.data,
             text: &stored.text,
-            pages: serde_json::from_str::<Meta>(&stored.meta)
-                .unwrap_or_default()
-                .pages,
+            pages: meta.pages,
+            part: meta.part,
         }
     }
 
@@ -261,6 +363,7 @@ impl<'a> Given<'a> {
             data: &prepared.data,
             text: &prepared.text,
             pages: prepared.pages,
+            part: None,
         }
     }
 }
@@ -285,8 +388,14 @@ pub fn parts(given: &[Given<'_>], text: &str) -> Vec<Part> {
             None => String::new(),
         };
         let name = document.name.replace(['"', '<', '>'], "'");
+        let what = match &document.part {
+            Some(part) => format!(
+                "The person attached {part} of the file {name}{pages} (the rest did not fit). That part's text:"
+            ),
+            None => format!("The person attached the file {name}{pages}. Its whole text:"),
+        };
         words.push_str(&format!(
-            "The person attached the file {name}{pages}. Its whole text:\n<document name=\"{name}\">\n{}\n</document>\n\n",
+            "{what}\n<document name=\"{name}\">\n{}\n</document>\n\n",
             document.text.trim_end()
         ));
     }
@@ -320,6 +429,41 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_first_pages_or_paragraphs_that_fit_are_given_and_said_so() {
+        let storage = Storage::open_in_memory().unwrap();
+        let pdf = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/attachments/two-pages.pdf"
+        ))
+        .unwrap();
+        let whole = add(&storage, "report.pdf", &pdf).unwrap();
+        let first = first_part(&storage, &whole.id, "report.pdf", whole.tokens - 1).unwrap();
+        assert_eq!(first.part.as_deref(), Some("pages 1–1 of 2"));
+        assert!(first.tokens < whole.tokens && first.tokens > 0);
+        assert_eq!(first.pages, Some(2));
+        let stored = storage.attachment(&first.id).unwrap();
+        let given = parts(&[Given::stored(&stored, "report.pdf")], "Go");
+        let Part::Text { text } = &given[0] else {
+            panic!("text")
+        };
+        assert!(
+            text.starts_with("The person attached pages 1–1 of 2 of the file report.pdf"),
+            "{text}"
+        );
+        assert!(first_part(&storage, &whole.id, "report.pdf", 1).is_err());
+
+        let long = "A paragraph of words.\n\n".repeat(100);
+        let notes = add(&storage, "notes.txt", long.as_bytes()).unwrap();
+        let half = first_part(&storage, &notes.id, "notes.txt", notes.tokens / 2).unwrap();
+        assert!(
+            half.part.as_deref().unwrap().starts_with("the first 4"),
+            "{:?}",
+            half.part
+        );
+        assert!(half.tokens <= notes.tokens / 2);
+    }
+
+    #[test]
     fn documents_are_named_and_wrapped_and_pictures_come_first() {
         let parts = parts(
             &[
@@ -330,6 +474,7 @@ mod tests {
                     data: &[],
                     text: "Sales rose.\n",
                     pages: Some(2),
+                    part: None,
                 },
                 Given {
                     kind: AttachmentKind::Image,
@@ -338,6 +483,7 @@ mod tests {
                     data: &[1, 2, 3],
                     text: "",
                     pages: None,
+                    part: None,
                 },
             ],
             "Summarize both.",
@@ -353,6 +499,24 @@ mod tests {
                     text: "The person attached the file report 'final'.pdf (2 pages). Its whole text:\n<document name=\"report 'final'.pdf\">\nSales rose.\n</document>\n\nSummarize both.".into()
                 },
             ]
+        );
+        let part = super::parts(
+            &[Given {
+                kind: AttachmentKind::Document,
+                name: "book.pdf",
+                mime: "application/pdf",
+                data: &[],
+                text: "Chapter one.",
+                pages: Some(300),
+                part: Some("pages 1–3 of 300".into()),
+            }],
+            "",
+        );
+        assert_eq!(
+            part,
+            vec![Part::Text {
+                text: "The person attached pages 1–3 of 300 of the file book.pdf (300 pages) (the rest did not fit). That part's text:\n<document name=\"book.pdf\">\nChapter one.\n</document>\n\n".into()
+            }]
         );
         assert_eq!(thousands(128_000), "128,000");
         assert_eq!(thousands(9_800), "9,800");

@@ -106,6 +106,9 @@ export const saveKey = (provider: string, key: string, sessionOnly: boolean, bas
   call('save_key', { provider, key, sessionOnly, baseUrl });
 export const deleteKey = (provider: string) => call('delete_key', { provider });
 export const testConnection = () => call('test_connection', {});
+/** The first pages (or paragraphs) of a stored document that cost at most `maxTokens`. */
+export const attachmentFirstPart = (id: string, name: string, maxTokens: number) =>
+  call('attachment_first_part', { id, name, maxTokens });
 /** What the saved model reads at once and whether it takes pictures (null: not said). */
 export const modelReport = () => call('model_report', {});
 /** The models of the saved gateway, or of the provider, protocol and address given. */

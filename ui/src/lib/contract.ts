@@ -289,7 +289,11 @@ tokens: number,
 /**
  * The size of the file the person gave.
  */
-original_bytes: number, };
+original_bytes: number, 
+/**
+ * Set when only a part of the document is given, in words: "pages 1–37 of 120".
+ */
+part?: string, };
 
 export type AttachmentUse = { id: string, name: string, };
 
@@ -343,6 +347,7 @@ export interface Commands {
   answer_tool_call: { args: { callId: string; decision: Decision }; result: boolean };
   add_attachment: { args: { name: string; bytes: Uint8Array }; result: Attachment };
   attachment_image: { args: { id: string; thumbnail: boolean }; result: string };
+  attachment_first_part: { args: { id: string; name: string; maxTokens: number }; result: Attachment };
 }
 
 /** Every error kind, for exhaustive tables. */

@@ -835,6 +835,24 @@ export function createFakeBackend() {
       if (attachment.kind !== 'image') fail('attachment_unsupported', 'This attachment is a document, not a picture.');
       return thumbnail ? THUMBNAIL_PNG : FULL_PNG;
     },
+    attachment_first_part: ({ id, name, maxTokens }) => {
+      const whole = control.attachments.get(id) ?? fail('not_found', `No attachment ${id}.`);
+      if (whole.kind !== 'document') fail('attachment_unsupported', 'Only a document can be shortened.');
+      // Whole pages, as Rust cuts them: as many as the tokens allow.
+      const pages = whole.pages ?? 1;
+      const perPage = whole.tokens / pages;
+      const fit = Math.floor(maxTokens / perPage);
+      if (fit < 1) fail('attachment_too_large', 'Not even the first page fits in what the model reads at once.');
+      const part: Attachment = {
+        ...whole,
+        id: `${id}-first-${fit}`,
+        name,
+        tokens: Math.round(fit * perPage),
+        part: `pages 1–${fit} of ${pages}`,
+      };
+      control.attachments.set(part.id, part);
+      return part;
+    },
     answer_tool_call: ({ callId, decision }) => {
       const waiting = control.waiting.get(callId);
       if (!waiting) return false;

@@ -66,6 +66,8 @@ pub struct Prepared {
     pub tokens: u64,
     /// The size of the file as attached.
     pub original_bytes: u64,
+    /// PDFs: where each page with text starts in `text`, as (page number, byte offset).
+    pub page_starts: Vec<(u32, usize)>,
 }
 
 /// Turns an attached file into what the model is given. What the file is comes from
@@ -100,17 +102,21 @@ pub fn prepare(name: &str, bytes: &[u8]) -> Result<Prepared, AttachmentError> {
                 height: picture.height,
                 name,
                 original_bytes,
+                page_starts: Vec::new(),
             })
         }
         Sniffed::Pdf => {
             let pdf = pdf::extract(&name, bytes)?;
-            Ok(document(
-                name,
-                "application/pdf",
-                pdf.text,
-                Some(pdf.pages),
-                original_bytes,
-            ))
+            Ok(Prepared {
+                page_starts: pdf.page_starts,
+                ..document(
+                    name,
+                    "application/pdf",
+                    pdf.text,
+                    Some(pdf.pages),
+                    original_bytes,
+                )
+            })
         }
         Sniffed::Zip => {
             let text = docx::extract(&name, bytes)?;
@@ -151,6 +157,7 @@ fn document(
         width: 0,
         height: 0,
         original_bytes,
+        page_starts: Vec::new(),
     }
 }
 

@@ -17,6 +17,8 @@ use super::text::tidy;
 pub(crate) struct PdfText {
     pub text: String,
     pub pages: u32,
+    /// Where each page with text starts in `text`: (page number from 1, byte offset).
+    pub page_starts: Vec<(u32, usize)>,
 }
 
 pub(crate) fn extract(name: &str, bytes: &[u8]) -> Result<PdfText, AttachmentError> {
@@ -47,11 +49,20 @@ pub(crate) fn extract(name: &str, bytes: &[u8]) -> Result<PdfText, AttachmentErr
             pages.push(tidy(&page));
         }
 
-        let text = pages
-            .into_iter()
-            .filter(|page| !page.is_empty())
-            .collect::<Vec<_>>()
-            .join("\n\n");
+        // Pages are kept apart by where they start, so that the first pages alone can
+        // be given when the whole does not fit.
+        let mut text = String::new();
+        let mut page_starts = Vec::new();
+        for (number, page) in (1u32..).zip(pages) {
+            if page.is_empty() {
+                continue;
+            }
+            if !text.is_empty() {
+                text.push_str("\n\n");
+            }
+            page_starts.push((number, text.len()));
+            text.push_str(&page);
+        }
         if text.is_empty() {
             return Err(AttachmentError::new(
                 AttachmentProblem::NoText,
@@ -64,6 +75,7 @@ pub(crate) fn extract(name: &str, bytes: &[u8]) -> Result<PdfText, AttachmentErr
         Ok(PdfText {
             text,
             pages: u32::try_from(page_numbers.len()).unwrap_or(u32::MAX),
+            page_starts,
         })
     })
 }

@@ -63,6 +63,12 @@ export class AttachmentTray {
     };
   }
 
+  /** Puts `attachment` in place of the ready file `id` (its first part, say). */
+  replace(id: string, attachment: Attachment): void {
+    const item = this.items.find((i) => i.attachment?.id === id);
+    if (item) item.attachment = attachment;
+  }
+
   /** Attaches `files`, up to the limit; resolves once each is prepared or refused. */
   add(files: readonly File[]): Promise<void> {
     // A new batch is a new start: old notices no longer describe what is in the tray.

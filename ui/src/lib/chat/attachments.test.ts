@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Attachment } from '../contract';
 import { setLanguage } from '../language.svelte';
-import { ACCEPT, budget, costLine, isPictureUrl, nameOf, roughly, summary } from './attachments';
+import { ACCEPT, budget, costLine, isPictureUrl, nameOf, ROOM_FOR_THE_REST, roughly, shortening, summary } from './attachments';
 
 const file = (over: Partial<Attachment> = {}): Attachment => ({
   id: 'a',
@@ -81,5 +81,34 @@ describe('what attachments cost, in words', () => {
     for (const kind of ['image/png', 'image/jpeg', 'image/webp', 'image/gif', '.pdf', '.docx', '.txt', '.md', '.csv', '.json', '.py', '.rs']) {
       expect(accepted, kind).toContain(kind);
     }
+  });
+});
+
+describe('a document that does not fit can go in part', () => {
+  const doc = (id: string, tokens: number, part?: string): Attachment => ({
+    id,
+    kind: 'document',
+    name: `${id}.pdf`,
+    mime: 'application/pdf',
+    width: 0,
+    height: 0,
+    pages: 10,
+    tokens,
+    original_bytes: 1,
+    part,
+  });
+
+  it('offers the largest whole document, with room left for the rest', () => {
+    expect(shortening([doc('a', 1_000)], 128_000)).toBeNull();
+    const offer = shortening([doc('small', 20_000), doc('big', 150_000)], 128_000);
+    expect(offer?.document.id).toBe('big');
+    expect(offer?.maxTokens).toBe(128_000 - 20_000 - ROOM_FOR_THE_REST);
+    // A part already cut is not offered again, and no room means no offer.
+    expect(shortening([doc('big', 150_000, 'pages 1–3 of 10')], 128_000)).toBeNull();
+    expect(shortening([doc('a', 125_000), doc('b', 126_000)], 128_000)).toBeNull();
+  });
+
+  it('says on the chip which part goes', () => {
+    expect(costLine(doc('big', 9_812, 'pages 1–3 of 10'))).toBe('only pages 1–3 of 10 · about 9,800 tokens');
   });
 });

@@ -59,9 +59,29 @@ function costParts(attachment: Attachment): string[] {
   return parts;
 }
 
-/** The line under a document chip: "12 pages · about 9,800 tokens". */
+/** The line under a document chip: "12 pages · about 9,800 tokens", and which part of it goes. */
 export function costLine(attachment: Attachment): string {
-  return costParts(attachment).join(' · ');
+  if (!attachment.part) return costParts(attachment).join(' · ');
+  // The part names its pages already.
+  const line = costParts({ ...attachment, pages: null }).join(' · ');
+  return `${t('attachmentPartOnly', { part: attachment.part })} · ${line}`;
+}
+
+/** Room kept for the conversation and the answer when a document is shortened to fit. */
+export const ROOM_FOR_THE_REST = 8_000;
+
+/**
+ * The document to offer shortening when the files do not fit, and the most tokens its
+ * part may cost: the largest document, given what the others cost.
+ */
+export function shortening(attachments: readonly Attachment[], context: number): { document: Attachment; maxTokens: number } | null {
+  const total = attachments.reduce((sum, a) => sum + a.tokens, 0);
+  if (total <= context) return null;
+  const documents = attachments.filter((a) => a.kind === 'document' && !a.part);
+  const document = documents.reduce<Attachment | null>((big, a) => (!big || a.tokens > big.tokens ? a : big), null);
+  if (!document) return null;
+  const maxTokens = context - (total - document.tokens) - ROOM_FOR_THE_REST;
+  return maxTokens > 0 ? { document, maxTokens } : null;
 }
 
 /** One file with its cost: "report.pdf: 12 pages, about 9,800 tokens". */
