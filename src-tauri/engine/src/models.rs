@@ -159,27 +159,6 @@ fn facts_of(ids: Vec<String>, body: &[u8]) -> Vec<ModelFacts> {
         .collect()
 }
 
-#[cfg(test)]
-mod facts_tests {
-    use super::*;
-
-    #[test]
-    fn what_a_gateway_publishes_is_read_and_silence_stays_unknown() {
-        let body = br#"{"data": [
-            {"id": "a", "context_length": 128000, "architecture": {"input_modalities": ["text", "image"]}},
-            {"id": "b", "top_provider": {"context_length": 32000}, "architecture": {"modality": "text->text"}},
-            {"id": "c"}
-        ]}"#;
-        let facts = facts_of(vec!["a".into(), "b".into(), "c".into()], body);
-        assert_eq!(facts[0].context_length, Some(128_000));
-        assert_eq!(facts[0].image_input, Some(true));
-        assert_eq!(facts[1].context_length, Some(32_000));
-        assert_eq!(facts[1].image_input, Some(false));
-        assert_eq!(facts[2].context_length, None);
-        assert_eq!(facts[2].image_input, None);
-    }
-}
-
 enum BodyEnd {
     Complete,
     TooLarge,
@@ -208,4 +187,25 @@ async fn read_limited(
         }
     }
     (body, BodyEnd::Complete)
+}
+
+#[cfg(test)]
+mod facts_tests {
+    use super::*;
+
+    #[test]
+    fn what_a_gateway_publishes_is_read_and_silence_stays_unknown() {
+        let body = br#"{"data": [
+            {"id": "a", "context_length": 128000, "architecture": {"input_modalities": ["text", "image"]}},
+            {"id": "b", "top_provider": {"context_length": 32000}, "architecture": {"modality": "text->text"}},
+            {"id": "c"}
+        ]}"#;
+        let facts = facts_of(vec!["a".into(), "b".into(), "c".into()], body);
+        assert_eq!(facts[0].context_length, Some(128_000));
+        assert_eq!(facts[0].image_input, Some(true));
+        assert_eq!(facts[1].context_length, Some(32_000));
+        assert_eq!(facts[1].image_input, Some(false));
+        assert_eq!(facts[2].context_length, None);
+        assert_eq!(facts[2].image_input, None);
+    }
 }
