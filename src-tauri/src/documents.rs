@@ -97,6 +97,7 @@ pub fn draft_action(
     settings: State<'_, SettingsFile>,
     keys: State<'_, Keys>,
     mcp: State<'_, Mcp>,
+    storage: State<'_, Arc<Storage>>,
 ) -> Result<i64, AppError> {
     let settings = settings.get();
     let (run_id, run) = drafting::start_draft(
@@ -104,6 +105,7 @@ pub fn draft_action(
         &settings,
         &keys,
         Some(&mcp),
+        &storage,
         &runs,
         move |update| {
             // The window may have gone; nothing is lost, the draft only streams.

@@ -36,6 +36,11 @@ pub struct DraftRequest {
     /// …and the follow-up itself ("shorter", "friendlier").
     #[serde(default)]
     pub refinement: Option<String>,
+    /// Files the model is given with the instruction ("summarize this PDF here",
+    /// "describe this chart"), added with `add_attachment`.
+    #[serde(default)]
+    #[ts(optional)]
+    pub attachments: Option<Vec<crate::message_attachments::AttachmentUse>>,
 }
 
 pub struct Action {
@@ -200,6 +205,7 @@ mod tests {
             after: "\n\nBest,\nJun".into(),
             previous: None,
             refinement: None,
+            attachments: None,
         }
     }
 

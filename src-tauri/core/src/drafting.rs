@@ -5,7 +5,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use foxtail_engine::{
-    CancellationToken, Client, Event, Message as WireMessage, Registry, Sink,
+    CancellationToken, Client, Event, Message as WireMessage, Part, Registry, Sink,
     DEFAULT_MAX_TOOL_STEPS,
 };
 
@@ -14,10 +14,12 @@ use crate::draft_prompts::{self, DraftRequest};
 use crate::frame_batch::FrameBatch;
 use crate::keys::Keys;
 use crate::mcp::Mcp;
+use crate::message_attachments;
 use crate::profile::prepare;
 use crate::runs::{Run, Runs};
 use crate::settings::Settings;
 use crate::AppError;
+use foxtail_storage::{AttachmentRef, Storage};
 
 /// Checks `request` and prepares its run: refused requests (nothing selected, no
 /// instruction) fail here, before a run starts. Returns the run id, for Stop, and the
@@ -25,15 +27,35 @@ use crate::AppError;
 ///
 /// The draft may use the tools switched on, MCP servers' among them ("insert today's
 /// weather from the weather server"); their calls are asked about as in a chat.
+#[allow(clippy::too_many_arguments)]
 pub fn start_draft(
     request: DraftRequest,
     settings: &Settings,
     keys: &Keys,
     mcp: Option<&Mcp>,
+    storage: &Storage,
     runs: &Arc<Runs>,
     send: impl FnMut(Update) + Send + 'static,
 ) -> Result<(i64, impl Future<Output = ()> + Send + 'static), AppError> {
     draft_prompts::build(&request).map_err(AppError::Draft)?;
+    let uses = request.attachments.clone().unwrap_or_default();
+    message_attachments::check_use(storage, &uses)?;
+    // The files' parts are made now, so the draft needs no history handle later.
+    let refs: Vec<AttachmentRef> = uses
+        .iter()
+        .map(|used| {
+            let stored = storage.attachment(&used.id)?;
+            Ok(AttachmentRef {
+                id: stored.id,
+                kind: stored.kind,
+                mime: stored.mime,
+                name: used.name.clone(),
+                meta: stored.meta,
+                bytes: stored.bytes,
+            })
+        })
+        .collect::<Result<_, AppError>>()?;
+    let files = message_attachments::stored_parts(storage, &refs, "")?;
     let prepared = prepare(settings, keys)?;
     let plan = mcp.and_then(|mcp| mcp.plan(settings, keys.keychain(), None));
     let (run_id, cancel) = runs.start_draft();
@@ -51,6 +73,7 @@ pub fn start_draft(
             prepared.request,
             &tools,
             &request,
+            files,
             cancel,
             send,
         )
@@ -96,12 +119,23 @@ pub async fn write_draft(
     mut request: foxtail_engine::ChatRequest,
     tools: &Registry,
     draft: &DraftRequest,
+    files: Vec<Part>,
     cancel: CancellationToken,
     send: impl FnMut(Update),
 ) -> Result<(), AppError> {
     let (system, user) = draft_prompts::build(draft).map_err(AppError::Draft)?;
     request.system = Some(system);
-    request.messages = vec![WireMessage::user(user)];
+    request.messages = vec![if files.is_empty() {
+        WireMessage::user(user)
+    } else {
+        // The files come first, as in a chat message, then the drafting instruction.
+        let mut content = files;
+        content.push(Part::Text { text: user });
+        WireMessage {
+            role: foxtail_engine::Role::User,
+            content,
+        }
+    }];
     let mut sink = DraftSink {
         send,
         batch: FrameBatch::default(),
@@ -139,6 +173,7 @@ mod tests {
             after: String::new(),
             previous: None,
             refinement: None,
+            attachments: None,
         }
     }
 
@@ -157,6 +192,7 @@ mod tests {
                 request,
                 &Registry::new(),
                 &draft("shorter"),
+                Vec::new(),
                 CancellationToken::new(),
                 |u| updates.push(u),
             )
@@ -185,6 +221,47 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_draft_gives_the_model_its_files_before_the_instruction() {
+        let gateway = MockGateway::start_script(script("ok").unwrap())
+            .await
+            .unwrap();
+        let storage = Storage::open_in_memory().unwrap();
+        let pdf = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/attachments/two-pages.pdf"
+        ))
+        .unwrap();
+        let report = message_attachments::add(&storage, "report.pdf", &pdf).unwrap();
+        let refs = storage.attachment(&report.id).unwrap();
+        let files = message_attachments::parts(
+            &[message_attachments::Given::stored(&refs, "report.pdf")],
+            "",
+        );
+        let mut request = ChatRequest::new(Protocol::Anthropic, "");
+        request.base_url = gateway.url();
+        let client = Client::new("sk-test".to_string().into(), Options::default()).unwrap();
+        let mut summarize = draft("write");
+        summarize.instruction = "Summarize this PDF here".into();
+        write_draft(
+            client,
+            request,
+            &Registry::new(),
+            &summarize,
+            files,
+            CancellationToken::new(),
+            |_| {},
+        )
+        .await
+        .unwrap();
+        // Text alone goes as one plain string: the document, then the instruction.
+        let body = gateway.requests()[0].json();
+        let content = body["messages"][0]["content"].as_str().unwrap();
+        let document = content.find("<document name=\"report.pdf\">").unwrap();
+        let instruction = content.find("Summarize this PDF here").unwrap();
+        assert!(document < instruction, "{content}");
+    }
+
+    #[tokio::test]
     async fn a_draft_without_what_it_needs_is_refused_before_any_request() {
         let gateway = MockGateway::start_script(script("ok").unwrap())
             .await
@@ -199,6 +276,7 @@ mod tests {
             request,
             &Registry::new(),
             &nothing_selected,
+            Vec::new(),
             CancellationToken::new(),
             |_| {},
         )

@@ -173,7 +173,12 @@ previous: string | null,
 /**
  * …and the follow-up itself ("shorter", "friendlier").
  */
-refinement: string | null, };
+refinement: string | null, 
+/**
+ * Files the model is given with the instruction ("summarize this PDF here",
+ * "describe this chart"), added with `add_attachment`.
+ */
+attachments?: Array<AttachmentUse>, };
 
 export type ChatMessage = { id: number, conversation_id: number, role: Role, content: string, reasoning: string, status: MessageStatus, 
 /**
