@@ -95,6 +95,83 @@ mod tests {
         .unwrap()
     }
 
+    /// Every file that cannot be attached is refused through the window's own path,
+    /// with its kind and the file named, and the app goes on.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn each_bad_file_is_refused_in_plain_words_through_the_window() {
+        let gateway = MockGateway::start_script(script("ok").unwrap())
+            .await
+            .unwrap();
+        let (window, _storage, _dir) = window_against(&gateway);
+        let fixture = |name: &str| {
+            std::fs::read(format!(
+                "{}/src-tauri/core/tests/fixtures/attachments/{name}",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .unwrap()
+        };
+        let huge = {
+            let mut bytes = b"%PDF-1.7\n".to_vec();
+            bytes.resize(51 * 1024 * 1024, b' ');
+            bytes
+        };
+        for (name, bytes, kind, words) in [
+            (
+                "scan.pdf",
+                fixture("scan.pdf"),
+                "attachment_no_text",
+                "no text layer",
+            ),
+            (
+                "encrypted.pdf",
+                fixture("encrypted.pdf"),
+                "attachment_encrypted",
+                "password",
+            ),
+            (
+                "encrypted.docx",
+                fixture("encrypted.docx"),
+                "attachment_encrypted",
+                "password",
+            ),
+            (
+                "truncated.pdf",
+                fixture("truncated.pdf"),
+                "attachment_unreadable",
+                "truncated.pdf",
+            ),
+            (
+                "zip-renamed.pdf",
+                fixture("zip-renamed.pdf"),
+                "attachment_unsupported",
+                "ZIP",
+            ),
+            (
+                "no-media-box.pdf",
+                fixture("no-media-box.pdf"),
+                "attachment_unreadable",
+                "no-media-box.pdf",
+            ),
+            ("huge.pdf", huge, "attachment_too_large", "50 MB"),
+        ] {
+            let err = window
+                .call_raw("add_attachment", bytes, &[("foxtail-file-name", name)])
+                .unwrap_err();
+            assert_eq!(err["kind"], kind, "{name}: {err}");
+            let message = err["message"].as_str().unwrap();
+            assert!(message.contains(words), "{name}: {message}");
+        }
+        // The app still works after all of them.
+        let note = window
+            .call_raw(
+                "add_attachment",
+                b"hello".to_vec(),
+                &[("foxtail-file-name", "note.txt")],
+            )
+            .unwrap();
+        assert_eq!(note["kind"], "document");
+    }
+
     #[tokio::test(flavor = "multi_thread")]
     async fn a_file_crosses_as_raw_bytes_and_the_message_carries_it() {
         let gateway = MockGateway::start_script(script("ok").unwrap())

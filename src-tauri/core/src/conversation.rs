@@ -706,6 +706,20 @@ mod tests {
                 .unwrap();
             writing.await;
             check(&gateway.requests()[2].json());
+            // A later message's request still carries them, in the history.
+            let (_, writing) = session
+                .send(Some(turn.conversation_id), "And now?", &[], None, |_| {})
+                .unwrap();
+            writing.await;
+            let later = gateway.requests()[3].json();
+            check(&later);
+            let last = later["messages"]
+                .as_array()
+                .unwrap()
+                .last()
+                .unwrap()
+                .clone();
+            assert_eq!(last["content"], "And now?");
             // They come back with the conversation, as after a restart.
             let again = messages(&storage, edited.conversation_id).unwrap();
             assert_eq!(again[0].attachments.len(), 2);
