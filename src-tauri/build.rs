@@ -49,6 +49,7 @@ const COMMANDS: &[&str] = &[
     "add_attachment",
     "attachment_image",
     "attachment_first_part",
+    "summarize_attachment",
 ];
 
 fn main() {

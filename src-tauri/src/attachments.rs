@@ -3,8 +3,11 @@
 
 use std::sync::Arc;
 
+use foxtail_core::keys::Keys;
 use foxtail_core::message_attachments::{self, Attachment, THUMBNAIL_SIDE};
+use foxtail_core::settings::SettingsFile;
 use foxtail_core::{AppError, ErrorKind};
+use foxtail_engine::CancellationToken;
 use foxtail_storage::Storage;
 use tauri::ipc::{InvokeBody, Request};
 use tauri::State;
@@ -63,6 +66,27 @@ pub async fn attachment_first_part(
     })
     .await
     .map_err(|_| refused("The document could not be shortened."))?
+}
+
+/// A summary of a stored document that does not fit, written by the saved model part
+/// by part, as an attachment of its own that says it is a summary.
+#[tauri::command]
+pub async fn summarize_attachment(
+    id: String,
+    name: String,
+    storage: State<'_, Arc<Storage>>,
+    settings: State<'_, SettingsFile>,
+    keys: State<'_, Keys>,
+) -> Result<Attachment, AppError> {
+    foxtail_core::document_summary::summarize(
+        &storage,
+        &settings.get(),
+        &keys,
+        &id,
+        &name,
+        &CancellationToken::new(),
+    )
+    .await
 }
 
 /// A stored picture as a data URL: a thumbnail, or as it was sent.

@@ -150,6 +150,7 @@ fn commands<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static 
         attachments::add_attachment,
         attachments::attachment_image,
         attachments::attachment_first_part,
+        attachments::summarize_attachment,
     ]
 }
 

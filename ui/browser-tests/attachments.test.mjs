@@ -231,7 +231,26 @@ test('too much for a model is warned about, refused on send, and nothing is lost
     assert.equal(await composerChips(page).count(), 2, 'the files stay attached');
     assert.equal(await page.getByTestId('message').count(), 0);
 
-    // Or only its first pages go, said on its chip: nothing is cut silently.
+    // A summary can go instead, said on its chip…
+    await page.getByTestId('attachment-summarize').click();
+    await page.getByTestId('attachment-summarize').waitFor({ state: 'detached' });
+    assert.match(
+      (await composerChips(page).first().getByTestId('attachment-cost').textContent()) ?? '',
+      /^only a summary the model wrote of all 400 pages · about 1,200 tokens$/,
+    );
+    assert.equal(await budget.getAttribute('data-over'), 'false');
+    // Start again with the whole book and the photo.
+    while ((await composerChips(page).count()) > 0) {
+      await composerChips(page).first().getByTestId('attachment-remove').click();
+    }
+    await page.getByTestId('attach-input').setInputFiles([
+      { name: 'long.pdf', mimeType: 'application/pdf', buffer: PDF },
+      { name: 'photo.png', mimeType: 'image/png', buffer: PNG },
+    ]);
+    await composerChips(page).nth(1).waitFor();
+    await page.getByTestId('attachment-first-part').waitFor();
+
+    // …or only its first pages, said on its chip: nothing is cut silently.
     await page.getByTestId('attachment-first-part').click();
     await page.getByTestId('attachment-first-part').waitFor({ state: 'detached' });
     assert.equal(await budget.getAttribute('data-over'), 'false');
@@ -254,7 +273,7 @@ test('too much for a model is warned about, refused on send, and nothing is lost
     await composerChips(page).nth(9).waitFor();
     assert.equal(await composerChips(page).count(), 10);
     assert.match((await page.getByTestId('attachment-limit').textContent()) ?? '', /up to 10 files.*part11\.txt, part12\.txt/);
-    assert.equal((await calls(page, 'add_attachment')).length, 2 + 10, 'the files left out were never read');
+    assert.equal((await calls(page, 'add_attachment')).length, 2 + 2 + 10, 'the files left out were never read');
   } finally {
     await close();
   }

@@ -166,6 +166,7 @@ pub fn commands() -> Vec<Command> {
         command!("add_attachment"("name": String, "bytes": RawBytes) -> Attachment),
         command!("attachment_image"("id": String, "thumbnail": bool) -> String),
         command!("attachment_first_part"("id": String, "name": String, "maxTokens": u64) -> Attachment),
+        command!("summarize_attachment"("id": String, "name": String) -> Attachment),
     ]
 }
 

@@ -8,6 +8,7 @@ pub mod attachments;
 pub mod connection;
 pub mod contract;
 pub mod conversation;
+pub mod document_summary;
 pub mod draft_prompts;
 pub mod drafting;
 mod error;

@@ -190,32 +190,45 @@ pub fn first_part(
         }
     };
     let cut = text[..end].trim_end().to_owned();
-    let part_meta = Meta {
-        tokens: tokens_of(&cut),
+    store_derived(storage, &stored, name, cut, part)
+}
+
+/// Stores `text`, made from the document `from` (a part of it, or a summary), as a
+/// document of its own that says what it is (`part`).
+pub fn store_derived(
+    storage: &Storage,
+    from: &StoredAttachment,
+    name: &str,
+    text: String,
+    part: String,
+) -> Result<Attachment, AppError> {
+    let meta: Meta = serde_json::from_str(&from.meta).unwrap_or_default();
+    let derived = Meta {
+        tokens: tokens_of(&text),
         page_starts: Vec::new(),
         part: Some(part),
         ..meta
     };
     let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
-    sha2::Digest::update(&mut hasher, cut.as_bytes());
-    let part_id: String = sha2::Digest::finalize(hasher)
+    sha2::Digest::update(&mut hasher, text.as_bytes());
+    let id: String = sha2::Digest::finalize(hasher)
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
     storage.put_attachment(NewAttachment {
-        id: &part_id,
+        id: &id,
         kind: AttachmentKind::Document,
-        mime: &stored.mime,
+        mime: &from.mime,
         data: &[],
-        text: &cut,
-        meta: &serde_json::to_string(&part_meta).unwrap_or_default(),
+        text: &text,
+        meta: &serde_json::to_string(&derived).unwrap_or_default(),
     })?;
     Ok(shown(
-        part_id,
+        id,
         name.to_owned(),
         AttachmentKind::Document,
-        stored.mime,
-        &part_meta,
+        from.mime.clone(),
+        &derived,
     ))
 }
 

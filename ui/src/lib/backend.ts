@@ -109,6 +109,8 @@ export const testConnection = () => call('test_connection', {});
 /** The first pages (or paragraphs) of a stored document that cost at most `maxTokens`. */
 export const attachmentFirstPart = (id: string, name: string, maxTokens: number) =>
   call('attachment_first_part', { id, name, maxTokens });
+/** A summary the saved model writes of a stored document, part by part. */
+export const summarizeAttachment = (id: string, name: string) => call('summarize_attachment', { id, name });
 /** What the saved model reads at once and whether it takes pictures (null: not said). */
 export const modelReport = () => call('model_report', {});
 /** The models of the saved gateway, or of the provider, protocol and address given. */

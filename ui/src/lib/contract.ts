@@ -353,6 +353,7 @@ export interface Commands {
   add_attachment: { args: { name: string; bytes: Uint8Array }; result: Attachment };
   attachment_image: { args: { id: string; thumbnail: boolean }; result: string };
   attachment_first_part: { args: { id: string; name: string; maxTokens: number }; result: Attachment };
+  summarize_attachment: { args: { id: string; name: string }; result: Attachment };
 }
 
 /** Every error kind, for exhaustive tables. */

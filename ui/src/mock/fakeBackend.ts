@@ -249,6 +249,8 @@ export function createFakeBackend() {
     /** Scripts for the next drafting runs, first in first out; a default text after. */
     drafts: [] as ScriptStep[][],
     draftRequests: [] as DraftRequest[],
+    /** The last `draft_action`'s request, files and all, whether it started or was refused. */
+    lastDraft: null as DraftRequest | null,
     draftRunning: new Map<number, Running>(),
     nextId: 1,
     running: new Map<number, Running & { message: ChatMessage }>(),
@@ -751,6 +753,9 @@ export function createFakeBackend() {
         .map((d) => ({ document_id: d.id, title: d.title, snippet: d.content.slice(0, 60) }));
     },
     draft_action: ({ request, onUpdate }) => {
+      control.lastDraft = request;
+      // The files are checked before anything is sent, as Rust checks them.
+      attachmentsFor(request.attachments ?? []);
       control.draftRequests.push(request);
       const scripted = control.drafts.shift();
       const id = control.nextId++;
@@ -834,6 +839,20 @@ export function createFakeBackend() {
       const attachment = control.attachments.get(id) ?? fail('not_found', `No attachment ${id}.`);
       if (attachment.kind !== 'image') fail('attachment_unsupported', 'This attachment is a document, not a picture.');
       return thumbnail ? THUMBNAIL_PNG : FULL_PNG;
+    },
+    summarize_attachment: async ({ id, name }) => {
+      const whole = control.attachments.get(id) ?? fail('not_found', `No attachment ${id}.`);
+      if (whole.kind !== 'document') fail('attachment_unsupported', 'Only a document can be summarized.');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const summary: Attachment = {
+        ...whole,
+        id: `${id}-summary`,
+        name,
+        tokens: 1_200,
+        part: `a summary the model wrote of all ${whole.pages ?? 1} pages`,
+      };
+      control.attachments.set(summary.id, summary);
+      return summary;
     },
     attachment_first_part: ({ id, name, maxTokens }) => {
       const whole = control.attachments.get(id) ?? fail('not_found', `No attachment ${id}.`);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Attachment } from '../contract';
 import { setLanguage } from '../language.svelte';
-import { ACCEPT, budget, costLine, isPictureUrl, nameOf, ROOM_FOR_THE_REST, roughly, shortening, summary } from './attachments';
+import { ACCEPT, budget, costLine, isPictureUrl, nameOf, pastedFiles, ROOM_FOR_THE_REST, roughly, shortening, summary } from './attachments';
 
 const file = (over: Partial<Attachment> = {}): Attachment => ({
   id: 'a',
@@ -74,6 +74,23 @@ describe('what attachments cost, in words', () => {
     expect(nameOf({ name: 'shot.png', type: 'image/png' })).toBe('shot.png');
     expect(nameOf({ name: '', type: 'image/jpeg' })).toBe('pasted-picture.jpg');
     expect(nameOf({ name: '', type: '' })).toBe('pasted-file');
+  });
+
+  it('takes a pasted picture or file, and leaves a paste of text (with its picture) as text', () => {
+    const picture = new File([new Uint8Array([0x89, 0x50])], 'image.png', { type: 'image/png' });
+    // jsdom has no DataTransfer: what the clipboard gives, as the window reads it.
+    const paste = (text: string, html: string, files: File[] = [picture]) => ({
+      getData: (format: string) => (format === 'text/plain' ? text : format === 'text/html' ? html : ''),
+      files,
+      items: files.map((file) => ({ kind: 'file', getAsFile: () => file })),
+    });
+    expect(pastedFiles(paste('', '')).map((f) => f.name)).toEqual(['image.png']);
+    expect(pastedFiles(paste('', '<img src="x">')).map((f) => f.name)).toEqual(['image.png']);
+    expect(pastedFiles(paste('image.png', '')).map((f) => f.name)).toEqual(['image.png']);
+    // Some pastes give the picture only as an item.
+    expect(pastedFiles({ ...paste('', ''), files: [] }).map((f) => f.name)).toEqual(['image.png']);
+    // Word's copy: text, its formatting, and a picture of it.
+    expect(pastedFiles(paste('Dear Mina,', '<p>Dear Mina,</p>'))).toEqual([]);
   });
 
   it('offers pictures, PDFs, Word files, text and code in the file picker', () => {

@@ -128,3 +128,25 @@ export function nameOf(file: Pick<File, 'name' | 'type'>): string {
   const extension = /^image\/(png|jpeg|gif|webp)$/.exec(file.type)?.[1]?.replace('jpeg', 'jpg');
   return extension ? `pasted-picture.${extension}` : 'pasted-file';
 }
+
+/**
+ * The files a paste carries, or none when it is a paste of text. Word and Excel put a
+ * picture of the copied text beside the text and its formatting: that is a paste of text.
+ * A file manager's copy (a file and its name as plain text) and a browser's "Copy image"
+ * (a picture and an <img> tag) are pastes of files.
+ */
+export interface Pasted {
+  getData(format: string): string;
+  files: Iterable<File>;
+  items: Iterable<{ kind: string; getAsFile(): File | null }>;
+}
+
+export function pastedFiles(data: Pasted): File[] {
+  if (data.getData('text/plain').trim() && data.getData('text/html').trim()) return [];
+  const files = [...data.files];
+  if (files.length) return files;
+  return [...data.items].flatMap((item) => {
+    const file = item.kind === 'file' ? item.getAsFile() : null;
+    return file ? [file] : [];
+  });
+}

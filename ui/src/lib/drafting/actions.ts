@@ -2,6 +2,7 @@
 // editor: the instruction, the selection, and the document around it. The prompts
 // themselves live in the backend (src-tauri/core/src/draft_prompts.rs).
 import type { DraftRequest } from '../backend';
+import type { AttachmentUse } from '../contract';
 import type { MessageKey } from '../messages';
 import { countText } from './count';
 
@@ -70,4 +71,16 @@ export function buildRequest(
     previous,
     refinement: null,
   };
+}
+
+/**
+ * The request with `files` given to the model as well: after the ones it already carries
+ * (a refinement keeps the files the change was made from), each file once. Without any
+ * file the request has no `attachments`, as before files could go with a draft.
+ */
+export function withAttachments(request: DraftRequest, files: readonly AttachmentUse[]): DraftRequest {
+  const { attachments: carried = [], ...rest } = request;
+  const all = [...carried];
+  for (const file of files) if (!all.some((a) => a.id === file.id)) all.push(file);
+  return all.length ? { ...rest, attachments: all } : rest;
 }
