@@ -103,3 +103,70 @@ async fn a_bad_mcp_file_says_what_is_wrong() {
         stderr(&o)
     );
 }
+
+/// Runs the CLI with `args` on a terminal of its own (`script` gives it a pty), typing
+/// `typed` there, and returns everything the terminal showed.
+fn on_a_terminal(
+    gateway: &foxtail_mock_gateway::MockGateway,
+    args: &[&str],
+    typed: &str,
+) -> String {
+    use std::io::Write;
+    let command = cli(gateway, args);
+    let quote = |s: &std::ffi::OsStr| format!("'{}'", s.to_string_lossy().replace('\'', "'\\''"));
+    let line: Vec<String> = std::iter::once(quote(command.get_program()))
+        .chain(command.get_args().map(quote))
+        .collect();
+    let mut script = std::process::Command::new("script");
+    script
+        .args(["-qec", &line.join(" "), "/dev/null"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (key, value) in command.get_envs() {
+        match value {
+            Some(value) => script.env(key, value),
+            None => script.env_remove(key),
+        };
+    }
+    let mut child = script.spawn().expect("script runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(typed.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_yes_each_call_is_asked_about_on_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = config(&dir);
+    let gateway = start(r#"tools:call:lookup:{"key":"t"}"#, false).await;
+    let shown = on_a_terminal(&gateway, &["--mcp", &file, "Look it up"], "y\n");
+    assert!(
+        shown.contains("Run lookup from test with {\"key\":\"t\"}?"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("[y] once, [a] for this run, [n] no"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("The tool said: value of t is 42 (note: cli)"),
+        "{shown}"
+    );
+
+    let gateway = start(r#"tools:call:delete_note:{"title":"x"}"#, false).await;
+    let shown = on_a_terminal(&gateway, &["--mcp", &file, "Delete it"], "n\n");
+    assert!(
+        shown.contains("(it says it can change or delete things)"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("The tool said: The person declined"),
+        "{shown}"
+    );
+}
