@@ -91,6 +91,7 @@ test('paste a picture and drop a PDF, send both, find them after a restart, and 
       // Export writes the Markdown and, beside it, a folder with both files.
       await (await located(driver, By.css('[data-testid="conversation"] [data-testid="export"]'))).click();
       await driver.wait(() => readdirSync(exports).some((f) => f.endsWith('.md')), 10_000, 'the export is written');
+      // The files are written before the Markdown, so they are there once it is.
       const markdown = readdirSync(exports).find((f) => f.endsWith('.md')) ?? '';
       const folder = readdirSync(exports).find((f) => f.endsWith(' files')) ?? '';
       assert.ok(folder, `a folder beside ${markdown}`);

@@ -59,12 +59,13 @@ pub fn save_export<R: Runtime>(
             .or_else(|_| app.path().home_dir())
             .map_err(|err| AppError::Export(format!("No Downloads folder was found: {err}")))?,
     };
-    let path = write_new(&folder, &safe_file_name(&file_name)?, &content)?;
-    // A conversation's attachments go in a folder beside it, which its links name.
+    // A conversation's attachments go in a folder beside it, which its links name; they
+    // are written first, so the Markdown's links work the moment it appears.
     if let Some(conversation_id) = conversation_id {
         let storage = app.state::<std::sync::Arc<foxtail_storage::Storage>>();
         foxtail_core::exports::write_attachments(&storage, conversation_id, &folder)?;
     }
+    let path = write_new(&folder, &safe_file_name(&file_name)?, &content)?;
     Ok(path.display().to_string())
 }
 
