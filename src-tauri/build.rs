@@ -50,6 +50,10 @@ const COMMANDS: &[&str] = &[
     "attachment_image",
     "attachment_first_part",
     "summarize_attachment",
+    "list_all_models",
+    "choose_model",
+    "usage_totals",
+    "summarize_conversation",
 ];
 
 fn main() {

@@ -4,11 +4,13 @@
 use std::sync::Arc;
 
 use foxtail_core::answer_sink::Update;
+use foxtail_core::catalog::Catalog;
 use foxtail_core::conversation::{self, ChatSession, Turn, Writing};
 use foxtail_core::keys::Keys;
 use foxtail_core::mcp::Mcp;
 use foxtail_core::message_attachments::AttachmentUse;
 use foxtail_core::profile::{self, ToolInfo};
+use foxtail_core::providers::ChatStart;
 use foxtail_core::runs::Runs;
 use foxtail_core::settings::SettingsFile;
 use foxtail_core::AppError;
@@ -22,6 +24,7 @@ fn session<'a>(
     settings: &State<'_, SettingsFile>,
     keys: &'a State<'_, Keys>,
     mcp: &'a State<'_, Mcp>,
+    catalog: &'a State<'_, Arc<Catalog>>,
 ) -> ChatSession<'a> {
     ChatSession {
         storage: storage.inner(),
@@ -29,6 +32,7 @@ fn session<'a>(
         settings: settings.get(),
         keys: keys.inner(),
         mcp: Some(mcp.inner()),
+        catalog: Some(catalog.inner()),
     }
 }
 
@@ -54,24 +58,28 @@ pub fn send_message(
     text: String,
     attachments: Option<Vec<AttachmentUse>>,
     replace_from: Option<i64>,
+    start: Option<ChatStart>,
     on_update: Channel<Update>,
     storage: State<'_, Arc<Storage>>,
     runs: State<'_, Arc<Runs>>,
     settings: State<'_, SettingsFile>,
     keys: State<'_, Keys>,
     mcp: State<'_, Mcp>,
+    catalog: State<'_, Arc<Catalog>>,
 ) -> Result<Turn, AppError> {
-    let session = session(&storage, &runs, &settings, &keys, &mcp);
+    let session = session(&storage, &runs, &settings, &keys, &mcp, &catalog);
     Ok(spawn(session.send(
         conversation_id,
         &text,
         &attachments.unwrap_or_default(),
         replace_from,
+        start.as_ref(),
         to_window(on_update),
     )?))
 }
 
 #[tauri::command]
+#[allow(clippy::too_many_arguments)]
 pub fn regenerate_answer(
     answer_id: i64,
     on_update: Channel<Update>,
@@ -80,12 +88,14 @@ pub fn regenerate_answer(
     settings: State<'_, SettingsFile>,
     keys: State<'_, Keys>,
     mcp: State<'_, Mcp>,
+    catalog: State<'_, Arc<Catalog>>,
 ) -> Result<Turn, AppError> {
-    let session = session(&storage, &runs, &settings, &keys, &mcp);
+    let session = session(&storage, &runs, &settings, &keys, &mcp, &catalog);
     Ok(spawn(session.regenerate(answer_id, to_window(on_update))?))
 }
 
 #[tauri::command]
+#[allow(clippy::too_many_arguments)]
 pub fn continue_answer(
     answer_id: i64,
     on_update: Channel<Update>,
@@ -94,8 +104,9 @@ pub fn continue_answer(
     settings: State<'_, SettingsFile>,
     keys: State<'_, Keys>,
     mcp: State<'_, Mcp>,
+    catalog: State<'_, Arc<Catalog>>,
 ) -> Result<Turn, AppError> {
-    let session = session(&storage, &runs, &settings, &keys, &mcp);
+    let session = session(&storage, &runs, &settings, &keys, &mcp, &catalog);
     Ok(spawn(
         session.continue_answer(answer_id, to_window(on_update))?,
     ))
@@ -153,6 +164,11 @@ pub(crate) mod tests {
         let storage = Arc::new(Storage::open_in_memory().unwrap());
         window.app.manage(storage.clone());
         window.app.manage(Arc::new(Runs::default()));
+        window
+            .app
+            .manage(Arc::new(foxtail_core::catalog::Catalog::open(Some(
+                dir.path(),
+            ))));
         crate::mcp::manage(window.app.handle());
         (window, storage, dir)
     }
@@ -302,8 +318,14 @@ pub(crate) mod tests {
         let done = settled(&window, &storage, answer_id);
         assert_eq!(done.content, answer_text());
         assert_eq!(done.status, MessageStatus::Complete);
-        assert_eq!(gateway.requests().len(), 3);
-        assert!(gateway.requests()[2].json().to_string().contains(cut));
+        // The model list was asked for once too, for the answers' prices.
+        let chats: Vec<_> = gateway
+            .requests()
+            .into_iter()
+            .filter(|r| !r.path.ends_with("/models"))
+            .collect();
+        assert_eq!(chats.len(), 3);
+        assert!(chats[2].json().to_string().contains(cut));
     }
 
     #[tokio::test(flavor = "multi_thread")]

@@ -123,6 +123,8 @@ mod tests {
                 "anthropic_default_model": "anthropic/claude-sonnet-4.5",
                 "needs_key": true,
                 "extra_headers": [],
+                "prompt_cache": true,
+                "reasoning_object": true,
             })
         );
     }

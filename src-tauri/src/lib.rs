@@ -9,6 +9,7 @@ mod documents;
 mod history;
 mod keys;
 mod mcp;
+mod models;
 #[cfg(test)]
 mod test_window;
 
@@ -57,6 +58,9 @@ pub fn run() {
             });
             manage_history(app.handle(), storage);
             app.manage(Keys::new(Keychain::from_env()));
+            app.manage(Arc::new(foxtail_core::catalog::Catalog::open(Some(
+                &data_dir,
+            ))));
             mcp::manage(app.handle());
 
             let dev_server = match cfg!(debug_assertions) {
@@ -151,6 +155,10 @@ fn commands<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static 
         attachments::attachment_image,
         attachments::attachment_first_part,
         attachments::summarize_attachment,
+        models::list_all_models,
+        models::choose_model,
+        models::usage_totals,
+        models::summarize_conversation,
     ]
 }
 

@@ -40,7 +40,24 @@ pub fn apply(saved: &Settings, flags: &Changes) -> Result<Settings, String> {
 
     let mut changes = Map::new();
     changes.insert("provider".into(), Value::from(provider));
-    if (provider_changed || protocol_changed) && !is_custom(preset) {
+    // A provider set up in the app brings the address saved for it, and its latest
+    // model; a flag still overrides either.
+    let set_up = saved.providers.iter().find(|p| p.id == provider);
+    if let Some(setup) = set_up.filter(|_| provider_changed && !protocol_changed) {
+        changes.insert(
+            "protocol".into(),
+            Value::from(protocol_word(setup.protocol)),
+        );
+        changes.insert("base_url".into(), Value::from(setup.base_url.as_str()));
+        let model = saved
+            .recent_models
+            .iter()
+            .find(|m| m.provider == provider)
+            .map(|m| m.model.as_str())
+            .unwrap_or(default_model_of(preset, setup.protocol));
+        changes.insert("model".into(), Value::from(model));
+        protocol = setup.protocol;
+    } else if (provider_changed || protocol_changed) && !is_custom(preset) {
         let speaks = protocols_of(preset);
         if !speaks.contains(&protocol) {
             match (flags.protocol, &flags.base_url) {
@@ -180,6 +197,32 @@ mod tests {
             "system_prompt": "Be brief.", "temperature": 0.2,
         }));
         assert_eq!(apply(&s, &flags()).unwrap(), s);
+    }
+
+    #[test]
+    fn a_provider_set_up_in_the_app_brings_its_saved_address_and_latest_model() {
+        let s = saved(json!({
+            "providers": [
+                {"id": "ofox", "protocol": "openai", "base_url": "https://api.ofox.ai/v1"},
+                {"id": "custom", "protocol": "anthropic", "base_url": "http://127.0.0.1:4000"}
+            ],
+            "recent_models": [{"provider": "custom", "model": "local/llama"}],
+        }));
+        let custom = Changes {
+            provider: Some("custom".into()),
+            ..flags()
+        };
+        let next = apply(&s, &custom).unwrap();
+        assert_eq!(next.base_url, "http://127.0.0.1:4000");
+        assert_eq!(next.protocol, Protocol::Anthropic);
+        assert_eq!(next.model, "local/llama");
+        // Flags still win.
+        let with_model = Changes {
+            provider: Some("custom".into()),
+            model: Some("other".into()),
+            ..flags()
+        };
+        assert_eq!(apply(&s, &with_model).unwrap().model, "other");
     }
 
     #[test]

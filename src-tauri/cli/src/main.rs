@@ -16,8 +16,10 @@ use std::time::Duration;
 use clap::builder::PossibleValuesParser;
 use clap::Parser;
 use foxtail_core::attachments::{self, Prepared};
+use foxtail_core::catalog::CatalogModel;
 use foxtail_core::keys::Keys;
 use foxtail_core::message_attachments::{self, Given};
+use foxtail_core::usage::UsageTally;
 use foxtail_core::{presets, profile, AppError};
 use foxtail_engine::{
     CancellationToken, ChatRequest, Client, Error, Event, FinishReason, Message, Options, Registry,
@@ -48,15 +50,15 @@ finished answer, 1 error, 2 bad usage, 130 Ctrl-C."
 struct Args {
     /// Provider (one of the app's presets) [default: the app's setting]. Another
     /// provider than the saved one brings its own address and default model.
-    #[arg(long, value_name = "ID", value_parser = PossibleValuesParser::new(presets::PRESETS.iter().map(|p| p.id)))]
+    #[arg(long, global = true, value_name = "ID", value_parser = PossibleValuesParser::new(presets::PRESETS.iter().map(|p| p.id)))]
     provider: Option<String>,
     /// Wire protocol of the gateway [default: the app's setting]. Another protocol than
     /// the saved one brings the provider's address for it.
-    #[arg(long, value_parser = ["openai", "anthropic"])]
+    #[arg(long, global = true, value_parser = ["openai", "anthropic"])]
     protocol: Option<String>,
     /// Gateway base URL: https://, or http:// to this computer only [default: the app's
     /// setting, or the provider's address]
-    #[arg(long)]
+    #[arg(long, global = true)]
     base_url: Option<String>,
     /// Model name [default: the app's setting, or the provider's default model]
     #[arg(long)]
@@ -70,8 +72,10 @@ struct Args {
     /// From 0 to 2 [default: the app's setting]
     #[arg(long)]
     temperature: Option<f64>,
-    /// Print every event as one JSON object per line.
-    #[arg(long)]
+    /// Print every event as one JSON object per line; the last line is the answer's
+    /// usage, with its cost where the gateway or its price list gives one. With
+    /// `models`: the list as one JSON array.
+    #[arg(long, global = true)]
     json: bool,
     /// Seconds allowed to connect [default: the app's setting, or 10]
     #[arg(long)]
@@ -121,6 +125,16 @@ struct Args {
     max_retry_delay_ms: Option<u64>,
     /// The question; `-` or nothing reads it from standard input.
     prompt: Option<String>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(clap::Subcommand)]
+enum Command {
+    /// List the models the gateway offers, with what each reads at once and its prices
+    /// per million tokens (input / output), where the gateway publishes them. Takes the
+    /// same connection flags as a chat.
+    Models,
 }
 
 const EXIT_ERROR: u8 = 1;
@@ -202,9 +216,12 @@ fn main() -> ExitCode {
         Ok(transport) => transport,
         Err(message) => return usage(&message),
     };
-    let prompt = match prompt(args.prompt.as_deref()) {
-        Ok(prompt) => prompt,
-        Err(message) => return usage(&message),
+    let prompt = match &args.command {
+        Some(Command::Models) => String::new(),
+        None => match prompt(args.prompt.as_deref()) {
+            Ok(prompt) => prompt,
+            Err(message) => return usage(&message),
+        },
     };
 
     // The key the app saved for this provider, unless one is given in the environment.
@@ -242,6 +259,9 @@ fn main() -> ExitCode {
         Err(AppError::Settings(message)) => return usage(&message),
         Err(err) => return failure(&err.to_string()),
     };
+    if matches!(args.command, Some(Command::Models)) {
+        return list_models(prepared, args.json);
+    }
     let mut request = prepared.request;
     request.messages = vec![if attached.is_empty() {
         Message::user(prompt)
@@ -273,6 +293,70 @@ fn main() -> ExitCode {
         }
         code
     })
+}
+
+/// `foxtail-cli models`: the gateway's list, one model a line (id, context, prices per
+/// million tokens, what it takes), or one JSON array with `--json`.
+fn list_models(prepared: profile::Prepared, json: bool) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => return failure(&format!("cannot start: {err}")),
+    };
+    let request = &prepared.request;
+    let listed = runtime.block_on(prepared.client.model_facts(
+        &request.base_url,
+        request.protocol,
+        &request.extra_headers,
+    ));
+    let facts = match listed {
+        Ok(facts) => facts,
+        Err(err) => return failure(&format!("the model list could not be had: {err}")),
+    };
+    let models: Vec<CatalogModel> = facts
+        .into_iter()
+        .map(|facts| CatalogModel::from_facts(&prepared.provider, facts))
+        .collect();
+    let mut out = io::stdout().lock();
+    if json {
+        let _ = serde_json::to_writer_pretty(&mut out, &models);
+        let _ = out.write_all(b"\n");
+        return ExitCode::SUCCESS;
+    }
+    for model in &models {
+        let _ = writeln!(out, "{}", model_line(model));
+    }
+    ExitCode::SUCCESS
+}
+
+/// "mock/alpha  128k context  $3.00 / $15.00 per M  pictures, tools, reasoning".
+fn model_line(model: &CatalogModel) -> String {
+    let mut fields = vec![model.id.clone()];
+    if let Some(context) = model.context_length {
+        fields.push(format!("{}k context", context / 1000));
+    }
+    if let Some(pricing) = &model.pricing {
+        fields.push(format!(
+            "${:.2} / ${:.2} per M",
+            pricing.prompt * 1e6,
+            pricing.completion * 1e6
+        ));
+    }
+    let takes: Vec<&str> = [
+        (model.image_input, "pictures"),
+        (model.tools, "tools"),
+        (model.reasoning, "reasoning"),
+    ]
+    .into_iter()
+    .filter(|(known, _)| *known == Some(true))
+    .map(|(_, word)| word)
+    .collect();
+    if !takes.is_empty() {
+        fields.push(takes.join(", "));
+    }
+    fields.join("  ")
 }
 
 /// Reads and prepares the `--attach` files, refusing one that is too large before
@@ -426,6 +510,7 @@ async fn run(
             client.stream_chat(&request, &cancel, &mut output).await
         }
     };
+    output.usage_line(&client, &request).await;
     output.idle();
     match end {
         Ok(_) => ExitCode::SUCCESS,
@@ -450,6 +535,7 @@ struct Output {
     text_filter: Option<Sanitizer>,
     /// The same for reasoning and notes on stderr.
     reasoning_filter: Option<Sanitizer>,
+    usage: UsageTally,
 }
 
 impl Output {
@@ -464,7 +550,38 @@ impl Output {
             colour: io::stderr().is_terminal(),
             text_filter: filter(io::stdout().is_terminal()),
             reasoning_filter: filter(io::stderr().is_terminal()),
+            usage: UsageTally::default(),
         }
+    }
+
+    /// With `--json`, the answer's usage as the last line: summed over its turns and
+    /// attempts, costed by the gateway's own figure or else by the model's published
+    /// prices (one model-list request), and without a cost when neither is known.
+    async fn usage_line(&mut self, client: &Client, request: &ChatRequest) {
+        if !self.json {
+            return;
+        }
+        if self.usage.wants_prices() {
+            let listed = client
+                .model_facts(&request.base_url, request.protocol, &request.extra_headers)
+                .await;
+            let pricing = listed
+                .ok()
+                .and_then(|facts| facts.into_iter().find(|f| f.id == request.model))
+                .and_then(|facts| facts.pricing);
+            self.usage.set_pricing(pricing);
+        }
+        let Some(report) = self.usage.report() else {
+            return;
+        };
+        let mut line = serde_json::json!({"type": "usage"});
+        if let (Some(map), Ok(serde_json::Value::Object(fields))) =
+            (line.as_object_mut(), serde_json::to_value(&report))
+        {
+            map.extend(fields);
+        }
+        let _ = serde_json::to_writer(&mut self.out, &line);
+        let _ = self.out.write_all(b"\n");
     }
 
     fn note(&mut self, text: &str) {
@@ -554,7 +671,14 @@ impl Output {
 
 impl Sink for Output {
     fn event(&mut self, event: Event) {
+        if let Event::Usage(used) = &event {
+            self.usage.add(used);
+        }
         if self.json {
+            // Usage goes out once, summed over turns and attempts, as the last line.
+            if matches!(event, Event::Usage(_)) {
+                return;
+            }
             let _ = serde_json::to_writer(&mut self.out, &event);
             let _ = self.out.write_all(b"\n");
             return;

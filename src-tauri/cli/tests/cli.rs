@@ -63,14 +63,18 @@ async fn json_prints_one_event_per_line() {
         .map(|e| e["text"].as_str().unwrap())
         .collect();
     assert_eq!(texts, PIECES);
-    let last = events.last().unwrap();
+    // The end, then the answer's usage as the last line.
+    let end = &events[events.len() - 2];
     assert_eq!(
-        last,
+        end,
         &serde_json::json!({"type": "finish", "reason": "stop", "raw": "stop"})
     );
-    assert!(events
-        .iter()
-        .any(|e| e["type"] == "usage" && e["input_tokens"] == 12));
+    let usage = events.last().unwrap();
+    assert_eq!(usage["type"], "usage");
+    assert_eq!(
+        usage["input_tokens"],
+        foxtail_mock_gateway::USAGE.input_tokens
+    );
     assert_eq!(stderr(&o), "");
 }
 
@@ -285,7 +289,14 @@ async fn builtin_tools_run_until_the_model_answers() {
     assert_eq!(result["name"], "no_such_tool");
     assert_eq!(result["is_error"], true);
     assert_eq!(events.iter().filter(|e| e["type"] == "finish").count(), 1);
-    assert_eq!(events.last().unwrap()["type"], "finish");
+    // The end, then one line of usage summed over the loop's two turns.
+    assert_eq!(events[events.len() - 2]["type"], "finish");
+    let usage = events.last().unwrap();
+    assert_eq!(usage["type"], "usage");
+    assert_eq!(
+        usage["input_tokens"],
+        2 * foxtail_mock_gateway::USAGE.input_tokens
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -333,9 +344,10 @@ async fn declared_tools_are_offered_and_their_calls_printed_not_run() {
     assert_eq!(calls[0]["arguments"]["expression"], "(1+2)*3");
     assert!(events.iter().all(|e| e["type"] != "tool_result"));
     assert_eq!(
-        events.last().unwrap(),
-        &serde_json::json!({"type": "finish", "reason": "tool_calls", "raw": "tool_calls"})
+        events[events.len() - 2],
+        serde_json::json!({"type": "finish", "reason": "tool_calls", "raw": "tool_calls"})
     );
+    assert_eq!(events.last().unwrap()["type"], "usage");
     std::fs::remove_file(&file).unwrap();
 
     let gateway = start("ok", false).await;

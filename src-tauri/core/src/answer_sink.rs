@@ -5,6 +5,7 @@ use foxtail_storage::{MessageStatus, Storage, StorageError};
 
 use crate::frame_batch::FrameBatch;
 use crate::tool_cards::AnswerExtras;
+use crate::usage::UsageTally;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -47,6 +48,7 @@ pub struct AnswerSink<'a, F: FnMut(Update)> {
     saved_reasoning: usize,
     end: Option<Event>,
     save_failed: bool,
+    usage: UsageTally,
 }
 
 impl<'a, F: FnMut(Update)> AnswerSink<'a, F> {
@@ -62,7 +64,9 @@ impl<'a, F: FnMut(Update)> AnswerSink<'a, F> {
             None => Default::default(),
         };
         let (saved_text, saved_reasoning) = (text.len(), reasoning.len());
+        let usage = UsageTally::starting_from(extras.usage.as_ref());
         Self {
+            usage,
             send,
             storage,
             answer_id,
@@ -79,6 +83,21 @@ impl<'a, F: FnMut(Update)> AnswerSink<'a, F> {
             end: None,
             save_failed: false,
         }
+    }
+
+    /// The model's prices, to cost the usage with when the gateway does not say.
+    pub fn set_pricing(&mut self, pricing: Option<foxtail_engine::Pricing>) {
+        self.usage.set_pricing(pricing);
+        if let Some(report) = self.usage.report() {
+            self.extras.usage = Some(report);
+            self.extras_changed = true;
+            self.extras_unsent = true;
+        }
+    }
+
+    /// Whether prices would give the answer a cost it does not have yet.
+    pub fn wants_prices(&self) -> bool {
+        self.usage.wants_prices()
     }
 
     /// Adds a notice to the answer's extras (shown and saved with it).
@@ -193,6 +212,12 @@ impl<F: FnMut(Update)> Sink for AnswerSink<'_, F> {
         match &event {
             Event::Text { text } => self.text.push_str(text),
             Event::Reasoning { text } => self.reasoning.push_str(text),
+            Event::Usage(used) => {
+                self.usage.add(used);
+                self.extras.usage = self.usage.report();
+                self.extras_changed = true;
+                self.extras_unsent = true;
+            }
             other => {
                 let changed = self.extras.apply(other, &self.text);
                 self.extras_changed |= changed;

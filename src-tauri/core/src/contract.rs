@@ -12,6 +12,8 @@ use serde::Serialize;
 use ts_rs::{Config, TS};
 
 use crate::answer_sink::Update;
+use crate::assistants::{Assistant, BuiltinAssistant};
+use crate::catalog::{CatalogModel, CatalogProblem, ModelCatalog};
 use crate::connection::{ConnectionReport, ModelReport};
 use crate::conversation::{ChatMessage, Turn};
 use crate::draft_prompts::DraftRequest;
@@ -23,12 +25,14 @@ use crate::mcp::{
 use crate::message_attachments::{Attachment, AttachmentUse};
 use crate::presets::{Preset, PRESETS};
 use crate::profile::ToolInfo;
+use crate::providers::{ChatStart, ModelRef, ProviderSetup};
 use crate::settings::{Language, Settings, Theme};
 use crate::tool_cards::{AnswerExtras, ToolActivity};
+use crate::usage::{AnswerUsage, CostSource};
 use crate::{ErrorKind, ErrorReport};
 use foxtail_storage::{
     AttachmentKind, ConversationSummary, Document, DocumentHit, DocumentSummary, MessageStatus,
-    Role, SearchHit,
+    Role, SearchHit, UsageRow, UsageTotals,
 };
 
 /// Where the generated file lives, from the repository's root.
@@ -148,7 +152,7 @@ pub fn commands() -> Vec<Command> {
         command!("search_documents"("query": String) -> Vec<DocumentHit>),
         command!("draft_action"("request": DraftRequest, "onUpdate": UpdateChannel) -> i64),
         command!("stop_draft"("runId": i64) -> bool),
-        command!("send_message"("conversationId": Option<i64>, "text": String, "attachments": Option<Vec<AttachmentUse>>, "replaceFrom": Option<i64>, "onUpdate": UpdateChannel) -> Turn),
+        command!("send_message"("conversationId": Option<i64>, "text": String, "attachments": Option<Vec<AttachmentUse>>, "replaceFrom": Option<i64>, "start": Option<ChatStart>, "onUpdate": UpdateChannel) -> Turn),
         command!("regenerate_answer"("answerId": i64, "onUpdate": UpdateChannel) -> Turn),
         command!("continue_answer"("answerId": i64, "onUpdate": UpdateChannel) -> Turn),
         command!("stop_answer"("answerId": i64) -> bool),
@@ -167,6 +171,10 @@ pub fn commands() -> Vec<Command> {
         command!("attachment_image"("id": String, "thumbnail": bool) -> String),
         command!("attachment_first_part"("id": String, "name": String, "maxTokens": u64) -> Attachment),
         command!("summarize_attachment"("id": String, "name": String) -> Attachment),
+        command!("list_all_models"("refresh": bool) -> ModelCatalog),
+        command!("choose_model"("conversationId": Option<i64>, "provider": String, "model": String) -> Settings),
+        command!("usage_totals"() -> UsageTotals),
+        command!("summarize_conversation"("conversationId": i64) -> String),
     ]
 }
 
@@ -226,6 +234,20 @@ pub fn typescript() -> String {
         Attachment,
         AttachmentUse,
         AttachmentKind,
+        ProviderSetup,
+        ModelRef,
+        ChatStart,
+        Assistant,
+        BuiltinAssistant,
+        foxtail_engine::ReasoningEffort,
+        foxtail_engine::Pricing,
+        CatalogModel,
+        CatalogProblem,
+        ModelCatalog,
+        AnswerUsage,
+        CostSource,
+        UsageRow,
+        UsageTotals,
     ];
     for declaration in types {
         out.push_str(&declaration);
@@ -255,6 +277,10 @@ pub fn typescript() -> String {
     out.push_str(&format!(
         "/** The gateways the setup screen offers. */\nexport const PRESETS: Preset[] = {};\n\n",
         serde_json::to_string_pretty(PRESETS).unwrap_or_default()
+    ));
+    out.push_str(&format!(
+        "/** The assistants that come with Foxtail. */\nexport const BUILTIN_ASSISTANTS: BuiltinAssistant[] = {};\n\n",
+        serde_json::to_string_pretty(crate::assistants::BUILTIN).unwrap_or_default()
     ));
     out.push_str(&format!(
         "/** The settings of a first start. */\nexport const DEFAULT_SETTINGS: Settings = {};\n",

@@ -13,10 +13,12 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::answer_sink::{AnswerSink, Update};
+use crate::catalog::Catalog;
 use crate::keys::Keys;
 use crate::mcp::{Mcp, McpPlan};
 use crate::message_attachments::{self, Attachment, AttachmentUse};
 use crate::profile::{prepare, Prepared};
+use crate::providers::ChatStart;
 use crate::runs::{Run, Runs};
 use crate::settings::Settings;
 use crate::tool_cards::AnswerExtras;
@@ -98,6 +100,8 @@ pub struct ChatSession<'a> {
     pub keys: &'a Keys,
     /// MCP servers and approvals; `None` offers only Foxtail's own tools.
     pub mcp: Option<&'a Mcp>,
+    /// The model lists, for an answer's prices; `None` leaves a cost to the gateway.
+    pub catalog: Option<&'a Arc<Catalog>>,
 }
 
 /// An answer ready to stream: await it (the CLI) or spawn it (the app). It ends the
@@ -111,12 +115,16 @@ impl ChatSession<'_> {
     ///
     /// `attachments` are files added with [`crate::message_attachments::add`]; the
     /// message carries them, under the names given, and so does every later request.
+    ///
+    /// `start` is what a new conversation talks to (the picker's provider and model,
+    /// an assistant); an existing one keeps what it has.
     pub fn send(
         &self,
         conversation_id: Option<i64>,
         text: &str,
         attachments: &[AttachmentUse],
         replace_from: Option<i64>,
+        start: Option<&ChatStart>,
         send: impl FnMut(Update) + Send + 'static,
     ) -> Result<(Turn, Writing), AppError> {
         let text = text.trim();
@@ -124,7 +132,12 @@ impl ChatSession<'_> {
             return Err(AppError::EmptyMessage);
         }
         message_attachments::check_use(self.storage, attachments)?;
-        let mut prepared = prepare(&self.settings, self.keys)?;
+        // A new conversation is checked before it exists, so a missing key leaves no
+        // empty conversation behind.
+        let start = start.cloned().unwrap_or_default();
+        if conversation_id.is_none() {
+            prepare(&self.start_settings(&start), self.keys)?;
+        }
         let conversation_id = match conversation_id {
             Some(id) => id,
             None => {
@@ -132,9 +145,17 @@ impl ChatSession<'_> {
                     Some(first) if text.is_empty() => title_from(&first.name),
                     _ => title_from(text),
                 };
-                self.storage.create_conversation(&title)?.id
+                let id = self.storage.create_conversation(&title)?.id;
+                let chat = self.start_settings(&start);
+                self.storage
+                    .set_conversation_model(id, &chat.provider, &chat.model)?;
+                if let Some(assistant) = start.assistant.as_deref().filter(|a| !a.is_empty()) {
+                    self.storage.set_conversation_assistant(id, assistant)?;
+                }
+                id
             }
         };
+        let mut prepared = prepare(&self.chat_settings(conversation_id)?, self.keys)?;
         if let Some(from) = replace_from {
             self.storage.truncate_from(conversation_id, from)?;
         }
@@ -208,8 +229,8 @@ impl ChatSession<'_> {
         if self.runs.is_running(Run::Answer(answer_id)) {
             return Err(AppError::Busy);
         }
-        let mut prepared = prepare(&self.settings, self.keys)?;
         let old = self.storage.message(answer_id)?;
+        let mut prepared = prepare(&self.chat_settings(old.conversation_id)?, self.keys)?;
         let history = self.storage.messages(old.conversation_id)?;
         let before: Vec<Message> = history.into_iter().filter(|m| m.id < answer_id).collect();
         prepared.request.messages = wire_history(self.storage, &before)?;
@@ -237,6 +258,29 @@ impl ChatSession<'_> {
         ))
     }
 
+    /// The settings a new conversation starts with: the picker's choice, or else the
+    /// assistant's model, or else the defaults.
+    fn start_settings(&self, start: &ChatStart) -> Settings {
+        let assistant = start
+            .assistant
+            .as_deref()
+            .and_then(|id| crate::assistants::find(&self.settings, id));
+        let (provider, model) = match (&start.provider, &assistant) {
+            (Some(provider), _) => (Some(provider.as_str()), start.model.as_deref()),
+            (None, Some(found)) => match &found.model {
+                Some(m) => (Some(m.provider.as_str()), Some(m.model.as_str())),
+                None => (None, None),
+            },
+            (None, None) => (None, None),
+        };
+        self.settings
+            .for_chat(provider, model, start.assistant.as_deref())
+    }
+
+    fn chat_settings(&self, conversation_id: i64) -> Result<Settings, AppError> {
+        chat_settings(self.storage, &self.settings, conversation_id)
+    }
+
     fn mcp_plan(&self, conversation_id: i64) -> Option<McpPlan> {
         self.mcp?
             .plan(&self.settings, self.keys.keychain(), Some(conversation_id))
@@ -253,6 +297,7 @@ impl ChatSession<'_> {
     ) -> Writing {
         let cancel = self.runs.start(Run::Answer(answer_id));
         let storage = self.storage.clone();
+        let catalog = self.catalog.cloned();
         let runs = self.runs.clone();
         // The end reaches the window only after the last save; the run is over by then,
         // so a Regenerate clicked the moment the end shows is never refused as busy.
@@ -265,12 +310,35 @@ impl ChatSession<'_> {
             send(update)
         };
         Box::pin(async move {
-            let end =
-                write_answer(prepared, &storage, answer_id, continue_from, cancel, send).await;
+            let end = write_answer(
+                prepared,
+                &storage,
+                answer_id,
+                continue_from,
+                cancel,
+                catalog,
+                send,
+            )
+            .await;
             runs.end(Run::Answer(answer_id));
             end
         })
     }
+}
+
+/// The settings the conversation's answers are written with: its own provider, model
+/// and assistant over `settings`.
+pub fn chat_settings(
+    storage: &Storage,
+    settings: &Settings,
+    conversation_id: i64,
+) -> Result<Settings, AppError> {
+    let conversation = storage.conversation(conversation_id)?;
+    Ok(settings.for_chat(
+        conversation.provider.as_deref(),
+        conversation.model.as_deref(),
+        conversation.assistant.as_deref(),
+    ))
 }
 
 /// Stops an answer at once; its text so far is kept. Returns whether it was running.
@@ -342,6 +410,7 @@ pub async fn write_answer(
     answer_id: i64,
     continue_from: Option<String>,
     cancel: CancellationToken,
+    catalog: Option<Arc<Catalog>>,
     send: impl FnMut(Update),
 ) -> Option<Event> {
     let Prepared {
@@ -349,6 +418,7 @@ pub async fn write_answer(
         mut request,
         tools,
         mcp,
+        provider,
         ..
     } = prepared;
     // Starting a server may take a while (npx may download it first): Stop works
@@ -379,6 +449,12 @@ pub async fn write_answer(
             &mut sink,
         )
         .await;
+    // Prices are looked up only when the gateway did not say what the answer cost; a
+    // list already fetched costs nothing, and one that cannot be had leaves it unknown.
+    if let Some(catalog) = catalog.filter(|_| sink.wants_prices()) {
+        let listed = catalog.model(&provider, &client, &request).await;
+        sink.set_pricing(listed.and_then(|model| model.pricing));
+    }
     sink.finish()
 }
 
@@ -408,6 +484,7 @@ mod tests {
                 tools: Registry::new(),
                 request,
                 model: "mock/alpha".into(),
+                provider: "ollama".into(),
                 mcp: None,
             };
             let mut updates = Vec::new();
@@ -417,6 +494,7 @@ mod tests {
                 answer_id,
                 Some("Hello from the".into()),
                 CancellationToken::new(),
+                None,
                 |u| updates.push(u),
             )
             .await;
@@ -461,6 +539,7 @@ mod tests {
                 tools: crate::profile::enabled_tools(&Settings::default()),
                 request,
                 model: "mock/alpha".into(),
+                provider: "ollama".into(),
                 mcp: None,
             };
             let mut ends = 0;
@@ -471,6 +550,7 @@ mod tests {
                 answer_id,
                 None,
                 CancellationToken::new(),
+                None,
                 |u| match u {
                     Update::Events { events } => {
                         ends += events.iter().filter(|e| e.is_end()).count();
@@ -533,6 +613,7 @@ mod tests {
                 settings: self.settings.clone(),
                 keys: &self.keys,
                 mcp: None,
+                catalog: None,
             }
         }
     }
@@ -573,15 +654,22 @@ mod tests {
         let busy_at_end = Arc::new(std::sync::Mutex::new(None));
         let seen = busy_at_end.clone();
         let (turn, writing) = session
-            .send(None, "  Plan a trip\nto Jeju ", &[], None, move |update| {
-                if let Update::Events { events } = &update {
-                    if events.iter().any(Event::is_end) {
-                        // A fresh history numbers the question 1 and the answer 2.
-                        let running = watching.is_running(Run::Answer(2));
-                        *seen.lock().unwrap() = Some(running);
+            .send(
+                None,
+                "  Plan a trip\nto Jeju ",
+                &[],
+                None,
+                None,
+                move |update| {
+                    if let Update::Events { events } = &update {
+                        if events.iter().any(Event::is_end) {
+                            // A fresh history numbers the question 1 and the answer 2.
+                            let running = watching.is_running(Run::Answer(2));
+                            *seen.lock().unwrap() = Some(running);
+                        }
                     }
-                }
-            })
+                },
+            )
             .unwrap();
         assert_eq!(turn.answer.id, 2);
         assert!(
@@ -656,7 +744,7 @@ mod tests {
                 },
             ];
             let (turn, writing) = session
-                .send(None, "What do these say?", &uses, None, |_| {})
+                .send(None, "What do these say?", &uses, None, None, |_| {})
                 .unwrap();
             let shown = &turn.user_message.as_ref().unwrap().attachments;
             assert_eq!(
@@ -701,6 +789,7 @@ mod tests {
                     "What do these say?",
                     &uses,
                     Some(user_id),
+                    None,
                     |_| {},
                 )
                 .unwrap();
@@ -708,7 +797,14 @@ mod tests {
             check(&gateway.requests()[2].json());
             // A later message's request still carries them, in the history.
             let (_, writing) = session
-                .send(Some(turn.conversation_id), "And now?", &[], None, |_| {})
+                .send(
+                    Some(turn.conversation_id),
+                    "And now?",
+                    &[],
+                    None,
+                    None,
+                    |_| {},
+                )
                 .unwrap();
             writing.await;
             let later = gateway.requests()[3].json();
@@ -743,7 +839,7 @@ mod tests {
             })
             .collect();
         let err = session
-            .send(None, "Hi", &eleven, None, |_| {})
+            .send(None, "Hi", &eleven, None, None, |_| {})
             .err()
             .unwrap();
         assert_eq!(err.kind(), crate::ErrorKind::AttachmentTooLarge);
@@ -760,7 +856,10 @@ mod tests {
                 name: "b.txt".into(),
             },
         ];
-        let err = session.send(None, "Hi", &two, None, |_| {}).err().unwrap();
+        let err = session
+            .send(None, "Hi", &two, None, None, |_| {})
+            .err()
+            .unwrap();
         assert!(
             err.to_string().contains("more than a model reads at once"),
             "{err}"
@@ -778,11 +877,11 @@ mod tests {
         let (storage, runs) = (&parts.storage, &parts.runs);
         let session = parts.session();
         assert!(matches!(
-            session.send(None, " \n ", &[], None, |_| {}),
+            session.send(None, " \n ", &[], None, None, |_| {}),
             Err(AppError::EmptyMessage)
         ));
         assert!(storage.list_conversations().unwrap().is_empty());
-        let (turn, writing) = session.send(None, "Hi", &[], None, |_| {}).unwrap();
+        let (turn, writing) = session.send(None, "Hi", &[], None, None, |_| {}).unwrap();
         let writing = tokio::spawn(writing);
         let busy = session.regenerate(turn.answer.id, |_| {});
         assert!(matches!(busy, Err(AppError::Busy)));
@@ -811,7 +910,7 @@ mod tests {
         let parts = session_against(&gateway.url());
         let storage = &parts.storage;
         let session = parts.session();
-        let (turn, writing) = session.send(None, "Hi", &[], None, |_| {}).unwrap();
+        let (turn, writing) = session.send(None, "Hi", &[], None, None, |_| {}).unwrap();
         writing.await;
         let (again, writing) = session.regenerate(turn.answer.id, |_| {}).unwrap();
         assert_eq!(again.answer.content, "", "starts empty");
@@ -843,9 +942,10 @@ mod tests {
             settings: Settings::default(),
             keys: &keys,
             mcp: None,
+            catalog: None,
         };
         assert!(matches!(
-            session.send(None, "Hi", &[], None, |_| {}),
+            session.send(None, "Hi", &[], None, None, |_| {}),
             Err(AppError::NoKey)
         ));
     }

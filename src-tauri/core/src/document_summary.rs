@@ -136,7 +136,7 @@ pub async fn summarize(
     message_attachments::store_derived(storage, &stored, name, summary, what)
 }
 
-async fn write_once(
+pub(crate) async fn write_once(
     client: &Client,
     request: &ChatRequest,
     cancel: &CancellationToken,

@@ -4,10 +4,13 @@
 //! around this crate.
 
 pub mod answer_sink;
+pub mod assistants;
 pub mod attachments;
+pub mod catalog;
 pub mod connection;
 pub mod contract;
 pub mod conversation;
+pub mod conversation_summary;
 pub mod document_summary;
 pub mod draft_prompts;
 pub mod drafting;
@@ -21,9 +24,11 @@ pub mod mcp;
 pub mod message_attachments;
 pub mod presets;
 pub mod profile;
+pub mod providers;
 pub mod remote_image;
 pub mod runs;
 pub mod settings;
 pub mod tool_cards;
+pub mod usage;
 
 pub use error::{AppError, ErrorKind, ErrorReport};

@@ -19,6 +19,12 @@ pub struct Preset {
     pub needs_key: bool,
     /// Headers this gateway wants on every request (its quirks live here, as data).
     pub extra_headers: &'static [(&'static str, &'static str)],
+    /// Whether its Anthropic protocol takes `cache_control` marks. Off for the rest:
+    /// some self-hosted gateways lose the text of a message sent as blocks.
+    pub prompt_cache: bool,
+    /// Whether it asks for reasoning as OpenRouter does (`reasoning: {effort}`) rather
+    /// than as OpenAI does (`reasoning_effort`).
+    pub reasoning_object: bool,
 }
 
 pub const PRESETS: &[Preset] = &[
@@ -31,6 +37,8 @@ pub const PRESETS: &[Preset] = &[
         anthropic_default_model: "anthropic/claude-sonnet-4.5",
         needs_key: true,
         extra_headers: &[],
+        prompt_cache: true,
+        reasoning_object: true,
     },
     Preset {
         id: "openai",
@@ -41,6 +49,8 @@ pub const PRESETS: &[Preset] = &[
         anthropic_default_model: "",
         needs_key: true,
         extra_headers: &[],
+        prompt_cache: false,
+        reasoning_object: false,
     },
     Preset {
         id: "anthropic",
@@ -51,6 +61,8 @@ pub const PRESETS: &[Preset] = &[
         anthropic_default_model: "claude-sonnet-4-5",
         needs_key: true,
         extra_headers: &[],
+        prompt_cache: true,
+        reasoning_object: false,
     },
     Preset {
         id: "openrouter",
@@ -65,6 +77,8 @@ pub const PRESETS: &[Preset] = &[
             ("HTTP-Referer", "https://foxtail.ai"),
             ("X-Title", "Foxtail"),
         ],
+        prompt_cache: false,
+        reasoning_object: true,
     },
     Preset {
         id: "ollama",
@@ -75,6 +89,8 @@ pub const PRESETS: &[Preset] = &[
         anthropic_default_model: "",
         needs_key: false,
         extra_headers: &[],
+        prompt_cache: false,
+        reasoning_object: false,
     },
     Preset {
         id: "custom",
@@ -85,6 +101,8 @@ pub const PRESETS: &[Preset] = &[
         anthropic_default_model: "",
         needs_key: true,
         extra_headers: &[],
+        prompt_cache: false,
+        reasoning_object: false,
     },
 ];
 

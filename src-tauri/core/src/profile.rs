@@ -42,7 +42,12 @@ impl Profile {
         request.system = Some(settings.system_prompt.trim().to_string()).filter(|s| !s.is_empty());
         request.temperature = settings.temperature;
         request.max_tokens = settings.max_tokens.filter(|max| *max >= 1);
+        request.reasoning = settings.reasoning;
         if let Some(preset) = presets::preset(&settings.provider) {
+            request.prompt_cache = preset.prompt_cache;
+            if preset.reasoning_object {
+                request.reasoning_format = foxtail_engine::ReasoningFormat::Object;
+            }
             request.extra_headers = preset
                 .extra_headers
                 .iter()
@@ -78,6 +83,8 @@ pub struct Prepared {
     /// The model settings and the address, without messages yet.
     pub request: ChatRequest,
     pub model: String,
+    /// The preset id of the provider the request goes to.
+    pub provider: String,
     /// The MCP servers whose tools join `tools` when the answer starts.
     pub mcp: Option<crate::mcp::McpPlan>,
 }
@@ -152,6 +159,7 @@ pub fn prepare_with(
         tools: enabled_tools(settings),
         request: profile.request,
         model,
+        provider: profile.provider,
         mcp: None,
     })
 }

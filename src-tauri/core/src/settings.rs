@@ -11,9 +11,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use ts_rs::TS;
 
+use crate::assistants::{check_assistants, Assistant};
 use crate::mcp::{check_servers, McpServer, ToolRule};
 use crate::presets;
+use crate::providers::{check_model_refs, check_providers, ModelRef, ProviderSetup};
 use crate::AppError;
+use foxtail_engine::ReasoningEffort;
 
 pub const FILE_NAME: &str = "settings.json";
 
@@ -69,6 +72,15 @@ pub struct Settings {
     pub mcp_servers: Vec<McpServer>,
     /// Tools' standing rules, by `server/tool` (`mcp::rule_key`).
     pub tool_rules: BTreeMap<String, ToolRule>,
+    /// Every provider set up, the one in use (`provider`) among them.
+    pub providers: Vec<ProviderSetup>,
+    /// Models starred in the picker, and the ones used last (newest first).
+    pub favorite_models: Vec<ModelRef>,
+    pub recent_models: Vec<ModelRef>,
+    /// The person's own assistants (the built-in ones are in `assistants::BUILTIN`).
+    pub assistants: Vec<Assistant>,
+    /// How hard a model that can reason should think; `None` leaves it to the model.
+    pub reasoning: Option<ReasoningEffort>,
 }
 
 impl Default for Settings {
@@ -90,6 +102,15 @@ impl Default for Settings {
             disabled_tools: Vec::new(),
             mcp_servers: Vec::new(),
             tool_rules: BTreeMap::new(),
+            providers: vec![ProviderSetup {
+                id: ofox.id.to_owned(),
+                protocol: Protocol::Openai,
+                base_url: ofox.openai_base_url.to_owned(),
+            }],
+            favorite_models: Vec::new(),
+            recent_models: Vec::new(),
+            assistants: Vec::new(),
+            reasoning: None,
         }
     }
 }
@@ -103,8 +124,11 @@ impl Settings {
             let value = check_one(&key, value).map_err(AppError::Settings)?;
             all.insert(key, value);
         }
-        serde_json::from_value(Value::Object(all))
-            .map_err(|err| AppError::Settings(format!("The settings do not fit together: {err}")))
+        let mut next: Settings = serde_json::from_value(Value::Object(all)).map_err(|err| {
+            AppError::Settings(format!("The settings do not fit together: {err}"))
+        })?;
+        next.normalise_providers();
+        Ok(next)
     }
 
     /// Settings read from a file that may hold anything: every value that passes its
@@ -116,7 +140,9 @@ impl Settings {
                 all.insert(key, value);
             }
         }
-        serde_json::from_value(Value::Object(all)).unwrap_or_default()
+        let mut settings: Settings = serde_json::from_value(Value::Object(all)).unwrap_or_default();
+        settings.normalise_providers();
+        settings
     }
 
     fn as_map(&self) -> Map<String, Value> {
@@ -358,6 +384,14 @@ fn check_one(key: &str, value: Value) -> Result<Value, String> {
         "tool_rules" => serde_json::from_value::<BTreeMap<String, ToolRule>>(value)
             .map_err(|_| "Each tool's rule must be “ask” or “allow”.".to_owned())
             .and_then(|rules| serde_json::to_value(rules).map_err(|err| err.to_string())),
+        "providers" => check_providers(value),
+        "favorite_models" => check_model_refs(value, "Favourite models"),
+        "recent_models" => check_model_refs(value, "Recent models"),
+        "assistants" => check_assistants(value),
+        "reasoning" => match value {
+            Value::Null => Ok(Value::Null),
+            other => one_of(other, "Reasoning", &["low", "medium", "high"]),
+        },
         other => Err(format!("“{other}” is not a setting Foxtail knows.")),
     }
 }

@@ -42,6 +42,10 @@ pub struct AnswerExtras {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[ts(as = "Option<Vec<String>>", optional)]
     pub notices: Vec<String>,
+    /// Tokens and cost, once the provider reported them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub usage: Option<crate::usage::AnswerUsage>,
 }
 
 impl AnswerExtras {
@@ -139,7 +143,11 @@ impl AnswerExtras {
     }
 
     pub fn to_json(&self) -> String {
-        if self.refusal.is_empty() && self.tools.is_empty() && self.notices.is_empty() {
+        if self.refusal.is_empty()
+            && self.tools.is_empty()
+            && self.notices.is_empty()
+            && self.usage.is_none()
+        {
             return String::new();
         }
         serde_json::to_string(self).unwrap_or_default()

@@ -109,10 +109,40 @@ impl ToolCall {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, TS)]
+/// What a model turn used, as the provider reported it. `input_tokens` counts every
+/// token read, cached ones included (Anthropic reports those apart; they are added in),
+/// and `output_tokens` counts reasoning tokens too. Counts a provider does not report
+/// are 0.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, TS)]
 pub struct Usage {
     pub input_tokens: u64,
     pub output_tokens: u64,
+    /// Input tokens read from the provider's prompt cache.
+    pub cache_read_tokens: u64,
+    /// Input tokens written to the prompt cache (Anthropic bills them higher).
+    pub cache_write_tokens: u64,
+    /// Output tokens spent thinking, where reported.
+    pub reasoning_tokens: u64,
+    /// What the gateway says the turn cost, in US dollars (OpenRouter's `usage.cost`);
+    /// `None` when it does not say.
+    #[ts(type = "number | null")]
+    pub cost: Option<f64>,
+}
+
+impl Usage {
+    /// Adds `other` in: an answer's usage is the sum of its turns and attempts, counted
+    /// from its first part. A cost stays known only while every part had one.
+    pub fn add(&mut self, other: &Usage) {
+        self.input_tokens += other.input_tokens;
+        self.output_tokens += other.output_tokens;
+        self.cache_read_tokens += other.cache_read_tokens;
+        self.cache_write_tokens += other.cache_write_tokens;
+        self.reasoning_tokens += other.reasoning_tokens;
+        self.cost = match (self.cost, other.cost) {
+            (Some(a), Some(b)) => Some(a + b),
+            _ => None,
+        };
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]

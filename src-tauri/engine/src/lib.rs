@@ -63,12 +63,13 @@ pub mod tools;
 pub use client::{stream_chat, Client, Finish, Sink};
 pub use error::Error;
 pub use event::{Event, FinishReason, ToolCall, Usage};
-pub use models::ModelFacts;
+pub use models::{ModelFacts, Pricing};
 pub use options::{
     Options, MAX_ANSWER_BYTES, MAX_TOOL_ARGUMENT_BYTES, MAX_TOOL_CALLS, TOOL_TIMEOUT,
 };
 pub use request::{
-    ChatRequest, Message, Part, Protocol, Role, ToolSpec, DEFAULT_ANTHROPIC_MAX_TOKENS,
+    ChatRequest, Message, Part, Protocol, ReasoningEffort, ReasoningFormat, Role, ToolSpec,
+    DEFAULT_ANTHROPIC_MAX_TOKENS,
 };
 pub use secrecy::SecretString;
 pub use tokio_util::sync::CancellationToken;

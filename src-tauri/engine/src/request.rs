@@ -160,6 +160,35 @@ pub struct ChatRequest {
     /// afresh: see [`ChatRequest::continuing_from`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub continue_from: Option<String>,
+    /// Mark the stable start of the conversation for the provider's prompt cache
+    /// (Anthropic's `cache_control`); other protocols cache on their own.
+    #[serde(default)]
+    pub prompt_cache: bool,
+    /// How hard the model should think, where it can; `None` leaves it to the model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning: Option<ReasoningEffort>,
+    /// How the OpenAI protocol asks for it: gateways differ.
+    #[serde(default)]
+    pub reasoning_format: ReasoningFormat,
+}
+
+/// How much a model that can reason should think before it answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "lowercase")]
+pub enum ReasoningEffort {
+    Low,
+    Medium,
+    High,
+}
+
+/// How an OpenAI-protocol request asks for reasoning: OpenAI's `reasoning_effort`, or
+/// OpenRouter's (and OfoxAI's) `reasoning: {effort}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReasoningFormat {
+    #[default]
+    Effort,
+    Object,
 }
 
 /// Anthropic refuses requests without `max_tokens`; this is used when none is set.
@@ -179,6 +208,9 @@ impl ChatRequest {
             tools: Vec::new(),
             extra_headers: Vec::new(),
             continue_from: None,
+            prompt_cache: false,
+            reasoning: None,
+            reasoning_format: ReasoningFormat::Effort,
         }
     }
 

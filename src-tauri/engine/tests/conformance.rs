@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use bytes::Bytes;
 use foxtail_engine::decode::{decoder, Flow};
 use foxtail_engine::sse::{self, SseEvent, MAX_EVENT_BYTES};
-use foxtail_engine::{Error, Event, Protocol};
+use foxtail_engine::{Error, Event, Protocol, Usage};
 use futures_util::StreamExt;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
@@ -136,22 +136,90 @@ async fn decode(protocol: Protocol, pieces: Vec<Bytes>) -> (Value, Vec<Event>) {
     match &state.usage_raw {
         None => assert!(usage_events.is_empty()),
         Some(raw) => {
-            let (input, output) = match protocol {
-                Protocol::Openai => ("prompt_tokens", "completion_tokens"),
-                Protocol::Anthropic => ("input_tokens", "output_tokens"),
-            };
-            assert_eq!(usage_events.len(), 1);
-            assert_eq!(
-                usage_events[0].input_tokens,
-                raw[input].as_u64().unwrap_or(0)
-            );
-            assert_eq!(
-                usage_events[0].output_tokens,
-                raw[output].as_u64().unwrap_or(0)
-            );
+            assert_eq!(usage_events, [recorded_usage(protocol, raw)], "{raw}");
+            let usage = usage_events[0];
+            assert!(usage.cache_read_tokens + usage.cache_write_tokens <= usage.input_tokens);
+            assert!(usage.reasoning_tokens <= usage.output_tokens);
         }
     }
     (summary, out)
+}
+
+/// The usage a recording's usage object reports, worked out from its own numbers: the
+/// input counts the cached tokens (Anthropic's `input_tokens` leaves them out), and the
+/// output is what the recorded total counts beyond the prompt, so every output token,
+/// reasoning included (xAI's `completion_tokens` leaves its reasoning out).
+fn recorded_usage(protocol: Protocol, raw: &Value) -> Usage {
+    let count = |path: &str| raw.pointer(path).and_then(Value::as_u64).unwrap_or(0);
+    let cost = raw["cost"].as_f64();
+    match protocol {
+        Protocol::Openai => {
+            let input = count("/prompt_tokens");
+            Usage {
+                input_tokens: input,
+                output_tokens: match raw["total_tokens"].as_u64() {
+                    Some(total) => total - input,
+                    None => count("/completion_tokens"),
+                },
+                cache_read_tokens: count("/prompt_tokens_details/cached_tokens"),
+                cache_write_tokens: count("/prompt_tokens_details/cache_write_tokens"),
+                reasoning_tokens: count("/completion_tokens_details/reasoning_tokens"),
+                cost,
+            }
+        }
+        Protocol::Anthropic => {
+            let read = count("/cache_read_input_tokens");
+            let written = count("/cache_creation_input_tokens");
+            Usage {
+                input_tokens: count("/input_tokens") + read + written,
+                output_tokens: count("/output_tokens"),
+                cache_read_tokens: read,
+                cache_write_tokens: written,
+                reasoning_tokens: 0,
+                cost,
+            }
+        }
+    }
+}
+
+/// The recordings whose usage has cache or reasoning counts, checked by hand.
+#[tokio::test]
+async fn recorded_cache_and_reasoning_counts_reach_the_usage_event() {
+    let cases = cases(&["openai"]);
+    // (input, output, cache read, reasoning)
+    let known = [
+        ("azure_prompt_filter_first_chunk", (15, 78, 0, 64)),
+        ("deepseek_reasoning", (18, 219, 0, 205)),
+        ("deepseek_tool_call_reasoning", (339, 83, 320, 39)),
+        ("vllm_tool_call_empty_name_delta", (171, 14, 128, 0)),
+        ("xai_reasoning_tool_call", (291, 222, 290, 196)),
+    ];
+    for (name, case, body) in &cases {
+        let Some((_, (input, output, read, reasoning))) = known.iter().find(|(n, _)| n == name)
+        else {
+            continue;
+        };
+        let protocol: Protocol = case["protocol"].as_str().unwrap().parse().unwrap();
+        let (_, events) = decode(protocol, vec![Bytes::from(body.clone())]).await;
+        let usage = events.iter().find_map(|e| match e {
+            Event::Usage(u) => Some(*u),
+            _ => None,
+        });
+        let expected = Usage {
+            input_tokens: *input,
+            output_tokens: *output,
+            cache_read_tokens: *read,
+            reasoning_tokens: *reasoning,
+            ..Usage::default()
+        };
+        assert_eq!(usage, Some(expected), "{name}");
+    }
+    if !cases.is_empty() {
+        let found = known
+            .iter()
+            .filter(|(n, _)| cases.iter().any(|c| c.0 == *n));
+        assert_eq!(found.count(), known.len(), "every case is in the corpus");
+    }
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use foxtail_engine::{
-    CancellationToken, ChatRequest, Client, Event, Options, Protocol, SecretString,
+    CancellationToken, ChatRequest, Client, Event, Options, Protocol, SecretString, Usage,
 };
 use foxtail_mock_gateway::{MockGateway, Reply};
 use serde_json::{json, Value};
@@ -15,8 +15,16 @@ struct Expect {
     text: &'static str,
     reasoning: &'static str,
     finish: &'static str,
-    usage: (u64, u64),
+    usage: Usage,
     tool_calls: Value,
+}
+
+fn tokens(input_tokens: u64, output_tokens: u64) -> Usage {
+    Usage {
+        input_tokens,
+        output_tokens,
+        ..Usage::default()
+    }
 }
 
 fn expectations() -> Vec<Expect> {
@@ -27,7 +35,7 @@ fn expectations() -> Vec<Expect> {
             text: "Hello! How can I assist you today?",
             reasoning: "",
             finish: "stop",
-            usage: (9, 9),
+            usage: tokens(9, 9),
             tool_calls: json!([]),
         },
         Expect {
@@ -36,7 +44,7 @@ fn expectations() -> Vec<Expect> {
             text: "Hello!",
             reasoning: "",
             finish: "end_turn",
-            usage: (25, 15),
+            usage: tokens(25, 15),
             tool_calls: json!([]),
         },
         Expect {
@@ -45,7 +53,7 @@ fn expectations() -> Vec<Expect> {
             text: "Okay, let me check the weather.",
             reasoning: "",
             finish: "tool_use",
-            usage: (472, 89),
+            usage: tokens(472, 89),
             tool_calls: json!([{"type": "tool_call", "index": 0, "id": "toolu_01T1x1fJ34qAmk2tNTrN7Up6",
                 "name": "get_weather", "arguments": {"location": "San Francisco, CA"},
                 "arguments_raw": "{\"location\": \"San Francisco, CA\"}"}]),
@@ -56,7 +64,10 @@ fn expectations() -> Vec<Expect> {
             text: "Bonjour à tous !",
             reasoning: "",
             finish: "stop",
-            usage: (11, 5),
+            usage: Usage {
+                cost: Some(0.0000775),
+                ..tokens(11, 5)
+            },
             tool_calls: json!([]),
         },
         Expect {
@@ -65,7 +76,10 @@ fn expectations() -> Vec<Expect> {
             text: "9.8 is greater.",
             reasoning: "9.11 has fewer tenths than 9.8.",
             finish: "stop",
-            usage: (13, 31),
+            usage: Usage {
+                reasoning_tokens: 20,
+                ..tokens(13, 31)
+            },
             tool_calls: json!([]),
         },
     ]
@@ -115,12 +129,7 @@ async fn documented_streams_decode_over_http() {
             .collect();
         assert_eq!(Value::from(tool_calls), e.tool_calls, "{}", e.file);
         let n = events.len();
-        assert_eq!(
-            serde_json::to_value(&events[n - 2]).unwrap(),
-            json!({"type": "usage", "input_tokens": e.usage.0, "output_tokens": e.usage.1}),
-            "{}",
-            e.file
-        );
+        assert_eq!(events[n - 2], Event::Usage(e.usage), "{}", e.file);
         assert_eq!(
             serde_json::to_value(&events[n - 1]).unwrap()["raw"],
             json!(e.finish),

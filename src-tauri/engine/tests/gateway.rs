@@ -7,10 +7,11 @@ use std::time::{Duration, Instant};
 use foxtail_engine::resume::CONTINUE_INSTRUCTION;
 use foxtail_engine::{
     CancellationToken, ChatRequest, Client, Error, Event, Finish, FinishReason, Options, Protocol,
-    SecretString,
+    SecretString, Usage,
 };
 use foxtail_mock_gateway::{
-    answer_text, scenario, script, transcript, MockGateway, Reply, Step, MARKDOWN_ANSWER, PIECES,
+    answer_text, scenario, script, transcript, MockGateway, Reply, Step, COST, MARKDOWN_ANSWER,
+    PIECES, USAGE,
 };
 use serde_json::json;
 
@@ -163,8 +164,7 @@ async fn a_complete_answer_streams_with_the_right_request() {
             Event::Usage(u) => Some(*u),
             _ => None,
         });
-        let usage = usage.expect("a usage event");
-        assert_eq!((usage.input_tokens, usage.output_tokens), (12, 7));
+        assert_eq!(usage, Some(mock_usage(p, None)));
         let requests = r.gateway.requests();
         assert_eq!(requests.len(), 1);
         let req = &requests[0];
@@ -587,6 +587,40 @@ async fn in_stream_errors_are_retried_before_output_and_reported_after() {
         );
         assert_eq!(r.text(), PIECES[..4].concat());
         assert_eq!(r.requests(), 1);
+    }
+}
+
+/// The usage every mock answer reports, as the engine reads it in protocol `p`.
+fn mock_usage(p: Protocol, cost: Option<f64>) -> Usage {
+    Usage {
+        input_tokens: USAGE.input_tokens,
+        output_tokens: USAGE.output_tokens,
+        cache_read_tokens: USAGE.cache_read_tokens,
+        cache_write_tokens: USAGE.cache_write_tokens,
+        // Anthropic's usage has no reasoning count.
+        reasoning_tokens: if anthropic(p) {
+            0
+        } else {
+            USAGE.reasoning_tokens
+        },
+        cost,
+    }
+}
+
+#[tokio::test]
+async fn the_gateways_own_cost_reaches_the_usage_event() {
+    for p in PROTOCOLS {
+        let r = run(p, scenario("ok:cost", anthropic(p)).unwrap(), fast()).await;
+        assert_eq!(r.text(), answer_text());
+        let usage: Vec<Usage> = r
+            .events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Usage(u) => Some(*u),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(usage, [mock_usage(p, Some(COST))], "{p}");
     }
 }
 

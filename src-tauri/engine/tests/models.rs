@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use foxtail_engine::{Client, Options, Protocol, SecretString};
+use foxtail_engine::{Client, ModelFacts, Options, Pricing, Protocol, SecretString};
 use foxtail_mock_gateway::{script, transcript, MockGateway, Reply, Script};
 
 const KEY: &str = "sk-test-fake-models";
@@ -173,4 +173,61 @@ async fn the_script_for_one_protocol_serves_the_model_list_too() {
         .await
         .unwrap();
     assert_eq!(ids.len(), 2);
+}
+
+#[tokio::test]
+async fn the_facts_of_each_model_come_with_the_openai_list() {
+    let gateway = MockGateway::start_script(script("ok").unwrap())
+        .await
+        .unwrap();
+    let facts = client()
+        .model_facts(&gateway.url(), Protocol::Openai, &[])
+        .await
+        .unwrap();
+    assert_eq!(
+        facts,
+        vec![
+            ModelFacts {
+                id: "mock/alpha".into(),
+                name: Some("Mock Alpha".into()),
+                context_length: Some(128_000),
+                image_input: Some(true),
+                tools: Some(true),
+                reasoning: Some(true),
+                pricing: Some(Pricing {
+                    prompt: 0.000003,
+                    completion: 0.000015,
+                    cache_read: Some(0.0000003),
+                    cache_write: Some(0.00000375),
+                }),
+            },
+            ModelFacts {
+                id: "mock/beta".into(),
+                name: Some("Mock Beta".into()),
+                context_length: Some(32_000),
+                image_input: Some(false),
+                tools: Some(true),
+                reasoning: Some(false),
+                pricing: Some(Pricing {
+                    prompt: 0.0000005,
+                    completion: 0.0000015,
+                    cache_read: None,
+                    cache_write: None,
+                }),
+            },
+        ]
+    );
+    // Anthropic's list names its models and says nothing more of them.
+    let facts = client()
+        .model_facts(&gateway.url(), Protocol::Anthropic, &[])
+        .await
+        .unwrap();
+    assert_eq!(
+        facts[0],
+        ModelFacts {
+            id: "mock/alpha".into(),
+            name: Some("mock/alpha".into()),
+            ..ModelFacts::default()
+        }
+    );
 }

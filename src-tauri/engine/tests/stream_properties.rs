@@ -454,6 +454,7 @@ proptest! {
                 Some(&Event::Usage(Usage {
                     input_tokens: usage.0.into(),
                     output_tokens: usage.1.into(),
+                    ..Usage::default()
                 }))
             );
         }

@@ -815,3 +815,41 @@ async fn the_answer_limit_adds_up_over_the_turns() {
         assert_eq!(r.messages[3], Message::assistant("The"));
     }
 }
+
+/// Anthropic's follow-up turns of a tool loop leave thinking out (the thinking blocks
+/// that the API would want back are not kept), and caching stays within the API's limit
+/// of four breakpoints on every turn.
+#[tokio::test]
+async fn anthropic_thinks_before_calling_tools_but_not_when_answering_their_results() {
+    let gateway = MockGateway::start_script(script("tools:calculator").unwrap())
+        .await
+        .unwrap();
+    let mut request = ChatRequest::new(Protocol::Anthropic, "What is 12 times 7?");
+    request.base_url = gateway.url();
+    request.system = Some("Use the calculator.".into());
+    request.prompt_cache = true;
+    request.reasoning = Some(foxtail_engine::ReasoningEffort::Medium);
+    let mut events = Vec::new();
+    let end = client()
+        .converse(
+            &mut request,
+            &Registry::builtin(),
+            DEFAULT_MAX_TOOL_STEPS,
+            &CancellationToken::new(),
+            &mut |e| events.push(e),
+        )
+        .await;
+    assert!(end.is_ok(), "{end:?}");
+    assert!(common::text_of(&events).contains("The answer is 84."));
+    let bodies: Vec<Value> = gateway.requests().iter().map(|r| r.json()).collect();
+    assert_eq!(bodies.len(), 2);
+    assert_eq!(
+        bodies[0]["thinking"],
+        json!({"type": "enabled", "budget_tokens": 8192})
+    );
+    assert_eq!(bodies[1].get("thinking"), None);
+    for body in &bodies {
+        let marks = body.to_string().matches("\"cache_control\"").count();
+        assert!((1..=4).contains(&marks), "{marks} breakpoints: {body:#}");
+    }
+}

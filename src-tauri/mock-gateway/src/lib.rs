@@ -12,6 +12,7 @@ mod script;
 mod server;
 mod tool_turns;
 pub mod transcript;
+mod usage;
 
 pub use image::{IMAGE_PATH, IMAGE_PNG};
 pub use models::{models_reply, MODEL_IDS};
@@ -20,3 +21,4 @@ pub use scenario::{answer_text, scenario, script, MARKDOWN_ANSWER, PIECES, SCENA
 pub use script::Script;
 pub use server::{MockGateway, Recorded};
 pub use tool_turns::{endless_arguments, ToolPlay};
+pub use usage::{TurnUsage, COST, USAGE};

@@ -10,6 +10,7 @@ use crate::reply::{Reply, Step};
 use crate::script::Script;
 use crate::tool_turns::{self, ToolPlay};
 use crate::transcript::{self, error_body};
+use crate::usage::COST;
 
 /// The answer every successful scenario streams, in pieces.
 pub const PIECES: [&str; 8] = [
@@ -99,7 +100,16 @@ fn read_answer_file(path: &str) -> Result<String, String> {
 
 /// What `--scenario` accepts, with a line of help each.
 pub const SCENARIOS: &[(&str, &str)] = &[
-    ("ok", "a complete streamed answer"),
+    (
+        "ok",
+        "a complete streamed answer; every answer reports 2000 input tokens (1536 read \
+         from the cache, 256 written to it) and 120 output tokens (40 of them reasoning)",
+    ),
+    (
+        "ok:cost",
+        "the complete answer with the gateway's own cost in its usage (usage.cost 0.0123, \
+         as OpenRouter sends it)",
+    ),
     (
         "cut:N",
         "the answer's body cut after N bytes, then the whole answer",
@@ -200,11 +210,12 @@ fn start(anthropic: bool, pieces: &[&str]) -> Vec<Bytes> {
     }
 }
 
-fn end(anthropic: bool) -> Vec<Bytes> {
+/// The end of an answer, whose usage carries the gateway's `cost` when given.
+fn end(anthropic: bool, cost: Option<f64>) -> Vec<Bytes> {
     if anthropic {
-        transcript::anthropic_end("end_turn")
+        transcript::anthropic_end_with("end_turn", cost)
     } else {
-        transcript::openai_end("stop")
+        transcript::openai_end_with("stop", cost)
     }
 }
 
@@ -248,6 +259,11 @@ pub fn scenario(name: &str, anthropic: bool) -> Result<Vec<Reply>, String> {
     let mut parts = name.split(':');
     let replies = match (parts.next().unwrap_or(""), parts.next(), parts.next()) {
         ("ok", None, None) => vec![ok()],
+        ("ok", Some("cost"), None) => {
+            let mut events = start(anthropic, &PIECES);
+            events.extend(end(anthropic, Some(COST)));
+            vec![Reply::sse(events)]
+        }
         ("cut", Some(n), None) => vec![ok().cut_at(number(n)? as usize), ok()],
         ("unauthorized", None, None) => vec![failure(
             anthropic,
@@ -308,7 +324,7 @@ pub fn scenario(name: &str, anthropic: bool) -> Result<Vec<Reply>, String> {
             events.push(Bytes::from_static(
                 b"data: {\"choices\": [{\"delta\": {\"content\": \"x\"\n\n",
             ));
-            events.extend(end(anthropic));
+            events.extend(end(anthropic, None));
             vec![Reply::sse(events)]
         }
         ("endless", None, None) => vec![Reply::sse(Vec::new()).then(Step::EndlessLine { mib: 64 })],
@@ -353,7 +369,7 @@ pub fn scenario(name: &str, anthropic: bool) -> Result<Vec<Reply>, String> {
             let mut events = start(anthropic, &[]);
             let token = transcript::text_event(anthropic, "tok ");
             events.extend(std::iter::repeat_n(token, n));
-            events.extend(end(anthropic));
+            events.extend(end(anthropic, None));
             vec![Reply::sse(events)]
         }
         ("paced", Some(n), Some(us)) => {
@@ -366,7 +382,7 @@ pub fn scenario(name: &str, anthropic: bool) -> Result<Vec<Reply>, String> {
             for _ in 0..n {
                 reply = reply.then(Step::Pause(gap)).then(Step::Stamp { anthropic });
             }
-            for event in end(anthropic) {
+            for event in end(anthropic, None) {
                 reply = reply.then(Step::Bytes(event));
             }
             vec![reply]
@@ -471,6 +487,64 @@ mod tests {
             }
         }
         (pieces, ended)
+    }
+
+    /// The usage objects a reply's events carry: OpenAI's `usage`, Anthropic's
+    /// `message_start.message.usage` and `message_delta.usage`.
+    fn usages(reply: &Reply) -> Vec<serde_json::Value> {
+        let mut found = Vec::new();
+        for step in &reply.steps {
+            let Step::Bytes(bytes) = step else { continue };
+            for line in std::str::from_utf8(bytes).unwrap().lines() {
+                let Some(data) = line.strip_prefix("data: ") else {
+                    continue;
+                };
+                let Ok(value) = serde_json::from_str::<serde_json::Value>(data) else {
+                    continue;
+                };
+                for usage in [&value["usage"], &value["message"]["usage"]] {
+                    if !usage.is_null() {
+                        found.push(usage.clone());
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn answers_report_the_fixed_usage_and_ok_cost_adds_the_gateways_cost() {
+        use serde_json::json;
+        for (name, cost) in [("ok", None), ("ok:cost", Some(COST))] {
+            let both = script(name).unwrap();
+            let openai = usages(&both.openai[0]);
+            let mut expected = json!({
+                "prompt_tokens": 2000, "completion_tokens": 120, "total_tokens": 2120,
+                "prompt_tokens_details": {"cached_tokens": 1536, "cache_write_tokens": 256},
+                "completion_tokens_details": {"reasoning_tokens": 40},
+            });
+            if let Some(cost) = cost {
+                expected["cost"] = json!(cost);
+            }
+            assert_eq!(openai, [expected], "{name}");
+
+            let anthropic = usages(&both.anthropic[0]);
+            let mut delta = json!({"output_tokens": 120});
+            if let Some(cost) = cost {
+                delta["cost"] = json!(cost);
+            }
+            assert_eq!(
+                anthropic,
+                [
+                    json!({"input_tokens": 208, "cache_read_input_tokens": 1536,
+                           "cache_creation_input_tokens": 256, "output_tokens": 1}),
+                    delta,
+                ],
+                "{name}"
+            );
+            assert_eq!(streamed_text(&both.openai[0]).0.concat(), answer_text());
+            assert_eq!(streamed_text(&both.anthropic[0]).0.concat(), answer_text());
+        }
     }
 
     #[test]

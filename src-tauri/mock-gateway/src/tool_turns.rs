@@ -6,6 +6,7 @@ use bytes::Bytes;
 use serde_json::{json, Value};
 
 use crate::transcript::{self, named, openai_chunk};
+use crate::usage::{anthropic_delta_usage, anthropic_start_usage};
 
 /// How the model behaves (`--scenario tools:NAME`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -355,7 +356,7 @@ fn anthropic_calls(text: &str, calls: &[Call]) -> Vec<Bytes> {
         json!({"type": "message_start", "message": {
             "id": "msg_mock_tools", "type": "message", "role": "assistant", "content": [],
             "model": "claude-mock", "stop_reason": null, "stop_sequence": null,
-            "usage": {"input_tokens": 40, "output_tokens": 1},
+            "usage": anthropic_start_usage(),
         }}),
     )];
     let mut block = 0;
@@ -395,7 +396,7 @@ fn anthropic_calls(text: &str, calls: &[Call]) -> Vec<Bytes> {
     }
     events.push(named(
         "message_delta",
-        json!({"type": "message_delta", "delta": {"stop_reason": "tool_use", "stop_sequence": null}, "usage": {"output_tokens": 30}}),
+        json!({"type": "message_delta", "delta": {"stop_reason": "tool_use", "stop_sequence": null}, "usage": anthropic_delta_usage(None)}),
     ));
     events.push(named("message_stop", json!({"type": "message_stop"})));
     events
@@ -449,6 +450,23 @@ mod tests {
             assert_eq!(text.matches("\"name\":\"calculator\"").count(), 40);
             assert!(text.contains("many_39") && !text.contains("many_40"));
         }
+    }
+
+    #[test]
+    fn a_tool_calling_turn_reports_the_usage_every_turn_does() {
+        let request = json!({"messages": []});
+        let text = body(&turn(ToolPlay::Calculator, true, &request));
+        assert!(
+            text.contains(&anthropic_start_usage().to_string()),
+            "{text}"
+        );
+        assert!(
+            text.contains(&anthropic_delta_usage(None).to_string()),
+            "{text}"
+        );
+        let text = body(&turn(ToolPlay::Calculator, false, &request));
+        let usage = crate::usage::openai_usage(None).to_string();
+        assert!(text.contains(&usage), "{text}");
     }
 
     #[test]

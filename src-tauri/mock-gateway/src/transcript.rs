@@ -4,6 +4,8 @@
 use bytes::Bytes;
 use serde_json::json;
 
+use crate::usage::{anthropic_delta_usage, anthropic_start_usage, openai_usage};
+
 pub(crate) fn data(value: serde_json::Value) -> Bytes {
     Bytes::from(format!("data: {value}\n\n"))
 }
@@ -36,14 +38,19 @@ pub fn openai_text(pieces: &[&str]) -> Vec<Bytes> {
     events
 }
 
-/// The end: finish chunk, usage-only chunk and `[DONE]`.
+/// The end: finish chunk, usage-only chunk ([`crate::USAGE`]) and `[DONE]`.
 pub fn openai_end(finish: &str) -> Vec<Bytes> {
+    openai_end_with(finish, None)
+}
+
+/// [`openai_end`] whose usage carries the gateway's own `cost`, if given.
+pub fn openai_end_with(finish: &str, cost: Option<f64>) -> Vec<Bytes> {
     vec![
         openai_chunk(json!({}), Some(finish)),
         data(json!({
             "id": "chatcmpl-mock", "object": "chat.completion.chunk", "created": 1_700_000_000,
             "model": "gpt-4o-mock", "choices": [],
-            "usage": {"prompt_tokens": 12, "completion_tokens": 7, "total_tokens": 19},
+            "usage": openai_usage(cost),
         })),
         Bytes::from_static(b"data: [DONE]\n\n"),
     ]
@@ -66,7 +73,7 @@ pub fn anthropic_text(pieces: &[&str]) -> Vec<Bytes> {
             json!({"type": "message_start", "message": {
                 "id": "msg_mock", "type": "message", "role": "assistant", "content": [],
                 "model": "claude-mock", "stop_reason": null, "stop_sequence": null,
-                "usage": {"input_tokens": 12, "output_tokens": 1},
+                "usage": anthropic_start_usage(),
             }}),
         ),
         named(
@@ -84,7 +91,13 @@ pub fn anthropic_text(pieces: &[&str]) -> Vec<Bytes> {
     events
 }
 
+/// The end: block stop, message delta with the usage ([`crate::USAGE`]) and stop.
 pub fn anthropic_end(stop_reason: &str) -> Vec<Bytes> {
+    anthropic_end_with(stop_reason, None)
+}
+
+/// [`anthropic_end`] whose usage carries the gateway's own `cost`, if given.
+pub fn anthropic_end_with(stop_reason: &str, cost: Option<f64>) -> Vec<Bytes> {
     vec![
         named(
             "content_block_stop",
@@ -92,7 +105,7 @@ pub fn anthropic_end(stop_reason: &str) -> Vec<Bytes> {
         ),
         named(
             "message_delta",
-            json!({"type": "message_delta", "delta": {"stop_reason": stop_reason, "stop_sequence": null}, "usage": {"output_tokens": 7}}),
+            json!({"type": "message_delta", "delta": {"stop_reason": stop_reason, "stop_sequence": null}, "usage": anthropic_delta_usage(cost)}),
         ),
         named("message_stop", json!({"type": "message_stop"})),
     ]

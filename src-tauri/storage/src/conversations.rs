@@ -9,6 +9,11 @@ pub struct Conversation {
     pub title: String,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The provider and model picked for it, and the assistant it started from; `None`
+    /// means the settings' defaults.
+    pub provider: Option<String>,
+    pub model: Option<String>,
+    pub assistant: Option<String>,
 }
 
 /// A row of the sidebar.
@@ -18,6 +23,9 @@ pub struct ConversationSummary {
     pub title: String,
     pub updated_at: i64,
     pub message_count: i64,
+    pub provider: Option<String>,
+    pub model: Option<String>,
+    pub assistant: Option<String>,
 }
 
 fn conversation(row: &Row<'_>) -> rusqlite::Result<Conversation> {
@@ -26,6 +34,9 @@ fn conversation(row: &Row<'_>) -> rusqlite::Result<Conversation> {
         title: row.get(1)?,
         created_at: row.get(2)?,
         updated_at: row.get(3)?,
+        provider: row.get(4)?,
+        model: row.get(5)?,
+        assistant: row.get(6)?,
     })
 }
 
@@ -42,13 +53,16 @@ impl Storage {
             title: title.trim().to_string(),
             created_at: now,
             updated_at: now,
+            provider: None,
+            model: None,
+            assistant: None,
         })
     }
 
     pub fn conversation(&self, id: i64) -> Result<Conversation, StorageError> {
         Ok(self.conn().query_row(
-            "SELECT id, title, created_at, updated_at FROM conversations
-             WHERE id = ?1 AND deleted_at IS NULL",
+            "SELECT id, title, created_at, updated_at, provider, model, assistant
+             FROM conversations WHERE id = ?1 AND deleted_at IS NULL",
             [id],
             conversation,
         )?)
@@ -59,7 +73,8 @@ impl Storage {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
             "SELECT c.id, c.title, c.updated_at,
-                    (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id)
+                    (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id),
+                    c.provider, c.model, c.assistant
              FROM conversations c
              WHERE c.deleted_at IS NULL
              ORDER BY c.updated_at DESC, c.id DESC",
@@ -70,6 +85,9 @@ impl Storage {
                 title: row.get(1)?,
                 updated_at: row.get(2)?,
                 message_count: row.get(3)?,
+                provider: row.get(4)?,
+                model: row.get(5)?,
+                assistant: row.get(6)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -79,6 +97,29 @@ impl Storage {
         let changed = self.conn().execute(
             "UPDATE conversations SET title = ?2 WHERE id = ?1 AND deleted_at IS NULL",
             params![id, title.trim()],
+        )?;
+        expect_one(changed)
+    }
+
+    /// Remembers the provider and model picked for the conversation.
+    pub fn set_conversation_model(
+        &self,
+        id: i64,
+        provider: &str,
+        model: &str,
+    ) -> Result<(), StorageError> {
+        let changed = self.conn().execute(
+            "UPDATE conversations SET provider = ?2, model = ?3 WHERE id = ?1 AND deleted_at IS NULL",
+            params![id, provider, model],
+        )?;
+        expect_one(changed)
+    }
+
+    /// Remembers the assistant the conversation started from.
+    pub fn set_conversation_assistant(&self, id: i64, assistant: &str) -> Result<(), StorageError> {
+        let changed = self.conn().execute(
+            "UPDATE conversations SET assistant = ?2 WHERE id = ?1 AND deleted_at IS NULL",
+            params![id, assistant],
         )?;
         expect_one(changed)
     }

@@ -10,6 +10,7 @@ mod export;
 mod messages;
 mod schema;
 mod search;
+mod usage;
 
 pub use attachments::{AttachmentKind, AttachmentRef, NewAttachment, StoredAttachment};
 pub use conversations::{Conversation, ConversationSummary};
@@ -17,6 +18,7 @@ pub use documents::{Document, DocumentHit, DocumentSummary};
 pub use error::StorageError;
 pub use messages::{Message, MessageStatus, NewMessage, Role};
 pub use search::SearchHit;
+pub use usage::{UsageRow, UsageTotals};
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};

@@ -148,6 +148,16 @@ const MIGRATIONS: &[M<'static>] = &[
     CREATE INDEX message_attachments_by_attachment ON message_attachments (attachment_id);
     "#,
     ),
+    // What a conversation talks to: the provider (a preset id) and model picked for it,
+    // and the assistant it started from. Empty (NULL) means the settings' defaults, as
+    // for every conversation from before.
+    M::up(
+        r#"
+    ALTER TABLE conversations ADD COLUMN provider TEXT;
+    ALTER TABLE conversations ADD COLUMN model TEXT;
+    ALTER TABLE conversations ADD COLUMN assistant TEXT;
+    "#,
+    ),
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<(), StorageError> {

@@ -51,7 +51,23 @@ mcp_servers: Array<McpServer>,
 /**
  * Tools' standing rules, by `server/tool` (`mcp::rule_key`).
  */
-tool_rules: { [key in string]: ToolRule }, };
+tool_rules: { [key in string]: ToolRule }, 
+/**
+ * Every provider set up, the one in use (`provider`) among them.
+ */
+providers: Array<ProviderSetup>, 
+/**
+ * Models starred in the picker, and the ones used last (newest first).
+ */
+favorite_models: Array<ModelRef>, recent_models: Array<ModelRef>, 
+/**
+ * The person's own assistants (the built-in ones are in `assistants::BUILTIN`).
+ */
+assistants: Array<Assistant>, 
+/**
+ * How hard a model that can reason should think; `None` leaves it to the model.
+ */
+reasoning: ReasoningEffort | null, };
 
 export type Language = "system" | "en" | "ko";
 
@@ -74,7 +90,17 @@ anthropic_default_model: string, needs_key: boolean,
 /**
  * Headers this gateway wants on every request (its quirks live here, as data).
  */
-extra_headers: Array<[string, string]>, };
+extra_headers: Array<[string, string]>, 
+/**
+ * Whether its Anthropic protocol takes `cache_control` marks. Off for the rest:
+ * some self-hosted gateways lose the text of a message sent as blocks.
+ */
+prompt_cache: boolean, 
+/**
+ * Whether it asks for reasoning as OpenRouter does (`reasoning: {effort}`) rather
+ * than as OpenAI does (`reasoning_effort`).
+ */
+reasoning_object: boolean, };
 
 export type KeyReport = { is_set: boolean, last_four: string | null, 
 /**
@@ -110,7 +136,24 @@ resume: boolean, } | { "type": "finish", reason: FinishReason, raw: string, } | 
 
 export type ToolCall = { index: number, id: string, name: string, arguments: unknown, arguments_raw: string, };
 
-export type Usage = { input_tokens: number, output_tokens: number, };
+export type Usage = { input_tokens: number, output_tokens: number, 
+/**
+ * Input tokens read from the provider's prompt cache.
+ */
+cache_read_tokens: number, 
+/**
+ * Input tokens written to the prompt cache (Anthropic bills them higher).
+ */
+cache_write_tokens: number, 
+/**
+ * Output tokens spent thinking, where reported.
+ */
+reasoning_tokens: number, 
+/**
+ * What the gateway says the turn cost, in US dollars (OpenRouter's `usage.cost`);
+ * `None` when it does not say.
+ */
+cost: number | null, };
 
 export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" | "refusal" | "other";
 
@@ -142,7 +185,11 @@ export type AnswerExtras = { refusal: string, tools: Array<ToolActivity>,
  * What the person should know about how the answer was made, such as a tool
  * server that could not start (so its tools were not offered).
  */
-notices?: Array<string>, };
+notices?: Array<string>, 
+/**
+ * Tokens and cost, once the provider reported them.
+ */
+usage?: AnswerUsage, };
 
 export type DraftRequest = { 
 /**
@@ -198,7 +245,7 @@ export type MessageStatus = "complete" | "streaming" | "interrupted" | "cancelle
 
 export type Role = "user" | "assistant";
 
-export type ConversationSummary = { id: number, title: string, updated_at: number, message_count: number, };
+export type ConversationSummary = { id: number, title: string, updated_at: number, message_count: number, provider: string | null, model: string | null, assistant: string | null, };
 
 export type SearchHit = { conversation_id: number, title: string, 
 /**
@@ -304,6 +351,66 @@ export type AttachmentUse = { id: string, name: string, };
 
 export type AttachmentKind = "image" | "document";
 
+export type ProviderSetup = { id: string, protocol: "openai" | "anthropic", base_url: string, };
+
+export type ModelRef = { provider: string, model: string, };
+
+export type ChatStart = { provider: string | null, model: string | null, assistant: string | null, };
+
+export type Assistant = { id: string, name: string, 
+/**
+ * The system prompt of every chat started from it.
+ */
+instructions: string, 
+/**
+ * The model its chats start with; `None` keeps the one picked.
+ */
+model: ModelRef | null, };
+
+export type BuiltinAssistant = { id: string, name_en: string, name_ko: string, description_en: string, description_ko: string, instructions: string, };
+
+export type ReasoningEffort = "low" | "medium" | "high";
+
+export type Pricing = { prompt: number, completion: number, cache_read: number | null, cache_write: number | null, };
+
+export type CatalogModel = { provider: string, id: string, name: string | null, context_length: number | null, image_input: boolean | null, tools: boolean | null, reasoning: boolean | null, pricing: Pricing | null, };
+
+export type CatalogProblem = { provider: string, error: ErrorReport, };
+
+export type ModelCatalog = { 
+/**
+ * In the order of the providers set up, each provider's models sorted by id.
+ */
+models: Array<CatalogModel>, problems: Array<CatalogProblem>, };
+
+export type AnswerUsage = { input_tokens: number, output_tokens: number, cache_read_tokens: number, cache_write_tokens: number, reasoning_tokens: number, 
+/**
+ * US dollars; `None` when neither the gateway nor a price list says.
+ */
+cost: number | null, cost_source: CostSource | null, 
+/**
+ * What reading from the prompt cache saved, in US dollars, where prices are known.
+ */
+cache_saving: number | null, };
+
+export type CostSource = "gateway" | "prices";
+
+export type UsageRow = { 
+/**
+ * `YYYY-MM-DD` in local time, or a model id.
+ */
+key: string, answers: number, input_tokens: number, output_tokens: number, cost: number, uncosted: number, };
+
+export type UsageTotals = { 
+/**
+ * The most recent days first (at most 90).
+ */
+by_day: Array<UsageRow>, 
+/**
+ * The most costly models first.
+ */
+by_model: Array<UsageRow>, };
+
 /** Every command the window may call: its arguments and its result. */
 export interface Commands {
   app_info: { args: {  }; result: AppInfo };
@@ -335,7 +442,7 @@ export interface Commands {
   search_documents: { args: { query: string }; result: Array<DocumentHit> };
   draft_action: { args: { request: DraftRequest; onUpdate: Channel<Update> }; result: number };
   stop_draft: { args: { runId: number }; result: boolean };
-  send_message: { args: { conversationId: number | null; text: string; attachments: Array<AttachmentUse> | null; replaceFrom: number | null; onUpdate: Channel<Update> }; result: Turn };
+  send_message: { args: { conversationId: number | null; text: string; attachments: Array<AttachmentUse> | null; replaceFrom: number | null; start: ChatStart | null; onUpdate: Channel<Update> }; result: Turn };
   regenerate_answer: { args: { answerId: number; onUpdate: Channel<Update> }; result: Turn };
   continue_answer: { args: { answerId: number; onUpdate: Channel<Update> }; result: Turn };
   stop_answer: { args: { answerId: number }; result: boolean };
@@ -354,6 +461,10 @@ export interface Commands {
   attachment_image: { args: { id: string; thumbnail: boolean }; result: string };
   attachment_first_part: { args: { id: string; name: string; maxTokens: number }; result: Attachment };
   summarize_attachment: { args: { id: string; name: string }; result: Attachment };
+  list_all_models: { args: { refresh: boolean }; result: ModelCatalog };
+  choose_model: { args: { conversationId: number | null; provider: string; model: string }; result: Settings };
+  usage_totals: { args: {  }; result: UsageTotals };
+  summarize_conversation: { args: { conversationId: number }; result: string };
 }
 
 /** Every error kind, for exhaustive tables. */
@@ -369,7 +480,9 @@ export const PRESETS: Preset[] = [
     "default_model": "openai/gpt-4o",
     "anthropic_default_model": "anthropic/claude-sonnet-4.5",
     "needs_key": true,
-    "extra_headers": []
+    "extra_headers": [],
+    "prompt_cache": true,
+    "reasoning_object": true
   },
   {
     "id": "openai",
@@ -379,7 +492,9 @@ export const PRESETS: Preset[] = [
     "default_model": "gpt-4o",
     "anthropic_default_model": "",
     "needs_key": true,
-    "extra_headers": []
+    "extra_headers": [],
+    "prompt_cache": false,
+    "reasoning_object": false
   },
   {
     "id": "anthropic",
@@ -389,7 +504,9 @@ export const PRESETS: Preset[] = [
     "default_model": "claude-sonnet-4-5",
     "anthropic_default_model": "claude-sonnet-4-5",
     "needs_key": true,
-    "extra_headers": []
+    "extra_headers": [],
+    "prompt_cache": true,
+    "reasoning_object": false
   },
   {
     "id": "openrouter",
@@ -408,7 +525,9 @@ export const PRESETS: Preset[] = [
         "X-Title",
         "Foxtail"
       ]
-    ]
+    ],
+    "prompt_cache": false,
+    "reasoning_object": true
   },
   {
     "id": "ollama",
@@ -418,7 +537,9 @@ export const PRESETS: Preset[] = [
     "default_model": "llama3.2",
     "anthropic_default_model": "",
     "needs_key": false,
-    "extra_headers": []
+    "extra_headers": [],
+    "prompt_cache": false,
+    "reasoning_object": false
   },
   {
     "id": "custom",
@@ -428,7 +549,45 @@ export const PRESETS: Preset[] = [
     "default_model": "",
     "anthropic_default_model": "",
     "needs_key": true,
-    "extra_headers": []
+    "extra_headers": [],
+    "prompt_cache": false,
+    "reasoning_object": false
+  }
+];
+
+/** The assistants that come with Foxtail. */
+export const BUILTIN_ASSISTANTS: BuiltinAssistant[] = [
+  {
+    "id": "translator",
+    "name_en": "Translator",
+    "name_ko": "번역가",
+    "description_en": "Translates between Korean and English, or into the language you name.",
+    "description_ko": "한국어와 영어 사이, 또는 말씀하신 언어로 번역합니다.",
+    "instructions": "You are a translator. Translate the person's text: Korean into natural English, any other language into natural Korean, unless they name a target language. Keep the meaning, tone and formatting. Reply with the translation only, without notes, unless they ask for an explanation."
+  },
+  {
+    "id": "email",
+    "name_en": "Email writer",
+    "name_ko": "이메일 작성",
+    "description_en": "Turns a few notes into a clear, polite email.",
+    "description_ko": "짧은 메모를 분명하고 정중한 이메일로 바꿉니다.",
+    "instructions": "You write emails. From the person's notes, write a clear, polite email with a subject line, in the language of the notes. Keep it short, keep every fact they gave, and invent none: mark anything missing as [to fill in]."
+  },
+  {
+    "id": "korean-tutor",
+    "name_en": "Korean tutor",
+    "name_ko": "한국어 선생님",
+    "description_en": "Practises Korean with you and corrects gently.",
+    "description_ko": "한국어 연습을 도와주고 부드럽게 고쳐 줍니다.",
+    "instructions": "You are a patient Korean tutor. Talk with the person in simple Korean suited to their level. When they make a mistake, show the corrected sentence and explain it briefly in English. Offer romanization only when asked."
+  },
+  {
+    "id": "summarizer",
+    "name_en": "Summarizer",
+    "name_ko": "요약",
+    "description_en": "Summarizes text into short key points.",
+    "description_ko": "글을 핵심만 짧게 요약합니다.",
+    "instructions": "You summarize. Give the key points of the person's text as a short list, then one sentence on what matters most. Use the language of the text. Add nothing the text does not say."
   }
 ];
 
@@ -448,5 +607,16 @@ export const DEFAULT_SETTINGS: Settings = {
   "setup_done": false,
   "disabled_tools": [],
   "mcp_servers": [],
-  "tool_rules": {}
+  "tool_rules": {},
+  "providers": [
+    {
+      "id": "ofox",
+      "protocol": "openai",
+      "base_url": "https://api.ofox.ai/v1"
+    }
+  ],
+  "favorite_models": [],
+  "recent_models": [],
+  "assistants": [],
+  "reasoning": null
 };

@@ -6,12 +6,14 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::decoding::{self, stream_error, usage_count, Flow, StreamState};
+use super::decoding::{self, stream_error, usage_cost, usage_count, Flow, StreamState};
 use super::encoding::tool_arguments;
 use super::wire::{base, Wire};
 use crate::error::Error;
 use crate::event::{Event, FinishReason, ToolCall, Usage};
-use crate::request::{ChatRequest, Message, Part, DEFAULT_ANTHROPIC_MAX_TOKENS};
+use crate::request::{
+    ChatRequest, Message, Part, ReasoningEffort, Role, DEFAULT_ANTHROPIC_MAX_TOKENS,
+};
 use crate::sse::SseEvent;
 use crate::text::preview;
 
@@ -26,21 +28,21 @@ impl Wire for Anthropic {
     }
 
     fn body(&self, request: &ChatRequest) -> Value {
-        let messages: Vec<Value> = request.messages.iter().map(message).collect();
+        let mut cache = Breakpoints::new(request.prompt_cache);
+        let thinking = thinking_budget(request);
+        let mut max_tokens = request.max_tokens.unwrap_or(DEFAULT_ANTHROPIC_MAX_TOKENS);
+        if let Some(budget) = thinking {
+            // The budget is part of max_tokens, which must exceed it.
+            max_tokens = max_tokens.max(budget + ANSWER_ROOM);
+        }
         let mut body = json!({
             "model": request.model,
-            "max_tokens": request.max_tokens.unwrap_or(DEFAULT_ANTHROPIC_MAX_TOKENS),
-            "messages": messages,
+            "max_tokens": max_tokens,
             "stream": true,
         });
-        if let Some(system) = request.system.as_deref().filter(|s| !s.is_empty()) {
-            body["system"] = json!(system);
-        }
-        if let Some(temperature) = request.temperature {
-            body["temperature"] = json!(temperature);
-        }
+        // The cache holds a prefix in this order: tools, system, messages.
         if !request.tools.is_empty() {
-            let tools: Vec<Value> = request
+            let mut tools: Vec<Value> = request
                 .tools
                 .iter()
                 .map(|tool| {
@@ -51,7 +53,45 @@ impl Wire for Anthropic {
                     })
                 })
                 .collect();
+            if let Some(last) = tools.last_mut() {
+                cache.mark(last);
+            }
             body["tools"] = json!(tools);
+        }
+        if let Some(system) = request.system.as_deref().filter(|s| !s.is_empty()) {
+            let mut block = json!({"type": "text", "text": system});
+            body["system"] = if cache.mark(&mut block) {
+                json!([block])
+            } else {
+                json!(system)
+            };
+        }
+        // The last two user messages: the newest ends the prefix this turn writes, the
+        // one before ends the prefix the previous turn wrote, which this one reads.
+        let cached: Vec<usize> = if request.prompt_cache {
+            let users = request.messages.iter().enumerate();
+            let users = users.filter(|(_, m)| m.role == Role::User);
+            users.map(|(i, _)| i).rev().take(2).collect()
+        } else {
+            Vec::new()
+        };
+        let messages: Vec<Value> = request
+            .messages
+            .iter()
+            .enumerate()
+            .map(|(i, m)| message(m, cached.contains(&i).then_some(&mut cache)))
+            .collect();
+        body["messages"] = json!(messages);
+        match thinking {
+            Some(budget) => {
+                body["thinking"] = json!({"type": "enabled", "budget_tokens": budget});
+            }
+            // The API refuses any temperature but the default with thinking on.
+            None => {
+                if let Some(temperature) = request.temperature {
+                    body["temperature"] = json!(temperature);
+                }
+            }
         }
         body
     }
@@ -99,48 +139,139 @@ impl Wire for Anthropic {
     }
 }
 
+/// Anthropic refuses a request with more `cache_control` breakpoints than this.
+const MAX_CACHE_BREAKPOINTS: usize = 4;
+
+/// Room for the answer beyond the thinking budget, within `max_tokens`.
+const ANSWER_ROOM: u32 = 4096;
+
+/// The prompt-cache breakpoints a body may still place: none when caching is off.
+struct Breakpoints {
+    left: usize,
+}
+
+impl Breakpoints {
+    fn new(prompt_cache: bool) -> Self {
+        Breakpoints {
+            left: if prompt_cache {
+                MAX_CACHE_BREAKPOINTS
+            } else {
+                0
+            },
+        }
+    }
+
+    /// Makes `block` the end of a cached prefix, if a breakpoint is left; says whether
+    /// it did.
+    fn mark(&mut self, block: &mut Value) -> bool {
+        if self.left == 0 {
+            return false;
+        }
+        self.left -= 1;
+        block["cache_control"] = json!({"type": "ephemeral"});
+        true
+    }
+}
+
+/// How many tokens the model may think for, when the request asks it to think and may.
+///
+/// Answering tool results goes without: with thinking on, the API wants the assistant
+/// turn that made the calls to begin with its thinking blocks, signatures and all, and
+/// those are not kept. So does continuing a cut-off answer: the API refuses to continue
+/// a prefilled assistant turn with thinking on.
+fn thinking_budget(request: &ChatRequest) -> Option<u32> {
+    let effort = request.reasoning?;
+    let last = request.messages.last();
+    let answers_tools = last.is_some_and(|m| {
+        m.content
+            .iter()
+            .any(|part| matches!(part, Part::ToolResult { .. }))
+    });
+    let prefilled = last.is_some_and(|m| m.role == Role::Assistant);
+    if answers_tools || prefilled {
+        return None;
+    }
+    Some(match effort {
+        ReasoningEffort::Low => 2048,
+        ReasoningEffort::Medium => 8192,
+        ReasoningEffort::High => 24576,
+    })
+}
+
 /// A message in Anthropic's shape: one message whose content is its text as a plain
 /// string, or a list of blocks where a block needs them (pictures, tool calls and
-/// results). Some gateways (LiteLLM in front of llama.cpp) drop the text of a
-/// text-only block list, so text alone always goes as a string.
-fn message(message: &Message) -> Value {
-    if message
+/// results, a cache breakpoint). Some gateways (LiteLLM in front of llama.cpp) drop the
+/// text of a text-only block list, so text alone goes as a string unless it carries
+/// the breakpoint that `cache` offers.
+fn message(message: &Message, cache: Option<&mut Breakpoints>) -> Value {
+    let cache = cache.filter(|cache| cache.left > 0);
+    let mut blocks: Vec<Value> = if message
         .content
         .iter()
         .all(|part| matches!(part, Part::Text { .. }))
     {
-        return json!({"role": message.role, "content": message.joined_text()});
+        let text = message.joined_text();
+        if cache.is_none() || text.is_empty() {
+            return json!({"role": message.role, "content": text});
+        }
+        vec![json!({"type": "text", "text": text})]
+    } else {
+        message.content.iter().map(block).collect()
+    };
+    // The API refuses a breakpoint on an empty text block.
+    let last = blocks
+        .iter_mut()
+        .rev()
+        .find(|b| !(b["type"] == "text" && b["text"] == ""));
+    if let (Some(cache), Some(last)) = (cache, last) {
+        cache.mark(last);
     }
-    let blocks: Vec<Value> = message
-        .content
-        .iter()
-        .map(|part| match part {
-            Part::Text { text } => json!({"type": "text", "text": text}),
-            Part::ToolCall {
-                id,
-                name,
-                arguments,
-            } => {
-                json!({"type": "tool_use", "id": id, "name": name, "input": tool_arguments(arguments)})
-            }
-            Part::ToolResult {
-                tool_call_id,
-                content,
-                is_error,
-                ..
-            } => json!({
-                "type": "tool_result",
-                "tool_use_id": tool_call_id,
-                "content": content,
-                "is_error": is_error,
-            }),
-            Part::Image { mime, data } => json!({
-                "type": "image",
-                "source": {"type": "base64", "media_type": mime, "data": data},
-            }),
-        })
-        .collect();
     json!({"role": message.role, "content": blocks})
+}
+
+fn block(part: &Part) -> Value {
+    match part {
+        Part::Text { text } => json!({"type": "text", "text": text}),
+        Part::ToolCall {
+            id,
+            name,
+            arguments,
+        } => {
+            json!({"type": "tool_use", "id": id, "name": name, "input": tool_arguments(arguments)})
+        }
+        Part::ToolResult {
+            tool_call_id,
+            content,
+            is_error,
+            ..
+        } => json!({
+            "type": "tool_result",
+            "tool_use_id": tool_call_id,
+            "content": content,
+            "is_error": is_error,
+        }),
+        Part::Image { mime, data } => json!({
+            "type": "image",
+            "source": {"type": "base64", "media_type": mime, "data": data},
+        }),
+    }
+}
+
+/// The engine's usage from Anthropic's merged usage object, whose `input_tokens` leaves
+/// out what was read from or written to the cache.
+fn usage_of(usage: &Value) -> Usage {
+    let cache_read = usage_count(usage, "cache_read_input_tokens");
+    let cache_write = usage_count(usage, "cache_creation_input_tokens");
+    Usage {
+        input_tokens: usage_count(usage, "input_tokens")
+            .saturating_add(cache_read)
+            .saturating_add(cache_write),
+        output_tokens: usage_count(usage, "output_tokens"),
+        cache_read_tokens: cache_read,
+        cache_write_tokens: cache_write,
+        reasoning_tokens: 0,
+        cost: usage_cost(usage),
+    }
 }
 
 /// Turns an Anthropic message-event stream into engine events.
@@ -363,10 +494,7 @@ impl decoding::Decoder for StreamDecoder {
             self.close_tool(index, emit);
         }
         if let Some(usage) = &self.state.usage_raw {
-            emit(Event::Usage(Usage {
-                input_tokens: usage_count(usage, "input_tokens"),
-                output_tokens: usage_count(usage, "output_tokens"),
-            }));
+            emit(Event::Usage(usage_of(usage)));
         }
     }
 

@@ -87,7 +87,20 @@ pub(crate) fn stream_error(error: &Value) -> Error {
     }
 }
 
-/// A token count from a provider's usage object; a missing or odd count is 0.
-pub(crate) fn usage_count(usage: &Value, key: &str) -> u64 {
-    usage.get(key).and_then(Value::as_u64).unwrap_or(0)
+/// A token count from a provider's usage object, at `path` (keys joined by dots, as in
+/// `prompt_tokens_details.cached_tokens`); a missing or odd count is 0.
+pub(crate) fn usage_count(usage: &Value, path: &str) -> u64 {
+    path.split('.')
+        .try_fold(usage, |value, key| value.get(key))
+        .and_then(Value::as_u64)
+        .unwrap_or(0)
+}
+
+/// The gateway's own figure for what the turn cost, in US dollars (OpenRouter's
+/// `usage.cost`). A figure that is no amount of money is no figure.
+pub(crate) fn usage_cost(usage: &Value) -> Option<f64> {
+    usage
+        .get("cost")
+        .and_then(Value::as_f64)
+        .filter(|cost| cost.is_finite() && *cost >= 0.0)
 }

@@ -7,12 +7,12 @@ use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::decoding::{self, stream_error, usage_count, Flow, StreamState};
+use super::decoding::{self, stream_error, usage_cost, usage_count, Flow, StreamState};
 use super::encoding::tool_arguments;
 use super::wire::{base, Wire};
 use crate::error::Error;
 use crate::event::{Event, FinishReason, ToolCall, Usage};
-use crate::request::{ChatRequest, Message, Part};
+use crate::request::{ChatRequest, Message, Part, ReasoningFormat};
 use crate::sse::SseEvent;
 use crate::text::preview;
 
@@ -46,6 +46,12 @@ impl Wire for Openai {
         }
         if let Some(temperature) = request.temperature {
             body["temperature"] = json!(temperature);
+        }
+        if let Some(effort) = request.reasoning {
+            match request.reasoning_format {
+                ReasoningFormat::Effort => body["reasoning_effort"] = json!(effort),
+                ReasoningFormat::Object => body["reasoning"] = json!({"effort": effort}),
+            }
         }
         if !request.tools.is_empty() {
             let tools: Vec<Value> = request
@@ -162,6 +168,32 @@ fn push_message(message: &Message, out: &mut Vec<Value>) {
         out.push(json!({"role": message.role, "content": parts}));
     } else if !(results && text.is_empty()) {
         out.push(json!({"role": message.role, "content": text}));
+    }
+}
+
+/// The engine's usage from an OpenAI-protocol usage object.
+fn usage_of(usage: &Value) -> Usage {
+    let input = usage_count(usage, "prompt_tokens");
+    let mut output = usage_count(usage, "completion_tokens");
+    let reasoning = usage_count(usage, "completion_tokens_details.reasoning_tokens");
+    // xAI counts reasoning apart from `completion_tokens` (its total is the sum of all
+    // three); it is added in, so that output counts reasoning as with everyone else.
+    let total = usage.get("total_tokens").and_then(Value::as_u64);
+    if reasoning > 0 && total == Some(input.saturating_add(output).saturating_add(reasoning)) {
+        output = output.saturating_add(reasoning);
+    }
+    // DeepSeek's older responses name the cached tokens only as cache hits.
+    let cache_read = match usage_count(usage, "prompt_tokens_details.cached_tokens") {
+        0 => usage_count(usage, "prompt_cache_hit_tokens"),
+        cached => cached,
+    };
+    Usage {
+        input_tokens: input,
+        output_tokens: output,
+        cache_read_tokens: cache_read,
+        cache_write_tokens: usage_count(usage, "prompt_tokens_details.cache_write_tokens"),
+        reasoning_tokens: reasoning,
+        cost: usage_cost(usage),
     }
 }
 
@@ -321,10 +353,7 @@ impl decoding::Decoder for StreamDecoder {
             )));
         }
         if let Some(usage) = &self.state.usage_raw {
-            emit(Event::Usage(Usage {
-                input_tokens: usage_count(usage, "prompt_tokens"),
-                output_tokens: usage_count(usage, "completion_tokens"),
-            }));
+            emit(Event::Usage(usage_of(usage)));
         }
     }
 
