@@ -1,7 +1,7 @@
 """What the official SDKs get from a gateway: one streamed answer in each protocol,
 at temperature 0, printed as JSON. The real-gateway test compares Foxtail's with it.
 
-usage: gateway-sdk.py BASE_URL MODEL MAX_TOKENS PROMPT
+usage: gateway-sdk.py BASE_URL MODEL MAX_TOKENS PROMPT KEY
 """
 import json
 import sys
@@ -9,10 +9,10 @@ import sys
 import anthropic
 import openai
 
-base, model, max_tokens, prompt = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+base, model, max_tokens, prompt, key = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
 messages = [{"role": "user", "content": prompt}]
 
-client = openai.OpenAI(base_url=base + "/v1", api_key="sk-test-fake-sdk")
+client = openai.OpenAI(base_url=base + "/v1", api_key=key)
 stream = client.chat.completions.create(
     model=model,
     messages=messages,
@@ -28,9 +28,10 @@ for chunk in stream:
     if chunk.usage:
         openai_usage = chunk.usage.model_dump()
 
-claude = anthropic.Anthropic(base_url=base, api_key="sk-test-fake-sdk")
+claude = anthropic.Anthropic(base_url=base, api_key=key)
+# SDK 2 no longer takes `temperature` as an argument; the API still does.
 with claude.messages.stream(
-    model=model, max_tokens=max_tokens, temperature=0, messages=messages
+    model=model, max_tokens=max_tokens, messages=messages, extra_body={"temperature": 0}
 ) as stream:
     anthropic_text = "".join(stream.text_stream)
 

@@ -24,6 +24,9 @@ test('first run: pick a provider, paste a key, read why it failed, then connect'
     await page.getByTestId('provider').selectOption('ollama');
     assert.equal(await page.getByTestId('api-key').count(), 0, 'a local server needs no key');
     await page.getByTestId('provider').selectOption('ofox');
+    // A preset keeps its protocol and address under "Advanced", folded until opened.
+    assert.equal(await page.getByTestId('protocol').isVisible(), false);
+    await page.getByTestId('advanced').locator('summary').click();
     await page.getByTestId('protocol').selectOption('anthropic');
     assert.equal(await page.getByTestId('base-url').inputValue(), 'https://api.ofox.ai/anthropic');
     assert.equal(await page.getByTestId('model').inputValue(), 'anthropic/claude-sonnet-4.5');
@@ -107,6 +110,7 @@ test('settings change the model, language and theme', async () => {
       window['foxtailMock'].control.failNext.save_settings = { kind: 'settings', message };
     }, reason);
     await page.getByTestId('settings').click();
+    await page.getByTestId('advanced').locator('summary').click();
     await page.getByTestId('base-url').fill('http://example.com/v1');
     await page.getByTestId('save-settings').click();
     const refused = page.getByTestId('settings-error');

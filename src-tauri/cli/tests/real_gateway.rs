@@ -22,6 +22,8 @@ use serde_json::Value;
 const MODEL: &str = "smollm2";
 const MAX_TOKENS: &str = "24";
 const PROMPT: &str = "Name three colours of the rainbow.";
+/// The proxy refuses to start without one; both clients send it as their key.
+const MASTER_KEY: &str = "sk-test-fake-litellm-master";
 
 fn venv() -> Option<PathBuf> {
     let dir = std::env::var_os("FOXTAIL_GATEWAY_VENV")
@@ -38,7 +40,7 @@ struct Owned(Child);
 impl Drop for Owned {
     fn drop(&mut self) {
         let _ = Command::new("kill")
-            .args(["-9", &format!("-{}", self.0.id())])
+            .args(["-s", "KILL", "--", &format!("-{}", self.0.id())])
             .status();
         let _ = self.0.kill();
         let _ = self.0.wait();
@@ -66,10 +68,17 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// Waits until `url` answers at all, or fails naming the log to read.
-fn wait_for(url: &str, log: &Path, within: Duration) {
+/// Waits until `url` answers at all, or fails with the log of the server, at once when
+/// the server has exited.
+fn wait_for(server: &mut Owned, url: &str, log: &Path, within: Duration) {
     let started = Instant::now();
     while started.elapsed() < within {
+        if let Ok(Some(status)) = server.0.try_wait() {
+            panic!(
+                "the server for {url} exited ({status}):\n{}",
+                std::fs::read_to_string(log).unwrap_or_default()
+            );
+        }
         let answered = Command::new("curl")
             .args(["-s", "-o", "/dev/null", "-m", "2", url])
             .status()
@@ -104,7 +113,7 @@ fn foxtail(protocol: &str, base_url: &str) -> (String, Value) {
             "--json",
             PROMPT,
         ])
-        .env("OFOX_API_KEY", "sk-test-fake-gateway"),
+        .env("OFOX_API_KEY", MASTER_KEY),
     );
     assert_eq!(o.status.code(), Some(0), "{protocol}: {}", stderr(&o));
     let events: Vec<Value> = stdout(&o)
@@ -146,7 +155,7 @@ fn the_same_text_as_the_official_sdks_in_both_protocols_through_litellm() {
 
     let llama_port = free_port();
     let llama_log = logs.path().join("llama.log");
-    let _llama = spawn(
+    let mut llama = spawn(
         Command::new(&python).args([
             "-m",
             "llama_cpp.server",
@@ -164,22 +173,25 @@ fn the_same_text_as_the_official_sdks_in_both_protocols_through_litellm() {
         &llama_log,
     );
     wait_for(
+        &mut llama,
         &format!("http://127.0.0.1:{llama_port}/v1/models"),
         &llama_log,
         Duration::from_secs(120),
     );
 
+    // LiteLLM sends Anthropic-protocol requests for OpenAI-style backends to the
+    // Responses API, which llama.cpp's server lacks; self-hosted setups turn that off.
     let config = logs.path().join("litellm.yaml");
     std::fs::write(
         &config,
         format!(
-            "model_list:\n  - model_name: {MODEL}\n    litellm_params:\n      model: openai/{MODEL}\n      api_base: http://127.0.0.1:{llama_port}/v1\n      api_key: none\n"
+            "model_list:\n  - model_name: {MODEL}\n    litellm_params:\n      model: openai/{MODEL}\n      api_base: http://127.0.0.1:{llama_port}/v1\n      api_key: none\ngeneral_settings:\n  master_key: {MASTER_KEY}\nlitellm_settings:\n  use_chat_completions_url_for_anthropic_messages: true\n"
         ),
     )
     .unwrap();
     let proxy_port = free_port();
     let proxy_log = logs.path().join("litellm.log");
-    let _proxy = spawn(
+    let mut proxy = spawn(
         Command::new(venv.join("bin/litellm")).args([
             "--config",
             config.to_str().unwrap(),
@@ -192,6 +204,7 @@ fn the_same_text_as_the_official_sdks_in_both_protocols_through_litellm() {
     );
     let base = format!("http://127.0.0.1:{proxy_port}");
     wait_for(
+        &mut proxy,
         &format!("{base}/health/liveliness"),
         &proxy_log,
         Duration::from_secs(180),
@@ -199,7 +212,7 @@ fn the_same_text_as_the_official_sdks_in_both_protocols_through_litellm() {
 
     let sdk = Command::new(&python)
         .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/gateway-sdk.py"))
-        .args([&base, MODEL, MAX_TOKENS, PROMPT])
+        .args([&base, MODEL, MAX_TOKENS, PROMPT, MASTER_KEY])
         .output()
         .unwrap();
     assert!(

@@ -62,6 +62,33 @@ describe('Composer', () => {
   });
 });
 
+describe('Composer when the message would not fit', () => {
+  it('asks instead of sending, and sends anyway when told to', () => {
+    const target = document.createElement('div');
+    document.body.append(target);
+    const sent: string[] = [];
+    let asked = 0;
+    const component = mount(Composer, {
+      target,
+      props: { onsend: (text: string) => void sent.push(text), over: true, onover: () => asked++ },
+    });
+    const input = target.querySelector<HTMLTextAreaElement>('[data-testid="composer"]')!;
+    input.value = 'a very long message';
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    flushSync();
+    input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+    flushSync();
+    expect(asked).toBe(1);
+    expect(sent).toEqual([]);
+    expect(input.value).toBe('a very long message');
+    (component as unknown as { sendAnyway: () => void }).sendAnyway();
+    flushSync();
+    expect(sent).toEqual(['a very long message']);
+    unmount(component);
+    target.remove();
+  });
+});
+
 describe('Composer with attachments', () => {
   let target: HTMLElement;
   let component: ReturnType<typeof mount>;

@@ -5,6 +5,7 @@ import { Channel, invoke } from '@tauri-apps/api/core';
 import {
   ERROR_KINDS,
   type AttachmentUse,
+  type ChatStart,
   type Commands,
   type Decision,
   type DraftRequest,
@@ -16,11 +17,17 @@ import {
 
 export type {
   AnswerExtras,
+  AnswerUsage,
   AppInfo,
+  Assistant,
   Attachment,
   AttachmentKind,
   AttachmentUse,
+  BuiltinAssistant,
+  CatalogModel,
+  CatalogProblem,
   ChatMessage,
+  ChatStart,
   ConnectionReport,
   ConversationSummary,
   Decision,
@@ -36,7 +43,12 @@ export type {
   McpServer,
   McpToolInfo,
   McpTransport,
+  ModelCatalog,
+  ModelRef,
   Preset,
+  Pricing,
+  ProviderSetup,
+  ReasoningEffort,
   SearchHit,
   Settings,
   StreamEvent,
@@ -47,6 +59,8 @@ export type {
   ToolStage,
   Turn,
   Update,
+  UsageRow,
+  UsageTotals,
   WellKnownServer,
 } from './contract';
 
@@ -128,19 +142,33 @@ export const restoreConversation = (conversationId: number) =>
 export const searchConversations = (query: string) => call('search_conversations', { query });
 export const exportConversation = (conversationId: number) => call('export_conversation', { conversationId });
 
-/** `text` may be empty when the message carries attachments. */
+/** `text` may be empty when the message carries attachments. `start` (what a new chat
+ * talks to) is read only when `conversationId` is null; a conversation keeps its own. */
 export const sendMessage = (
   conversationId: number | null,
   text: string,
   attachments: AttachmentUse[] | null,
   replaceFrom: number | null,
+  start: ChatStart | null,
   onUpdate: (update: Update) => void,
-) => call('send_message', { conversationId, text, attachments, replaceFrom, onUpdate: channel(onUpdate) });
+) => call('send_message', { conversationId, text, attachments, replaceFrom, start, onUpdate: channel(onUpdate) });
 export const regenerateAnswer = (answerId: number, onUpdate: (update: Update) => void) =>
   call('regenerate_answer', { answerId, onUpdate: channel(onUpdate) });
 export const continueAnswer = (answerId: number, onUpdate: (update: Update) => void) =>
   call('continue_answer', { answerId, onUpdate: channel(onUpdate) });
 export const stopAnswer = (answerId: number) => call('stop_answer', { answerId });
+
+/** Every model of every provider set up, with what each list failed on; `refresh`
+ * fetches the lists again instead of using the ones kept. */
+export const listAllModels = (refresh: boolean) => call('list_all_models', { refresh });
+/** Picks a model for the conversation (when given), for new chats and as the most
+ * recent; answers with the settings as saved. */
+export const chooseModel = (conversationId: number | null, provider: string, model: string) =>
+  call('choose_model', { conversationId, provider, model });
+/** Tokens and cost by day and by model. */
+export const usageTotals = () => call('usage_totals', {});
+/** The conversation summed up by its own model, to start a new chat from. */
+export const summarizeConversation = (conversationId: number) => call('summarize_conversation', { conversationId });
 
 export const openLink = (url: string) => nothing(call('open_link', { url }));
 export const copyText = (text: string) => nothing(call('copy_text', { text }));

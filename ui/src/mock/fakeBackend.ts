@@ -16,6 +16,7 @@ import {
   type Attachment,
   type AttachmentUse,
   type ChatMessage,
+  type ChatStart,
   type Commands,
   type ConversationSummary,
   type Decision,
@@ -27,11 +28,14 @@ import {
   type KeyReport,
   type McpServer,
   type McpToolInfo,
+  type ModelCatalog,
   type Role,
   type StreamEvent,
   type ToolActivity,
   type ToolStage,
   type Update,
+  type UsageRow,
+  type UsageTotals,
   type WellKnownServer,
 } from '../lib/contract';
 
@@ -55,6 +59,10 @@ interface Conversation {
   updated_at: number;
   deleted: boolean;
   messages: ChatMessage[];
+  /** What it talks to; null means the settings' default, as in Rust. */
+  provider?: string | null;
+  model?: string | null;
+  assistant?: string | null;
 }
 
 interface StoredDocument extends Document {
@@ -72,6 +80,39 @@ interface Running {
   timer: ReturnType<typeof setTimeout> | undefined;
   channel: Channel<Update>;
 }
+
+/**
+ * What the picker lists unless a test scripts `control.catalog`: two models of the
+ * default provider, one of them able to reason, with prices per token as Rust has them.
+ */
+export const FAKE_CATALOG: ModelCatalog = {
+  models: [
+    {
+      provider: 'ofox',
+      id: 'anthropic/claude-sonnet-4.5',
+      name: 'Claude Sonnet 4.5',
+      context_length: 200_000,
+      image_input: true,
+      tools: true,
+      reasoning: true,
+      pricing: { prompt: 0.000003, completion: 0.000015, cache_read: 0.0000003, cache_write: 0.00000375 },
+    },
+    {
+      provider: 'ofox',
+      id: 'openai/gpt-4o',
+      name: 'GPT-4o',
+      context_length: 128_000,
+      image_input: true,
+      tools: true,
+      reasoning: false,
+      pricing: { prompt: 0.0000025, completion: 0.00001, cache_read: null, cache_write: null },
+    },
+  ],
+  problems: [],
+};
+
+export const FAKE_CONVERSATION_SUMMARY =
+  '- You asked for a plan for the trip to Busan.\n- We settled on the train on Friday morning.';
 
 /** Splits text into token-sized pieces streamed `delay` ms apart. */
 export function tokens(text: string, delay = 10): ScriptStep[] {
@@ -272,13 +313,73 @@ export function createFakeBackend() {
       text: string;
       attachments: AttachmentUse[] | null;
       replaceFrom: number | null;
+      start: ChatStart | null;
     },
+    /** What `list_all_models` answers, refreshed or not; tests replace it. */
+    catalog: structuredClone(FAKE_CATALOG),
+    /** How long listing the models takes, so the picker's loading state can be seen. */
+    catalogDelay: 0,
+    /** What `summarize_conversation` answers, after `summaryDelay` ms. */
+    conversationSummary: FAKE_CONVERSATION_SUMMARY,
+    summaryDelay: 200,
+    /** What `usage_totals` answers; null sums up the stored answers' usage instead. */
+    usageTotals: null as UsageTotals | null,
   };
 
   const now = () => Date.now();
 
   function summary(c: Conversation): ConversationSummary {
-    return { id: c.id, title: c.title, updated_at: c.updated_at, message_count: c.messages.length };
+    return {
+      id: c.id,
+      title: c.title,
+      updated_at: c.updated_at,
+      message_count: c.messages.length,
+      provider: c.provider ?? null,
+      model: c.model ?? null,
+      assistant: c.assistant ?? null,
+    };
+  }
+
+  /** What a new chat talks to, in Rust's order: the picker's choice, else the
+   * assistant's model, else the settings. */
+  function started(start: ChatStart | null): { provider: string; model: string; assistant: string | null } {
+    const { settings } = control;
+    const assistant = start?.assistant || null;
+    const own = settings.assistants.find((a) => a.id === assistant);
+    const chosen = start?.provider ? { provider: start.provider, model: start.model } : own?.model;
+    const setup = chosen ? settings.providers.find((p) => p.id === chosen.provider) : undefined;
+    if (!setup || !chosen) return { provider: settings.provider, model: settings.model, assistant };
+    return { provider: setup.id, model: chosen.model?.trim() || settings.model, assistant };
+  }
+
+  /** A plain sum of the stored answers' usage; how Rust groups days and orders rows is
+   * Rust's to test. */
+  function summedUsage(): UsageTotals {
+    const rows = new Map<string, UsageRow>();
+    const add = (key: string, usage: NonNullable<AnswerExtras['usage']>) => {
+      const row = rows.get(key) ?? { key, answers: 0, input_tokens: 0, output_tokens: 0, cost: 0, uncosted: 0 };
+      row.answers += 1;
+      row.input_tokens += usage.input_tokens;
+      row.output_tokens += usage.output_tokens;
+      if (usage.cost === null) row.uncosted += 1;
+      else row.cost += usage.cost;
+      rows.set(key, row);
+    };
+    for (const conv of control.conversations) {
+      for (const m of conv.messages) {
+        if (!m.extras.usage) continue;
+        const day = new Date(m.created_at);
+        const pad = (n: number) => String(n).padStart(2, '0');
+        add(`day:${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`, m.extras.usage);
+        add(`model:${m.model ?? ''}`, m.extras.usage);
+      }
+    }
+    const pick = (prefix: string) =>
+      [...rows.values()].filter((r) => r.key.startsWith(prefix)).map((r) => ({ ...r, key: r.key.slice(prefix.length) }));
+    return {
+      by_day: pick('day:').sort((a, b) => b.key.localeCompare(a.key)),
+      by_model: pick('model:').sort((a, b) => b.cost - a.cost),
+    };
   }
 
   function conversation(id: number): Conversation {
@@ -311,7 +412,7 @@ export function createFakeBackend() {
       reasoning: '',
       status: role === 'user' ? 'complete' : 'streaming',
       error: null,
-      model: role === 'assistant' ? control.settings.model : null,
+      model: role === 'assistant' ? (conv.model ?? control.settings.model) : null,
       extras: { refusal: '', tools: [] },
       attachments: [],
       created_at: now(),
@@ -589,12 +690,26 @@ export function createFakeBackend() {
     return server.transport.kind === 'stdio' ? server.transport.env : server.transport.headers;
   }
 
+  /**
+   * The one shape of the settings the window relies on, as Rust keeps it on loading and
+   * on every save: the provider in use is among the providers set up, at its protocol
+   * and address (tests may set `settings.provider` alone).
+   */
+  function keepProviderInUse() {
+    const { settings } = control;
+    const current = { id: settings.provider, protocol: settings.protocol, base_url: settings.base_url };
+    const at = settings.providers.findIndex((p) => p.id === current.id);
+    if (at >= 0) settings.providers[at] = current;
+    else settings.providers.unshift(current);
+    return settings;
+  }
+
   const handlers = {
     app_info: () => ({ version: '0.0.0-mock', data_dir: '/mock', settings_recovered_from: null, history_recovered_from: null }),
-    get_settings: () => control.settings,
+    get_settings: () => keepProviderInUse(),
     save_settings: ({ changes }) => {
       Object.assign(control.settings, changes);
-      return control.settings;
+      return keepProviderInUse();
     },
     presets: () => PRESETS,
     list_tools: () => [
@@ -650,8 +765,8 @@ export function createFakeBackend() {
       return `# ${conv.title}\n\n` + conv.messages.map((m) => `## ${m.role}\n\n${m.content}`).join('\n\n');
     },
     save_export: ({ fileName }) => `/home/me/Downloads/${fileName}`,
-    send_message: ({ conversationId, text, attachments, replaceFrom, onUpdate }) => {
-      control.lastSend = { conversationId, text, attachments, replaceFrom };
+    send_message: ({ conversationId, text, attachments, replaceFrom, start, onUpdate }) => {
+      control.lastSend = { conversationId, text, attachments, replaceFrom, start };
       if (!text.trim() && !attachments?.length) fail('empty_message', 'The message is empty.');
       const carried = attachmentsFor(attachments ?? []);
       let conv: Conversation;
@@ -659,7 +774,7 @@ export function createFakeBackend() {
         // The first line as it is (or the first file's name); how Rust shortens a title
         // is Rust's to test.
         const title = text.split('\n')[0] || (carried[0]?.name ?? '');
-        conv = { id: control.nextId++, title, updated_at: now(), deleted: false, messages: [] };
+        conv = { id: control.nextId++, title, updated_at: now(), deleted: false, messages: [], ...started(start) };
         control.conversations.push(conv);
       } else {
         conv = conversation(conversationId);
@@ -871,6 +986,38 @@ export function createFakeBackend() {
       };
       control.attachments.set(part.id, part);
       return part;
+    },
+    list_all_models: async () => {
+      if (control.catalogDelay) await new Promise((resolve) => setTimeout(resolve, control.catalogDelay));
+      return control.catalog;
+    },
+    choose_model: ({ conversationId, provider, model }) => {
+      const { settings } = control;
+      const setup = settings.providers.find((p) => p.id === provider);
+      if (!setup) fail('settings', `Provider “${provider}” is not set up: add it in Settings first.`);
+      const picked = model.trim();
+      if (!picked) fail('settings', 'Pick a model.');
+      if (conversationId !== null) {
+        const conv = conversation(conversationId);
+        conv.provider = provider;
+        conv.model = picked;
+      }
+      const recent = [{ provider, model: picked }, ...settings.recent_models.filter((r) => r.provider !== provider || r.model !== picked)];
+      Object.assign(settings, {
+        provider: setup.id,
+        protocol: setup.protocol,
+        base_url: setup.base_url,
+        model: picked,
+        recent_models: recent.slice(0, 8),
+      });
+      return settings;
+    },
+    usage_totals: () => control.usageTotals ?? summedUsage(),
+    summarize_conversation: async ({ conversationId }) => {
+      const conv = conversation(conversationId);
+      if (!conv.messages.some((m) => m.content.trim())) fail('empty_message', 'The message is empty.');
+      await new Promise((resolve) => setTimeout(resolve, control.summaryDelay));
+      return control.conversationSummary;
     },
     answer_tool_call: ({ callId, decision }) => {
       const waiting = control.waiting.get(callId);

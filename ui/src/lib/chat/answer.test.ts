@@ -141,6 +141,30 @@ describe('an answer as the window shows it', () => {
     expect(m.text).toBe('');
   });
 
+  it('takes its usage from the saved answer or from Rust’s updates, and drops it when written again', () => {
+    const usage = {
+      input_tokens: 10,
+      output_tokens: 5,
+      cache_read_tokens: 0,
+      cache_write_tokens: 0,
+      reasoning_tokens: 0,
+      cost: 0.001,
+      cost_source: 'gateway',
+      cache_saving: null,
+    } as const;
+    expect(fromStored(stored()).usage).toBeNull();
+    const saved = fromStored(stored({ status: 'complete', extras: { refusal: '', tools: [], usage } }));
+    expect(saved.usage).toEqual(usage);
+    // An update without usage (a tool card, before the provider reported) says none yet.
+    showExtras(saved, { refusal: '', tools: [] });
+    expect(saved.usage).toBeNull();
+    showExtras(saved, { refusal: '', tools: [], usage });
+    restart(saved, true);
+    expect(saved.usage).toEqual(usage);
+    restart(saved, false);
+    expect(saved.usage).toBeNull();
+  });
+
   it('keeps the files the person attached to a message', () => {
     const photo = {
       id: 'p1',

@@ -2,7 +2,7 @@
 // rules (what "stopped" looks like, when a retry notice goes away) are unit-tested
 // without a window. Tool cards and refusals are not built here: Rust builds them
 // (tool_cards.rs), saves them, and sends them as they stand; the window shows those.
-import type { AnswerExtras, Attachment, ChatMessage, ErrorReport, Role, StreamEvent, ToolActivity } from '../contract';
+import type { AnswerExtras, AnswerUsage, Attachment, ChatMessage, ErrorReport, Role, StreamEvent, ToolActivity } from '../contract';
 
 /** `data-status` in the page: what tests and styles key on. */
 export type ViewStatus = 'streaming' | 'done' | 'error' | 'interrupted';
@@ -39,6 +39,8 @@ export interface ViewMessage {
   /** Rust's plain sentences about how the answer was made (a tool server that could not start). */
   notices: string[];
   model: string | null;
+  /** Tokens and cost, once the provider reported them. */
+  usage: AnswerUsage | null;
   /** The files the person attached to a message of theirs. */
   attachments: Attachment[];
 }
@@ -74,6 +76,7 @@ export function fromStored(message: ChatMessage): ViewMessage {
     tools: [],
     notices: [],
     model: message.model,
+    usage: null,
     attachments: message.attachments ?? [],
   };
   showExtras(shown, message.extras);
@@ -87,6 +90,7 @@ export function showExtras(message: ViewMessage, extras: AnswerExtras): void {
   message.refusal = extras.refusal ?? '';
   message.tools = extras.tools ?? [];
   message.notices = extras.notices ?? [];
+  message.usage = extras.usage ?? null;
 }
 
 /** The answer a new request starts from (its text kept when continuing). */
@@ -97,6 +101,7 @@ export function restart(message: ViewMessage, keepText: boolean, now = Date.now(
     message.refusal = '';
     message.tools = [];
     message.notices = [];
+    message.usage = null;
   }
   message.status = 'streaming';
   message.stopped = false;

@@ -6,12 +6,17 @@ import {
   asBackendError,
   type AttachmentUse,
   type BackendError,
+  type ChatStart,
   type ConversationSummary,
   type ErrorReport,
+  type Settings,
   type Update,
 } from '../backend';
 import { applyEvent, fromStored, restart, showExtras, type ViewMessage } from './answer';
 import { AttachmentTray } from './attachmentTray.svelte';
+import { t } from '../messages';
+
+const NOTHING_CHOSEN: ChatStart = { provider: null, model: null, assistant: null };
 
 export class ChatSession {
   conversationId: number | null = $state(null);
@@ -27,6 +32,12 @@ export class ChatSession {
   draft = $state('');
   /** The files attached in the composer and not sent yet; they survive switching views too. */
   readonly tray = new AttachmentTray();
+  /** What a new chat talks to: the picker's choice and an assistant. Nulls leave it to
+   * the settings; an open conversation keeps its own, whatever this says. */
+  start: ChatStart = $state({ ...NOTHING_CHOSEN });
+  /** A summary of the open conversation is being written, to start a new chat from. */
+  summarizing = $state(false);
+  summaryError: BackendError | null = $state(null);
   // A request on its way to the backend, or an answer still live (stopped ones until
   // their end arrives): nothing else may start meanwhile, or two streams would write
   // into one answer.
@@ -54,13 +65,85 @@ export class ChatSession {
     }
   }
 
-  newChat(): void {
+  newChat(keepFiles = false): void {
     this.conversationId = null;
     this.messages = [];
     this.notice = null;
     this.saveFailure = null;
+    this.summaryError = null;
     this.draft = '';
-    this.tray.clear();
+    this.start = { ...NOTHING_CHOSEN };
+    if (!keepFiles) this.tray.clear();
+  }
+
+  /** The open conversation as the list has it (its provider, model and assistant). */
+  get current(): ConversationSummary | undefined {
+    return this.conversations.find((c) => c.id === this.conversationId);
+  }
+
+  /**
+   * Picks a model in the header. Rust saves it for the open conversation, as the
+   * default for new chats, and as the most recent; a new chat also sends it as its
+   * start. Resolves to the settings as saved, or null when it was refused.
+   */
+  async chooseModel(provider: string, model: string): Promise<Settings | null> {
+    const asked = this.conversationId;
+    try {
+      const saved = await backend.chooseModel(asked, provider, model);
+      if (asked === null) {
+        if (this.conversationId === null) this.start = { ...this.start, provider, model };
+      } else {
+        const conversation = this.conversations.find((c) => c.id === asked);
+        if (conversation) Object.assign(conversation, { provider, model });
+      }
+      return saved;
+    } catch (err) {
+      this.notice = asBackendError(err);
+      return null;
+    }
+  }
+
+  /** The next new chat starts with this assistant, and with its model when it has one;
+   * null takes the assistant off again. */
+  useAssistant(assistant: { id: string; model: { provider: string; model: string } | null } | null): void {
+    if (this.conversationId !== null) this.newChat();
+    if (!assistant) {
+      this.start = { ...this.start, assistant: null };
+      return;
+    }
+    const model = assistant.model;
+    this.start = model
+      ? { provider: model.provider, model: model.model, assistant: assistant.id }
+      : { ...this.start, assistant: assistant.id };
+  }
+
+  /**
+   * Sums up the open conversation and opens a new chat with the summary in the
+   * composer, after a lead-in, for the person to read and edit before sending. The new
+   * chat keeps the conversation's model and assistant, and what was being typed.
+   */
+  async summarizeIntoNewChat(): Promise<boolean> {
+    const asked = this.conversationId;
+    if (asked === null || this.summarizing) return false;
+    this.summarizing = true;
+    this.summaryError = null;
+    try {
+      const summary = await backend.summarizeConversation(asked);
+      // The person went elsewhere meanwhile: their view is left as it is.
+      if (this.conversationId !== asked) return false;
+      const from = this.current;
+      const typed = this.draft.trim();
+      this.newChat(true);
+      this.start = { provider: from?.provider ?? null, model: from?.model ?? null, assistant: from?.assistant ?? null };
+      this.draft = [t('summaryLead'), summary.trim(), typed].filter(Boolean).join('\n\n');
+      this.announcement = t('contextSummaryReady');
+      return true;
+    } catch (err) {
+      if (this.conversationId === asked) this.summaryError = asBackendError(err);
+      return false;
+    } finally {
+      this.summarizing = false;
+    }
   }
 
   async open(conversationId: number): Promise<void> {
@@ -68,6 +151,8 @@ export class ChatSession {
       const stored = await backend.conversationMessages(conversationId);
       this.conversationId = conversationId;
       this.notice = null;
+      this.summaryError = null;
+      this.start = { ...NOTHING_CHOSEN };
       this.messages = stored.map((m) => this.#live.get(m.id) ?? fromStored(m));
       // Re-point the live answers at the proxies now in the list.
       for (const message of this.messages) {
@@ -127,7 +212,10 @@ export class ChatSession {
     };
     try {
       const uses = attachments.length ? [...attachments] : null;
-      const turn = await backend.sendMessage(asked, text, uses, replaceFrom, onUpdate);
+      // Read only for a new chat; nothing chosen leaves it all to the settings.
+      const chosen = Object.values(this.start).some((v) => v !== null);
+      const start = asked === null && chosen ? { ...this.start } : null;
+      const turn = await backend.sendMessage(asked, text, uses, replaceFrom, start, onUpdate);
       void this.refreshList();
       // The person moved on (a new chat, another conversation) while this started: the
       // answer is written and saved there, and shown when that conversation reopens;

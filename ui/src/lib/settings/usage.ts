@@ -1,0 +1,25 @@
+// Settings → Usage: the totals Rust sums up, put in words. A cost is shown only where
+// a price was known; answers without one are counted, never priced by guess.
+import type { UsageRow } from '../backend';
+
+/** US dollars, with enough digits that a few cheap answers do not read as nothing. */
+export function formatCost(dollars: number): string {
+  if (dollars <= 0) return '$0';
+  if (dollars < 0.0001) return '<$0.0001';
+  if (dollars < 1) return `$${dollars.toFixed(4)}`;
+  return `$${dollars.toFixed(2)}`;
+}
+
+/** What the cost column says of a row: nothing priced means no cost, not $0. */
+export function rowCost(row: UsageRow): string | null {
+  return row.answers > row.uncosted ? formatCost(row.cost) : null;
+}
+
+export function formatCount(n: number, locale: string): string {
+  return n.toLocaleString(locale);
+}
+
+/** Days, latest first (ISO dates sort as text). */
+export function latestFirst(rows: UsageRow[]): UsageRow[] {
+  return [...rows].sort((a, b) => (a.key < b.key ? 1 : a.key > b.key ? -1 : 0));
+}
