@@ -22,7 +22,10 @@ async function pick(/** @type {import('selenium-webdriver').WebDriver} */ driver
     20_000,
   );
   await option.click();
-  await driver.wait(async () => (await read(driver, '[data-testid="current-model"]')) === model, 10_000, `the header shows ${model}`);
+  let shown = null;
+  await driver
+    .wait(async () => (shown = await read(driver, '[data-testid="current-model"]', 'textContent')) === model, 10_000)
+    .catch(() => assert.fail(`the header shows ${JSON.stringify(shown)}, not ${model}`));
 }
 
 /** Sends `text` and waits for its answer to finish with its usage shown. */
@@ -122,7 +125,7 @@ test('two providers, a model from each, tokens and cost under each answer, kept 
         ],
       );
       // The conversation goes on with the model it was left with.
-      assert.equal(await read(driver, '[data-testid="current-model"]'), 'mock/alpha');
+      assert.equal(await read(driver, '[data-testid="current-model"]', 'textContent'), 'mock/alpha');
     } finally {
       await close();
     }

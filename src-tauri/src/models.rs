@@ -191,6 +191,20 @@ mod tests {
             .await
             .unwrap();
         let (window, _storage, _dir) = window_against(&gateway);
+        // OpenRouter set up too, without a key here, once the first-run setup is done.
+        window
+            .call("save_settings", json!({"changes": {"setup_done": true}}))
+            .unwrap();
+        let mut providers = window.call("get_settings", json!({})).unwrap()["providers"].clone();
+        providers.as_array_mut().unwrap().push(
+            json!({"id": "openrouter", "protocol": "openai", "base_url": "https://openrouter.ai/api/v1"}),
+        );
+        window
+            .call(
+                "save_settings",
+                json!({"changes": {"providers": providers}}),
+            )
+            .unwrap();
         let catalog = window
             .call("list_all_models", json!({"refresh": false}))
             .unwrap();
@@ -203,8 +217,10 @@ mod tests {
         assert_eq!(ids, [("ollama", "mock/alpha"), ("ollama", "mock/beta")]);
         assert_eq!(catalog["models"][0]["pricing"]["completion"], 0.000015);
         assert_eq!(catalog["models"][0]["reasoning"], true);
-        // OfoxAI is set up by default, without a key here.
-        assert_eq!(catalog["problems"][0]["provider"], "ofox", "{catalog}");
+        assert_eq!(
+            catalog["problems"][0]["provider"], "openrouter",
+            "{catalog}"
+        );
         assert!(catalog["problems"][0]["error"]["message"].is_string());
     }
 

@@ -213,15 +213,20 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// Set up already (so OfoxAI, the default, stays among the providers, keyless),
+    /// with a local server at `url` in use.
     fn settings_for(url: &str) -> Settings {
-        Settings::default()
-            .with(
-                json!({"provider": "ollama", "protocol": "openai", "base_url": url})
-                    .as_object()
-                    .unwrap()
-                    .clone(),
-            )
-            .unwrap()
+        Settings {
+            setup_done: true,
+            ..Settings::default()
+        }
+        .with(
+            json!({"provider": "ollama", "protocol": "openai", "base_url": url})
+                .as_object()
+                .unwrap()
+                .clone(),
+        )
+        .unwrap()
     }
 
     #[tokio::test]

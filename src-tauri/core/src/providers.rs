@@ -168,8 +168,20 @@ mod tests {
         let s = Settings::default();
         assert_eq!(s.providers.len(), 1);
         assert_eq!(s.providers[0].id, "ofox");
-        let s =
+        // The first-run setup picks one provider: the default entry goes.
+        let first =
             settings(json!({"provider": "openrouter", "base_url": "https://openrouter.ai/api/v1"}));
+        let ids: Vec<_> = first.providers.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, vec!["openrouter"]);
+        // Once set up, another provider joins those set up.
+        let s = settings(json!({"setup_done": true}))
+            .with(
+                json!({"provider": "openrouter", "base_url": "https://openrouter.ai/api/v1"})
+                    .as_object()
+                    .unwrap()
+                    .clone(),
+            )
+            .unwrap();
         let ids: Vec<_> = s.providers.iter().map(|p| p.id.as_str()).collect();
         assert_eq!(ids, vec!["openrouter", "ofox"]);
         // Changing the address of the one in use changes its setup too.

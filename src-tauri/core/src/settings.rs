@@ -127,6 +127,12 @@ impl Settings {
         let mut next: Settings = serde_json::from_value(Value::Object(all)).map_err(|err| {
             AppError::Settings(format!("The settings do not fit together: {err}"))
         })?;
+        // Until the first-run setup is done, the provider being set up is the only one:
+        // the default OfoxAI entry must not linger, keyless, beside the one chosen.
+        if !self.setup_done {
+            let chosen = next.provider.clone();
+            next.providers.retain(|p| p.id == chosen);
+        }
         next.normalise_providers();
         Ok(next)
     }
