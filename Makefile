@@ -1,5 +1,5 @@
 # Shortcuts for the scripts in scripts/; each one can also be run directly.
-.PHONY: app test contract gateway-venv test-gateway bench bench-engine bench-markdown bench-drafting bench-attachments deb
+.PHONY: app test contract gateway-venv test-gateway bench bench-engine bench-markdown bench-drafting bench-attachments bench-window deb
 
 app:            ## set up and open the Foxtail window
 	bash scripts/app.sh
@@ -27,6 +27,9 @@ bench-markdown: ## a 21k-token answer at 1,000 tokens/s into the renderer, in Ch
 
 bench-drafting: ## 5k tokens at 1,000 tokens/s into 2k- and 100k-word documents, typing meanwhile
 	node scripts/bench-drafting.mjs
+
+bench-window:   ## the release app in the real window: frames and memory while an answer streams
+	bash scripts/bench-window.sh
 
 bench-attachments: ## peak memory added by ten 12-megapixel photos attached to one message
 	cargo run --release --locked -p foxtail-core --example bench_attachments

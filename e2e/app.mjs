@@ -171,7 +171,7 @@ export async function launchApp({ dataDir, env = {}, startupMs = 30_000 }) {
       stop();
     }
   };
-  return { driver, close, kill: () => killApp(tag) };
+  return { driver, close, kill: () => killApp(tag), tag };
 }
 
 /** `promise`, or an error saying `what` once `ms` have passed. */

@@ -37,7 +37,9 @@ test('the window opens titled Foxtail with the chat layout', async () => {
 
     // The default settings reached the window from the backend's store.
     const model = await byTestId(driver, 'current-model');
-    await driver.wait(async () => (await model.getText()) === 'openai/gpt-4o', 10_000);
+    // Its text, not WebDriver's "visible text": WebKitWebDriver reads the picker's
+    // clipped label as empty.
+    await driver.wait(async () => (await model.getAttribute('textContent')) === 'openai/gpt-4o', 10_000);
 
     const send = await byTestId(driver, 'send');
     assert.equal(await send.isEnabled(), false, 'nothing to send yet');

@@ -54,6 +54,7 @@ const COMMANDS: &[&str] = &[
     "choose_model",
     "usage_totals",
     "summarize_conversation",
+    "take_updates",
 ];
 
 fn main() {

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::outbox::Outboxes;
 use foxtail_core::answer_sink::Update;
 use foxtail_core::catalog::Catalog;
 use foxtail_core::conversation::{self, ChatSession, Turn, Writing};
@@ -43,10 +44,11 @@ fn spawn((turn, writing): (Turn, Writing)) -> Turn {
     turn
 }
 
-fn to_window(channel: Channel<Update>) -> impl FnMut(Update) + Send + 'static {
-    move |update| {
-        let _ = channel.send(update);
-    }
+fn to_window(
+    channel: Channel<Update>,
+    outboxes: &State<'_, Arc<Outboxes>>,
+) -> impl FnMut(Update) + Send + 'static {
+    outboxes.sender(channel)
 }
 
 /// Sends `text` as a new user message and starts the answer; with `replace_from`, that
@@ -66,6 +68,7 @@ pub fn send_message(
     keys: State<'_, Keys>,
     mcp: State<'_, Mcp>,
     catalog: State<'_, Arc<Catalog>>,
+    outboxes: State<'_, Arc<Outboxes>>,
 ) -> Result<Turn, AppError> {
     let session = session(&storage, &runs, &settings, &keys, &mcp, &catalog);
     Ok(spawn(session.send(
@@ -74,7 +77,7 @@ pub fn send_message(
         &attachments.unwrap_or_default(),
         replace_from,
         start.as_ref(),
-        to_window(on_update),
+        to_window(on_update, &outboxes),
     )?))
 }
 
@@ -89,9 +92,12 @@ pub fn regenerate_answer(
     keys: State<'_, Keys>,
     mcp: State<'_, Mcp>,
     catalog: State<'_, Arc<Catalog>>,
+    outboxes: State<'_, Arc<Outboxes>>,
 ) -> Result<Turn, AppError> {
     let session = session(&storage, &runs, &settings, &keys, &mcp, &catalog);
-    Ok(spawn(session.regenerate(answer_id, to_window(on_update))?))
+    Ok(spawn(
+        session.regenerate(answer_id, to_window(on_update, &outboxes))?,
+    ))
 }
 
 #[tauri::command]
@@ -105,11 +111,13 @@ pub fn continue_answer(
     keys: State<'_, Keys>,
     mcp: State<'_, Mcp>,
     catalog: State<'_, Arc<Catalog>>,
+    outboxes: State<'_, Arc<Outboxes>>,
 ) -> Result<Turn, AppError> {
     let session = session(&storage, &runs, &settings, &keys, &mcp, &catalog);
-    Ok(spawn(
-        session.continue_answer(answer_id, to_window(on_update))?,
-    ))
+    Ok(spawn(session.continue_answer(
+        answer_id,
+        to_window(on_update, &outboxes),
+    )?))
 }
 
 /// Stops an answer at once; its text so far is kept. Returns whether it was running.
@@ -169,6 +177,9 @@ pub(crate) mod tests {
             .manage(Arc::new(foxtail_core::catalog::Catalog::open(Some(
                 dir.path(),
             ))));
+        window
+            .app
+            .manage(Arc::new(crate::outbox::Outboxes::default()));
         crate::mcp::manage(window.app.handle());
         (window, storage, dir)
     }

@@ -90,6 +90,7 @@ pub fn search_documents(
 
 /// Starts a drafting action and returns its run id, for `stop_draft`.
 #[tauri::command]
+#[allow(clippy::too_many_arguments)]
 pub fn draft_action(
     request: DraftRequest,
     on_update: Channel<Update>,
@@ -98,6 +99,7 @@ pub fn draft_action(
     keys: State<'_, Keys>,
     mcp: State<'_, Mcp>,
     storage: State<'_, Arc<Storage>>,
+    outboxes: State<'_, Arc<crate::outbox::Outboxes>>,
 ) -> Result<i64, AppError> {
     let settings = settings.get();
     let (run_id, run) = drafting::start_draft(
@@ -107,10 +109,8 @@ pub fn draft_action(
         Some(&mcp),
         &storage,
         &runs,
-        move |update| {
-            // The window may have gone; nothing is lost, the draft only streams.
-            let _ = on_update.send(update);
-        },
+        // The window may have gone; nothing is lost, the draft only streams.
+        outboxes.sender(on_update),
     )?;
     tauri::async_runtime::spawn(run);
     Ok(run_id)

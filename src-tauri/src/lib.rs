@@ -10,6 +10,7 @@ mod history;
 mod keys;
 mod mcp;
 mod models;
+mod outbox;
 #[cfg(test)]
 mod test_window;
 
@@ -61,6 +62,7 @@ pub fn run() {
             app.manage(Arc::new(foxtail_core::catalog::Catalog::open(Some(
                 &data_dir,
             ))));
+            app.manage(Arc::new(outbox::Outboxes::default()));
             mcp::manage(app.handle());
 
             let dev_server = match cfg!(debug_assertions) {
@@ -159,6 +161,7 @@ fn commands<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static 
         models::choose_model,
         models::usage_totals,
         models::summarize_conversation,
+        outbox::take_updates,
     ]
 }
 

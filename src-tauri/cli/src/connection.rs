@@ -201,13 +201,22 @@ mod tests {
 
     #[test]
     fn a_provider_set_up_in_the_app_brings_its_saved_address_and_latest_model() {
-        let s = saved(json!({
-            "providers": [
-                {"id": "ofox", "protocol": "openai", "base_url": "https://api.ofox.ai/v1"},
-                {"id": "custom", "protocol": "anthropic", "base_url": "http://127.0.0.1:4000"}
-            ],
-            "recent_models": [{"provider": "custom", "model": "local/llama"}],
-        }));
+        // Set up first: the first-run setup keeps only the provider it sets up.
+        let s = saved(json!({"setup_done": true}));
+        let s = s
+            .with(
+                json!({
+                "providers": [
+                    {"id": "ofox", "protocol": "openai", "base_url": "https://api.ofox.ai/v1"},
+                    {"id": "custom", "protocol": "anthropic", "base_url": "http://127.0.0.1:4000"}
+                ],
+                "recent_models": [{"provider": "custom", "model": "local/llama"}],
+                    })
+                .as_object()
+                .unwrap()
+                .clone(),
+            )
+            .unwrap();
         let custom = Changes {
             provider: Some("custom".into()),
             ..flags()

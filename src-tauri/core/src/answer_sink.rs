@@ -22,6 +22,10 @@ pub enum Update {
     Extras { extras: AnswerExtras },
     /// The answer could not be saved; it stays on screen, and the save is tried again.
     SaveFailed { kind: ErrorKind, message: String },
+    /// Updates wait in the outbox `outbox`, for the window to take with `take_updates`.
+    /// Sent once until the window finds the outbox empty: the updates themselves never
+    /// cross the channel (see the shell's `outbox` module for why).
+    Pending { outbox: i64 },
 }
 
 /// How much of a streaming answer a crash may lose.

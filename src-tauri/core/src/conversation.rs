@@ -507,7 +507,7 @@ mod tests {
                 .iter()
                 .flat_map(|u| match u {
                     Update::Events { events } => events.clone(),
-                    Update::SaveFailed { .. } | Update::Extras { .. } => vec![],
+                    _ => vec![],
                 })
                 .filter_map(|e| match e {
                     Event::Text { text } => Some(text),
@@ -556,7 +556,7 @@ mod tests {
                         ends += events.iter().filter(|e| e.is_end()).count();
                     }
                     Update::Extras { extras } => shown_cards = Some(extras),
-                    Update::SaveFailed { .. } => {}
+                    Update::SaveFailed { .. } | Update::Pending { .. } => {}
                 },
             )
             .await;

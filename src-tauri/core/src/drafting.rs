@@ -202,7 +202,7 @@ mod tests {
                 .into_iter()
                 .flat_map(|u| match u {
                     Update::Events { events } => events,
-                    Update::SaveFailed { .. } | Update::Extras { .. } => vec![],
+                    _ => vec![],
                 })
                 .collect();
             let text: String = events

@@ -163,6 +163,16 @@ mod tests {
             .unwrap()
     }
 
+    /// Settings past the first-run setup, with `changes`.
+    fn set_up(changes: Value) -> Settings {
+        Settings {
+            setup_done: true,
+            ..Settings::default()
+        }
+        .with(changes.as_object().unwrap().clone())
+        .unwrap()
+    }
+
     #[test]
     fn the_provider_in_use_is_always_among_those_set_up() {
         let s = Settings::default();
@@ -223,7 +233,7 @@ mod tests {
 
     #[test]
     fn a_chat_uses_its_own_provider_model_and_assistant() {
-        let s = settings(json!({
+        let s = set_up(json!({
             "providers": [
                 {"id": "ofox", "protocol": "openai", "base_url": "https://api.ofox.ai/v1"},
                 {"id": "anthropic", "protocol": "anthropic", "base_url": "https://api.anthropic.com"}
@@ -252,6 +262,8 @@ mod tests {
     fn choosing_a_model_sets_the_conversation_the_default_and_the_recent_list() {
         let dir = tempfile::tempdir().unwrap();
         let file = crate::settings::SettingsFile::open(dir.path()).unwrap();
+        file.save(json!({"setup_done": true}).as_object().unwrap().clone())
+            .unwrap();
         file.save(
             json!({"providers": [
                 {"id": "ofox", "protocol": "openai", "base_url": "https://api.ofox.ai/v1"},

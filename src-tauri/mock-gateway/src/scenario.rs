@@ -92,6 +92,26 @@ fn file_pieces(text: &str) -> Vec<&str> {
     pieces
 }
 
+/// `text` in token-sized pieces of 2 to 6 bytes (4 on average, about a token of English),
+/// cut on character boundaries, always the same way.
+fn token_pieces(text: &str) -> Vec<&str> {
+    let mut pieces = Vec::with_capacity(text.len() / 4 + 1);
+    let mut state: u32 = 0x2545_f491;
+    let mut start = 0;
+    while start < text.len() {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        let mut end = (start + 2 + state as usize % 5).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        pieces.push(&text[start..end]);
+        start = end;
+    }
+    pieces
+}
+
 /// The UTF-8 text of the file at `path`, for `file:PATH`.
 fn read_answer_file(path: &str) -> Result<String, String> {
     let bytes = std::fs::read(path).map_err(|err| format!("file:{path}: cannot read it: {err}"))?;
@@ -187,6 +207,11 @@ pub const SCENARIOS: &[(&str, &str)] = &[
         "the UTF-8 text of the file at PATH (the rest of the name, colons and all) as the \
          answer, in pieces of 40-200 bytes 5 ms apart",
     ),
+    (
+        "tokens:TPS:PATH",
+        "the UTF-8 text of the file at PATH as the answer, one token-sized piece (2-6 \
+         bytes) an event, TPS events a second, as a model streams",
+    ),
     ("bench:N", "N text events as fast as possible"),
     (
         "paced:N:US",
@@ -248,6 +273,19 @@ pub fn scenario(name: &str, anthropic: bool) -> Result<Vec<Reply>, String> {
             format!("{name}: expected tools:call:NAME:ARGUMENTS, the arguments as a JSON object")
         })?;
         return Ok(vec![Reply::tool_turn(anthropic, play)]);
+    }
+    if let Some(rest) = name.strip_prefix("tokens:") {
+        let (rate, path) = rest
+            .split_once(':')
+            .ok_or_else(|| format!("{name}: expected tokens:TPS:PATH"))?;
+        let rate: u64 = rate
+            .parse()
+            .ok()
+            .filter(|r| *r > 0)
+            .ok_or_else(|| format!("{name}: TPS must be a whole number above 0"))?;
+        let text = read_answer_file(path)?;
+        return Ok(vec![Reply::sse(complete(anthropic, &token_pieces(&text)))
+            .paced(Duration::from_micros(1_000_000 / rate))]);
     }
     // A path may hold colons of its own: everything after the first one is the path.
     if let Some(path) = name.strip_prefix("file:") {
@@ -450,6 +488,7 @@ mod tests {
                 .replace("NAME:ARGS", r#"lookup:{"key":"x"}"#)
                 .replace("MS", "1")
                 .replace("US", "1")
+                .replace("TPS", "1000")
                 .replace('N', "3")
                 .replace("PATH", concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"));
             assert!(script(&name).is_ok(), "{name}");
@@ -589,6 +628,14 @@ mod tests {
             assert!(sizes.len() > 20, "the sizes vary: {sizes:?}");
         }
         assert_eq!(file_pieces(&text).concat(), text);
+        let tokens = token_pieces(&text);
+        assert_eq!(tokens.concat(), text);
+        let (last, rest) = tokens.split_last().unwrap();
+        assert!(last.len() <= 9);
+        assert!(
+            rest.iter().all(|t| (2..=9).contains(&t.len())),
+            "token-sized"
+        );
         assert_eq!(file_pieces(""), Vec::<&str>::new());
         assert_eq!(file_pieces("é"), vec!["é"]);
 

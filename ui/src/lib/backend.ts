@@ -101,9 +101,56 @@ async function nothing(pending: Promise<null>): Promise<void> {
   await pending;
 }
 
-function channel(onUpdate: (update: Update) => void): Channel<Update> {
+/** What an answer or a draft sends the window; `pending` never reaches the caller. */
+export type StreamUpdate = Exclude<Update, { type: 'pending' }>;
+
+/** Resolves at the next frame, or after 100 ms in a hidden window, where frames stop. */
+function nextFrame(): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 100);
+    requestAnimationFrame(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/**
+ * The channel an answer or a draft streams over. Rust keeps the updates in an outbox
+ * and says only that something waits (`pending`): each channel message is a script
+ * evaluated in the web view, which WebKitGTK pays for in memory. The window takes what
+ * waits once a frame for as long as it finds something, so a streaming answer costs
+ * one channel message, not one per frame (Rust's `outbox` module has the why).
+ */
+function channel(onUpdate: (update: StreamUpdate) => void): Channel<Update> {
   const ch = new Channel<Update>();
-  ch.onmessage = onUpdate;
+  let taking = false;
+  // A notice can arrive while an empty take is on its way back: it is not lost.
+  let again = false;
+  const take = async (outbox: number): Promise<void> => {
+    if (taking) {
+      again = true;
+      return;
+    }
+    taking = true;
+    try {
+      do {
+        again = false;
+        for (;;) {
+          const waiting = await call('take_updates', { outbox });
+          if (!waiting.length) break;
+          for (const next of waiting) if (next.type !== 'pending') onUpdate(next);
+          await nextFrame();
+        }
+      } while (again);
+    } finally {
+      taking = false;
+    }
+  };
+  ch.onmessage = (update) => {
+    if (update.type === 'pending') void take(update.outbox);
+    else onUpdate(update);
+  };
   return ch;
 }
 
@@ -150,11 +197,11 @@ export const sendMessage = (
   attachments: AttachmentUse[] | null,
   replaceFrom: number | null,
   start: ChatStart | null,
-  onUpdate: (update: Update) => void,
+  onUpdate: (update: StreamUpdate) => void,
 ) => call('send_message', { conversationId, text, attachments, replaceFrom, start, onUpdate: channel(onUpdate) });
-export const regenerateAnswer = (answerId: number, onUpdate: (update: Update) => void) =>
+export const regenerateAnswer = (answerId: number, onUpdate: (update: StreamUpdate) => void) =>
   call('regenerate_answer', { answerId, onUpdate: channel(onUpdate) });
-export const continueAnswer = (answerId: number, onUpdate: (update: Update) => void) =>
+export const continueAnswer = (answerId: number, onUpdate: (update: StreamUpdate) => void) =>
   call('continue_answer', { answerId, onUpdate: channel(onUpdate) });
 export const stopAnswer = (answerId: number) => call('stop_answer', { answerId });
 
@@ -207,7 +254,7 @@ export const deleteDocument = (documentId: number) => nothing(call('delete_docum
 export const restoreDocument = (documentId: number) => nothing(call('restore_document', { documentId }));
 export const searchDocuments = (query: string) => call('search_documents', { query });
 /** Starts a drafting action; resolves to its run id for `stopDraft`. */
-export const draftAction = (request: DraftRequest, onUpdate: (update: Update) => void) =>
+export const draftAction = (request: DraftRequest, onUpdate: (update: StreamUpdate) => void) =>
   call('draft_action', { request, onUpdate: channel(onUpdate) });
 export const stopDraft = (runId: number) => call('stop_draft', { runId });
 

@@ -121,7 +121,7 @@ export type ToolInfo = { name: string, description: string, };
 
 export type Turn = { conversation_id: number, user_message: ChatMessage | null, answer: ChatMessage, };
 
-export type Update = { "type": "events", events: Array<StreamEvent>, } | { "type": "extras", extras: AnswerExtras, } | { "type": "save_failed", kind: ErrorKind, message: string, };
+export type Update = { "type": "events", events: Array<StreamEvent>, } | { "type": "extras", extras: AnswerExtras, } | { "type": "save_failed", kind: ErrorKind, message: string, } | { "type": "pending", outbox: number, };
 
 export type StreamEvent = { "type": "text", text: string, } | { "type": "reasoning", text: string, } | { "type": "refusal", text: string, } | { "type": "tool_call_delta", index: number, id?: string, name?: string, arguments_delta: string, } | { "type": "tool_call" } & ToolCall | { "type": "tool_result", id: string, name: string, content: string, is_error: boolean, 
 /**
@@ -465,6 +465,7 @@ export interface Commands {
   choose_model: { args: { conversationId: number | null; provider: string; model: string }; result: Settings };
   usage_totals: { args: {  }; result: UsageTotals };
   summarize_conversation: { args: { conversationId: number }; result: string };
+  take_updates: { args: { outbox: number }; result: Array<Update> };
 }
 
 /** Every error kind, for exhaustive tables. */

@@ -439,15 +439,36 @@ export function createFakeBackend() {
       : { is_set: false, last_four: null, session_only: false, origin: null };
   }
 
+  /** Each channel's outbox, as Rust keeps them (src-tauri/src/outbox.rs). */
+  const outboxes = new Map<number, { updates: Update[]; told: boolean }>();
+  const outboxOf = new WeakMap<Channel<Update>, number>();
+
+  /** Puts an update in the channel's outbox and, as Rust does, says so once until the
+   * window finds the outbox empty: the window's taking is what the tests exercise. */
+  function post(channel: Channel<Update>, update: Update): void {
+    let id = outboxOf.get(channel);
+    if (id === undefined) {
+      id = outboxes.size + 1;
+      outboxOf.set(channel, id);
+      outboxes.set(id, { updates: [], told: false });
+    }
+    const outbox = outboxes.get(id)!;
+    outbox.updates.push(update);
+    if (!outbox.told) {
+      outbox.told = true;
+      channel.onmessage({ type: 'pending', outbox: id });
+    }
+  }
+
   /** Sends one step in Rust's order: the events, the cards they changed, the end last. */
   function deliver(channel: Channel<Update>, step: ScriptStep): boolean {
     const events = step.events ?? [];
     const body = events.filter((e) => !isEnd(e));
     const end = events.filter(isEnd);
-    if (body.length) channel.onmessage({ type: 'events', events: body });
-    if (step.extras) channel.onmessage({ type: 'extras', extras: step.extras });
-    if (step.saveFailed) channel.onmessage({ type: 'save_failed', ...step.saveFailed });
-    if (end.length) channel.onmessage({ type: 'events', events: end });
+    if (body.length) post(channel, { type: 'events', events: body });
+    if (step.extras) post(channel, { type: 'extras', extras: step.extras });
+    if (step.saveFailed) post(channel, { type: 'save_failed', ...step.saveFailed });
+    if (end.length) post(channel, { type: 'events', events: end });
     return end.length > 0;
   }
 
@@ -1013,6 +1034,14 @@ export function createFakeBackend() {
       return settings;
     },
     usage_totals: () => control.usageTotals ?? summedUsage(),
+    take_updates: ({ outbox }) => {
+      const found = outboxes.get(outbox);
+      if (!found) return [];
+      const updates = found.updates;
+      found.updates = [];
+      if (!updates.length) found.told = false;
+      return updates;
+    },
     summarize_conversation: async ({ conversationId }) => {
       const conv = conversation(conversationId);
       if (!conv.messages.some((m) => m.content.trim())) fail('empty_message', 'The message is empty.');

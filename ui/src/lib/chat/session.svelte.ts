@@ -10,7 +10,7 @@ import {
   type ConversationSummary,
   type ErrorReport,
   type Settings,
-  type Update,
+  type StreamUpdate,
 } from '../backend';
 import { applyEvent, fromStored, restart, showExtras, type ViewMessage } from './answer';
 import { AttachmentTray } from './attachmentTray.svelte';
@@ -163,7 +163,7 @@ export class ChatSession {
     }
   }
 
-  #onUpdate(answerId: number): (update: Update) => void {
+  #onUpdate(answerId: number): (update: StreamUpdate) => void {
     return (update) => {
       if (update.type === 'save_failed') {
         this.saveFailure = { kind: update.kind, message: update.message };
@@ -204,9 +204,9 @@ export class ChatSession {
     this.#starting = true;
     const asked = this.conversationId;
     // The channel may deliver before invoke resolves; updates wait for the id.
-    const early: Update[] = [];
+    const early: StreamUpdate[] = [];
     let answerId: number | null = null;
-    const onUpdate = (update: Update) => {
+    const onUpdate = (update: StreamUpdate) => {
       if (answerId === null) early.push(update);
       else this.#onUpdate(answerId)(update);
     };
@@ -257,9 +257,9 @@ export class ChatSession {
     this.saveFailure = null;
     this.#starting = true;
     const asked = this.conversationId;
-    const early: Update[] = [];
+    const early: StreamUpdate[] = [];
     let ready = false;
-    const onUpdate = (update: Update) => {
+    const onUpdate = (update: StreamUpdate) => {
       if (!ready) early.push(update);
       else this.#onUpdate(answerId)(update);
     };
