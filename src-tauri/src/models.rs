@@ -225,6 +225,44 @@ mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread")]
+    async fn files_must_fit_the_context_the_models_list_gives() {
+        let gateway = MockGateway::start_script(script("ok").unwrap())
+            .await
+            .unwrap();
+        let (window, _storage, _dir) = window_against(&gateway);
+        // About 40,000 tokens of text: within an assumed 128,000, over mock/beta's 32,000.
+        let text = "word ".repeat(32_000).into_bytes();
+        let added = window
+            .call_raw("add_attachment", text, &[("foxtail-file-name", "long.txt")])
+            .unwrap();
+        let uses = json!([{"id": added["id"], "name": "long.txt"}]);
+        let send = |model: &str| {
+            window.call(
+                "send_message",
+                json!({
+                    "conversationId": null, "text": "Summarize", "attachments": uses,
+                    "replaceFrom": null,
+                    "start": {"provider": "ollama", "model": model, "assistant": null},
+                    "onUpdate": CHANNEL,
+                }),
+            )
+        };
+        // Before the list was fetched, the assumed size lets it through.
+        assert!(send("mock/beta").is_ok());
+        window
+            .call("list_all_models", json!({"refresh": false}))
+            .unwrap();
+        let refused = send("mock/beta").unwrap_err();
+        assert_eq!(refused["kind"], "attachment_too_large", "{refused}");
+        assert!(
+            refused["message"].as_str().unwrap().contains("32,000"),
+            "{refused}"
+        );
+        // mock/alpha reads 128,000 at once.
+        assert!(send("mock/alpha").is_ok());
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
     async fn a_conversation_is_summed_up_by_its_own_model() {
         let gateway = MockGateway::start_script(script("ok").unwrap())
             .await

@@ -191,6 +191,14 @@ impl Catalog {
         catalog
     }
 
+    /// What the last list of `provider` (from `base_url`) says of `model`, however old;
+    /// `None` without a list that names it. Never fetches.
+    pub fn listed(&self, provider: &str, base_url: &str, model: &str) -> Option<CatalogModel> {
+        self.cached(provider, base_url, false)?
+            .into_iter()
+            .find(|m| m.id == model)
+    }
+
     /// What the list of the request's provider says of its model: from the cache, or
     /// fetched with the answer's own client when there is none. `None` when the list
     /// cannot be had or does not name the model.

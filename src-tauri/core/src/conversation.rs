@@ -131,10 +131,20 @@ impl ChatSession<'_> {
         if text.is_empty() && attachments.is_empty() {
             return Err(AppError::EmptyMessage);
         }
-        message_attachments::check_use(self.storage, attachments)?;
         // A new conversation is checked before it exists, so a missing key leaves no
         // empty conversation behind.
         let start = start.cloned().unwrap_or_default();
+        // The files must fit what the model reads at once, as its provider's list says
+        // (the window warns with the same figure); without a list, an assumed size.
+        let chat = match conversation_id {
+            Some(id) => self.chat_settings(id)?,
+            None => self.start_settings(&start),
+        };
+        let context = self
+            .catalog
+            .and_then(|catalog| catalog.listed(&chat.provider, &chat.base_url, &chat.model))
+            .and_then(|model| model.context_length);
+        message_attachments::check_use(self.storage, attachments, context)?;
         if conversation_id.is_none() {
             prepare(&self.start_settings(&start), self.keys)?;
         }

@@ -39,7 +39,7 @@ pub fn start_draft(
 ) -> Result<(i64, impl Future<Output = ()> + Send + 'static), AppError> {
     draft_prompts::build(&request).map_err(AppError::Draft)?;
     let uses = request.attachments.clone().unwrap_or_default();
-    message_attachments::check_use(storage, &uses)?;
+    message_attachments::check_use(storage, &uses, None)?;
     // The files' parts are made now, so the draft needs no history handle later.
     let refs: Vec<AttachmentRef> = uses
         .iter()

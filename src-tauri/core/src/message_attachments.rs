@@ -299,7 +299,15 @@ pub fn for_window(
 
 /// Checks what a new message would carry before anything is saved: known
 /// attachments, not too many, and not more text than a model reads at once.
-pub fn check_use(storage: &Storage, uses: &[AttachmentUse]) -> Result<(), AppError> {
+///
+/// `context` is what the model reads at once, where its provider's list says; else
+/// [`ASSUMED_CONTEXT_TOKENS`].
+pub fn check_use(
+    storage: &Storage,
+    uses: &[AttachmentUse],
+    context: Option<u64>,
+) -> Result<(), AppError> {
+    let context = context.unwrap_or(ASSUMED_CONTEXT_TOKENS);
     if uses.len() > MAX_PER_MESSAGE {
         return Err(AppError::Attachment {
             kind: ErrorKind::AttachmentTooLarge,
@@ -316,13 +324,13 @@ pub fn check_use(storage: &Storage, uses: &[AttachmentUse]) -> Result<(), AppErr
             .unwrap_or_default()
             .tokens;
     }
-    if tokens > ASSUMED_CONTEXT_TOKENS {
+    if tokens > context {
         return Err(AppError::Attachment {
             kind: ErrorKind::AttachmentTooLarge,
             message: format!(
                 "These files come to about {} tokens, more than a model reads at once (about {}). Remove one, or attach a shorter part.",
                 thousands(tokens),
-                thousands(ASSUMED_CONTEXT_TOKENS)
+                thousands(context)
             ),
         });
     }
