@@ -19,6 +19,12 @@ pub enum Step {
     Bytes(Bytes),
     /// Waits before the next step.
     Pause(Duration),
+    /// Waits until `every` after the previous such step was due (or after now, for the
+    /// first): a rate that timer overshoot does not slow down, as `Pause` would.
+    Tick {
+        every: Duration,
+        due: Option<tokio::time::Instant>,
+    },
     /// Writes an OpenAI or Anthropic text event whose text is the time of writing, in
     /// nanoseconds since the Unix epoch, then a newline (for latency measurements).
     Stamp { anthropic: bool },
@@ -128,6 +134,20 @@ impl Reply {
     /// Waits before the first byte of the body.
     pub fn delayed(mut self, delay: Duration) -> Self {
         self.steps.insert(0, Step::Pause(delay));
+        self
+    }
+
+    /// Writes body frames at `rate` a second, on average.
+    pub fn at_rate(mut self, rate: u64) -> Self {
+        let every = Duration::from_nanos(1_000_000_000 / rate.max(1));
+        let mut steps = Vec::with_capacity(self.steps.len() * 2);
+        for step in self.steps {
+            if matches!(step, Step::Bytes(_)) && !steps.is_empty() {
+                steps.push(Step::Tick { every, due: None });
+            }
+            steps.push(step);
+        }
+        self.steps = steps;
         self
     }
 

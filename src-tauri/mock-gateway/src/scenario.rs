@@ -284,8 +284,9 @@ pub fn scenario(name: &str, anthropic: bool) -> Result<Vec<Reply>, String> {
             .filter(|r| *r > 0)
             .ok_or_else(|| format!("{name}: TPS must be a whole number above 0"))?;
         let text = read_answer_file(path)?;
-        return Ok(vec![Reply::sse(complete(anthropic, &token_pieces(&text)))
-            .paced(Duration::from_micros(1_000_000 / rate))]);
+        return Ok(vec![
+            Reply::sse(complete(anthropic, &token_pieces(&text))).at_rate(rate)
+        ]);
     }
     // A path may hold colons of its own: everything after the first one is the path.
     if let Some(path) = name.strip_prefix("file:") {

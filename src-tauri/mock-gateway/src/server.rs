@@ -278,6 +278,15 @@ async fn next_frame(
         match steps.pop_front()? {
             Step::Bytes(bytes) => return Some((Ok(Frame::data(bytes)), steps)),
             Step::Pause(delay) => tokio::time::sleep(delay).await,
+            Step::Tick { every, due } => {
+                let due = due.unwrap_or_else(|| tokio::time::Instant::now() + every);
+                tokio::time::sleep_until(due).await;
+                // The next tick (after the frame it comes before) is due one interval
+                // after this one, however late this one woke.
+                if let Some(Step::Tick { due: next, .. }) = steps.get_mut(1) {
+                    *next = Some(due + every);
+                }
+            }
             Step::Stamp { anthropic } => {
                 let now = SystemTime::now()
                     .duration_since(UNIX_EPOCH)
