@@ -54,9 +54,12 @@ test('two providers, a model from each, tokens and cost under each answer, kept 
   const recordB = mkdtempSync(join(tmpdir(), 'foxtail-e2e-b-'));
   // The first publishes prices; the second sends its own cost, as OpenRouter does.
   const first = await startGateway('ok', ['--record', recordA]);
-  const second = await startGateway('ok:cost', ['--record', recordB]);
+  /** @type {{ url: string, stop: () => void } | null} */
+  let second = null;
   const dataDir = freshDataDir();
   try {
+    // Started inside the try: if it fails, the first gateway is still stopped.
+    second = await startGateway('ok:cost', ['--record', recordB]);
     let { driver, close } = await launchApp({ dataDir });
     try {
       await setUp(driver, first.url);
@@ -131,6 +134,6 @@ test('two providers, a model from each, tokens and cost under each answer, kept 
     }
   } finally {
     first.stop();
-    second.stop();
+    second?.stop();
   }
 });

@@ -302,7 +302,7 @@ test('a Korean window speaks Korean about attachments', async () => {
   const { page, close } = await openWindow({
     locale: 'ko-KR',
     setup: (fake) => {
-      fake.control.keys.set('ofox', { key: 'sk-test-1234', sessionOnly: false });
+      fake.control.keys.set('ofox', { key: 'sk-test-fake-1234', sessionOnly: false });
       fake.control.settings.setup_done = true;
       fake.control.settings.language = 'ko';
     },

@@ -273,7 +273,7 @@ for (const colorScheme of /** @type {const} */ (['light', 'dark'])) {
         colorScheme,
         locale,
         setup: (fake) => {
-          fake.control.keys.set('ofox', { key: 'sk-test-1234', sessionOnly: false });
+          fake.control.keys.set('ofox', { key: 'sk-test-fake-1234', sessionOnly: false });
           fake.control.settings.setup_done = true;
         },
       });
@@ -342,7 +342,7 @@ test('a file over 5 MB is refused in plain words, in both languages, before it i
     const { page, close } = await openWindow({
       locale,
       setup: (fake) => {
-        fake.control.keys.set('ofox', { key: 'sk-test-1234', sessionOnly: false });
+        fake.control.keys.set('ofox', { key: 'sk-test-fake-1234', sessionOnly: false });
         fake.control.settings.setup_done = true;
         fake.control.settings.language = 'system';
         // Counts every read of a file's contents.

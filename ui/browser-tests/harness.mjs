@@ -79,6 +79,6 @@ export async function openWindow(options = {}) {
 
 /** Setup that stores a key and marks the first-run setup as done. */
 export function withKey(/** @type {any} */ fake) {
-  fake.control.keys.set('ofox', { key: 'sk-test-1234', sessionOnly: false });
+  fake.control.keys.set('ofox', { key: 'sk-test-fake-1234', sessionOnly: false });
   fake.control.settings.setup_done = true;
 }

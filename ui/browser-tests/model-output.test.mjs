@@ -115,7 +115,7 @@ test('links to this computer, private networks and long queries ask first, in Ko
   const { page, close } = await openWindow({
     locale: 'ko-KR',
     setup: (fake) => {
-      fake.control.keys.set('ofox', { key: 'sk-test-1234', sessionOnly: false });
+      fake.control.keys.set('ofox', { key: 'sk-test-fake-1234', sessionOnly: false });
       fake.control.settings.setup_done = true;
       fake.control.settings.language = 'system';
     },

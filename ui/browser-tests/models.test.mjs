@@ -13,7 +13,7 @@ useBrowser();
 
 /** A key, setup done, a second provider set up, and a catalog of both providers' models. */
 function twoProviders(/** @type {any} */ fake) {
-  fake.control.keys.set('ofox', { key: 'sk-test-1234', sessionOnly: false });
+  fake.control.keys.set('ofox', { key: 'sk-test-fake-1234', sessionOnly: false });
   fake.control.settings.setup_done = true;
   fake.control.settings.providers.push({ id: 'openrouter', protocol: 'openai', base_url: 'https://openrouter.ai/api/v1' });
   fake.control.settings.assistants = [
@@ -328,7 +328,7 @@ test('each answer says its model, tokens and cost; an unknown cost is not shown;
 test('the context meter counts against the model’s context, warns before an overflow, and restarts from a summary', async () => {
   const { page, pageErrors, close } = await openWindow({
     setup: (/** @type {any} */ fake) => {
-      fake.control.keys.set('ofox', { key: 'sk-test-1234', sessionOnly: false });
+      fake.control.keys.set('ofox', { key: 'sk-test-fake-1234', sessionOnly: false });
       fake.control.settings.setup_done = true;
       // A model no list knows: the assumed context is used, and said to be assumed.
       fake.control.settings.model = 'local/unknown';

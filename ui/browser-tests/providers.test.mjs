@@ -40,7 +40,7 @@ test('a second provider: added with its own key, made the default, and the first
     await form.getByTestId('provider').selectOption('anthropic');
     assert.equal(await form.getByTestId('base-url').isVisible(), false);
     assert.equal(await form.getByTestId('base-url').inputValue(), 'https://api.anthropic.com');
-    await form.getByTestId('api-key').fill('sk-ant-test-5678');
+    await form.getByTestId('api-key').fill('sk-ant-test-fake-5678');
     await form.getByTestId('model').fill('claude-opus-4');
     await form.getByTestId('save-provider').click();
     await page.getByTestId('provider-added').getByText('Added Anthropic.').waitFor();
@@ -50,11 +50,11 @@ test('a second provider: added with its own key, made the default, and the first
     await row(page, 'anthropic').getByText('https://api.anthropic.com').waitFor();
     await row(page, 'anthropic').getByTestId('provider-key').getByText('•••• wxyz').waitFor();
     assert.deepEqual(await keyOf(page, 'anthropic'), {
-      key: 'sk-ant-test-5678',
+      key: 'sk-ant-test-fake-5678',
       sessionOnly: false,
       baseUrl: 'https://api.anthropic.com',
     });
-    assert.equal((await keyOf(page, 'ofox'))?.key, 'sk-test-1234', 'each provider keeps its own key');
+    assert.equal((await keyOf(page, 'ofox'))?.key, 'sk-test-fake-1234', 'each provider keeps its own key');
     let saved = await control(page);
     assert.deepEqual(
       saved.providers.map((/** @type {any} */ p) => p.id),
@@ -121,7 +121,7 @@ test('a key the keychain refuses leaves the added provider listed, with no key, 
     const form = page.getByTestId('provider-form');
     await form.getByTestId('provider').selectOption('openrouter');
     await page.evaluate(() => (window['foxtailMock'].control.keychainAvailable = false));
-    await form.getByTestId('api-key').fill('sk-or-test-1111');
+    await form.getByTestId('api-key').fill('sk-or-test-fake-1111');
     await form.getByTestId('save-provider').click();
     await form.getByTestId('provider-error').getByText('The provider was not saved.').waitFor();
     await row(page, 'openrouter').getByTestId('provider-key').getByText('No key').waitFor();
@@ -132,7 +132,7 @@ test('a key the keychain refuses leaves the added provider listed, with no key, 
     await page.getByTestId('provider-added').getByText('Added OpenRouter.').waitFor();
     await row(page, 'openrouter').getByTestId('provider-key').getByText('•••• wxyz (this session only)').waitFor();
     assert.deepEqual(await keyOf(page, 'openrouter'), {
-      key: 'sk-or-test-1111',
+      key: 'sk-or-test-fake-1111',
       sessionOnly: true,
       baseUrl: 'https://openrouter.ai/api/v1',
     });
@@ -193,7 +193,7 @@ test('a preset asks only for the key and model, with protocol and address under 
 test('an address changed from the preset’s own keeps Advanced open, so it is in view', async () => {
   const { page, pageErrors, close } = await openWindow({
     setup: (fake) => {
-      fake.control.keys.set('ofox', { key: 'sk-test-1234', sessionOnly: false });
+      fake.control.keys.set('ofox', { key: 'sk-test-fake-1234', sessionOnly: false });
       fake.control.settings.base_url = 'https://proxy.example.com/v1';
       fake.control.settings.setup_done = true;
     },
@@ -213,7 +213,7 @@ test('an address changed from the preset’s own keeps Advanced open, so it is i
 test('a provider that is not the default is changed in place: its address and key', async () => {
   const { page, pageErrors, close } = await openWindow({
     setup: (fake) => {
-      fake.control.keys.set('ofox', { key: 'sk-test-1234', sessionOnly: false });
+      fake.control.keys.set('ofox', { key: 'sk-test-fake-1234', sessionOnly: false });
       fake.control.settings.setup_done = true;
       fake.control.settings.providers.push({ id: 'ollama', protocol: 'openai', base_url: 'http://localhost:11434/v1' });
     },
@@ -329,7 +329,7 @@ test('assistants: the built-in ones to read, one’s own to create, edit and del
 test('usage totals by day (latest first) and by model, never pricing answers without a price', async () => {
   const { page, pageErrors, close } = await openWindow({
     setup: (fake) => {
-      fake.control.keys.set('ofox', { key: 'sk-test-1234', sessionOnly: false });
+      fake.control.keys.set('ofox', { key: 'sk-test-fake-1234', sessionOnly: false });
       fake.control.settings.setup_done = true;
       fake.control.usageTotals = {
         by_day: [

@@ -129,7 +129,7 @@ for (const colorScheme of /** @type {const} */ (['light', 'dark'])) {
         colorScheme,
         locale,
         setup: (fake) => {
-          fake.control.keys.set('ofox', { key: 'sk-test-1234', sessionOnly: false });
+          fake.control.keys.set('ofox', { key: 'sk-test-fake-1234', sessionOnly: false });
           fake.control.settings.setup_done = true;
         },
       });
@@ -204,7 +204,7 @@ test('the key field is emptied once "Load the model list" has used the key, in s
 test('a new address warns that the saved key must be typed again for it, in both languages', async () => {
   const { page, pageErrors, close } = await openWindow({
     setup: (fake) => {
-      fake.control.keys.set('custom', { key: 'sk-test-1234', sessionOnly: false, baseUrl: 'https://gw.example.com/v1' });
+      fake.control.keys.set('custom', { key: 'sk-test-fake-1234', sessionOnly: false, baseUrl: 'https://gw.example.com/v1' });
       fake.control.settings.provider = 'custom';
       fake.control.settings.base_url = 'https://gw.example.com/v1';
       fake.control.settings.setup_done = true;
