@@ -287,7 +287,13 @@ fn main() -> ExitCode {
             (Some(file), Tools::Run(registry)) => Tools::Run(file.add_to(registry).await),
             (Some(file), _) => Tools::Run(file.add_to(Registry::new()).await),
         };
-        let code = run(prepared.client, request, tools, output).await;
+        // The answer runs as a task of its own: waking the runtime's main future goes
+        // through the I/O driver, a system call each time, and the connection wakes
+        // whoever reads the body once for every piece of it.
+        let code = match tokio::spawn(run(prepared.client, request, tools, output)).await {
+            Ok(code) => code,
+            Err(err) => std::panic::resume_unwind(err.into_panic()),
+        };
         if let Some(file) = mcp {
             file.stop().await;
         }

@@ -1,10 +1,12 @@
 //! The HTTP side: one request per attempt, and the loop that retries, resumes and ends
 //! every stream with exactly one `finish` or `error`.
 
+use std::future::poll_fn;
+use std::task::Poll;
 use std::time::Duration;
 
 use bytes::Bytes;
-use futures_util::{FutureExt, Stream, StreamExt};
+use futures_util::{Stream, StreamExt};
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE, LOCATION};
 use secrecy::{ExposeSecret, SecretString};
 use tokio_util::sync::CancellationToken;
@@ -12,13 +14,14 @@ use tokio_util::sync::CancellationToken;
 use crate::error::Error;
 use crate::event::{Event, FinishReason};
 use crate::gateway_headers;
+use crate::idle::{self, IdleTimeout};
 use crate::limits::Budget;
 use crate::options::Options;
 use crate::protocol::{self, decoding::stream_error, Decoder, Flow};
 use crate::request::{ChatRequest, Protocol};
 use crate::resume::{self, Joint};
 use crate::retry;
-use crate::sse::{self, SseEvent};
+use crate::sse;
 use crate::text::preview;
 
 /// Where events go. Any `FnMut(Event)` is a sink; a sink that buffers (a terminal, a
@@ -460,27 +463,32 @@ impl Client {
             .into());
         }
 
-        let mut events = Box::pin(sse::events(
+        let mut events = sse::Events::new(
             body_with_idle_timeout(response, idle),
             self.options.max_event_bytes,
-        ));
+        );
         loop {
-            let next = match events.next().now_or_never() {
-                Some(next) => next,
-                None => {
+            let mut next = poll_fn(|cx| Poll::Ready(events.poll_event(cx))).await;
+            if next.is_pending() {
+                idle::yield_once().await;
+                next = poll_fn(|cx| Poll::Ready(events.poll_event(cx))).await;
+            }
+            let next = match next {
+                Poll::Ready(next) => next,
+                Poll::Pending => {
                     out.sink.idle();
                     tokio::select! {
                         _ = cancel.cancelled() => return Err(Error::cancelled().into()),
-                        next = events.next() => next,
+                        next = poll_fn(|cx| events.poll_event(cx)) => next,
                     }
                 }
             };
-            let event: SseEvent = match next {
-                Some(Ok(event)) => event,
+            match next {
+                Some(Ok(())) => {}
                 Some(Err(error)) => return Err(error.into()),
                 None => break,
-            };
-            let flow = decoder.event(&event, &mut |e| out.event(e));
+            }
+            let flow = decoder.event(events.event(), &mut |e| out.event(e));
             if let Some(error) = out.over.clone() {
                 // Returning drops the body, and with it the connection.
                 return Err(Failure {
@@ -520,7 +528,7 @@ pub(crate) fn seconds(d: Duration) -> String {
 }
 
 /// The error and its causes, which is where reqwest keeps the useful part.
-fn chain(err: &dyn std::error::Error) -> String {
+pub(crate) fn chain(err: &dyn std::error::Error) -> String {
     let mut text = err.to_string();
     let mut source = err.source();
     while let Some(cause) = source {
@@ -559,26 +567,7 @@ pub(crate) fn body_with_idle_timeout(
     response: reqwest::Response,
     idle: Duration,
 ) -> impl Stream<Item = Result<Bytes, Error>> {
-    futures_util::stream::unfold(Some(response.bytes_stream()), move |body| async move {
-        let mut body = body?;
-        match tokio::time::timeout(idle, body.next()).await {
-            Ok(Some(Ok(bytes))) => Some((Ok(bytes), Some(body))),
-            Ok(Some(Err(err))) => Some((
-                Err(Error::network(format!(
-                    "the connection dropped: {}",
-                    chain(&err)
-                ))),
-                None,
-            )),
-            Ok(None) => None,
-            Err(_) => Some((
-                Err(Error::Timeout {
-                    message: format!("the gateway went silent for {}", seconds(idle)),
-                }),
-                None,
-            )),
-        }
-    })
+    IdleTimeout::new(response.bytes_stream(), idle)
 }
 
 /// Reads the start of a non-stream body (an error page, a JSON error) for its message.

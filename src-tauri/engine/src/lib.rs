@@ -48,6 +48,7 @@ pub mod decode;
 mod error;
 mod event;
 mod gateway_headers;
+mod idle;
 mod limits;
 mod models;
 mod options;

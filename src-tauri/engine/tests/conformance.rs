@@ -285,7 +285,7 @@ async fn tool_call_deltas_add_up_to_the_tool_calls() {
     }
 }
 
-/// What eventsource-stream dispatches, as the corpus writes it down.
+/// What the SSE layer dispatches, as the corpus writes it down.
 async fn sse_summary(pieces: Vec<Bytes>) -> Value {
     let mut events = Box::pin(sse::events(reads(pieces), MAX_EVENT_BYTES));
     let mut out = Vec::new();
@@ -305,10 +305,8 @@ async fn sse_summary(pieces: Vec<Bytes>) -> Value {
     json!({"events": out, "retry": retry})
 }
 
-/// eventsource-stream 0.2.3 matches WHATWG on every case of the corpus but one: a body
-/// that starts with a BOM makes it panic (it slices one byte off a three-byte char).
-/// The engine's whole-line layer strips that BOM first (see `sse.rs`), so the BOM cases
-/// here check the engine's behaviour, which is the WHATWG one.
+/// The cases that start with a byte order mark are among them: a body may begin with
+/// one, and only that one is dropped.
 #[tokio::test]
 async fn sse_cases_dispatch_the_whatwg_events() {
     let cases = cases(&["sse-only"]);
