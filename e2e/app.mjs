@@ -212,7 +212,7 @@ function killApp(/** @type {string} */ tag) {
 }
 
 /** The last answer in the open conversation. */
-export const LAST_ANSWER = '[data-testid="message"][data-role="assistant"]:last-of-type';
+export const LAST_ANSWER = '[data-last] > [data-testid="message"][data-role="assistant"]';
 
 /**
  * An attribute or the text of the element `css` matches now. Elements are looked up

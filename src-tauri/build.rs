@@ -13,7 +13,7 @@ const COMMANDS: &[&str] = &[
     "model_report",
     "list_models",
     "list_conversations",
-    "conversation_messages",
+    "conversation_page",
     "rename_conversation",
     "delete_conversation",
     "restore_conversation",

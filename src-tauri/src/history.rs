@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
-use foxtail_core::conversation::ChatMessage;
-use foxtail_storage::{ConversationSummary, SearchHit, Storage};
+use foxtail_core::conversation::ConversationPage;
+use foxtail_storage::{ConversationSummary, PageAt, SearchHit, Storage};
 use tauri::State;
 
 use foxtail_core::runs::Runs;
@@ -15,11 +15,12 @@ pub fn list_conversations(
 }
 
 #[tauri::command]
-pub fn conversation_messages(
+pub fn conversation_page(
     conversation_id: i64,
+    at: PageAt,
     storage: State<'_, Arc<Storage>>,
-) -> Result<Vec<ChatMessage>, AppError> {
-    conversation::messages(&storage, conversation_id)
+) -> Result<ConversationPage, AppError> {
+    conversation::page(&storage, conversation_id, at)
 }
 
 #[tauri::command]
@@ -92,10 +93,14 @@ mod tests {
 
         let listed = window.call("list_conversations", json!({})).unwrap();
         assert_eq!(listed[0]["title"], "Trip plans");
-        let messages = window
-            .call("conversation_messages", json!({"conversationId": id}))
+        let page = window
+            .call(
+                "conversation_page",
+                json!({"conversationId": id, "at": {"at": "latest"}}),
+            )
             .unwrap();
-        assert_eq!(messages[0]["content"], "Plan a trip to Jeju");
+        assert_eq!(page["messages"][0]["content"], "Plan a trip to Jeju");
+        assert_eq!(page["more_before"], false);
         window
             .call(
                 "rename_conversation",

@@ -120,7 +120,7 @@ fn commands<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static 
         commands::model_report,
         commands::list_models,
         history::list_conversations,
-        history::conversation_messages,
+        history::conversation_page,
         history::rename_conversation,
         history::delete_conversation,
         history::restore_conversation,

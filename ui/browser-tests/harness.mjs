@@ -58,13 +58,14 @@ export function pageUrl(/** @type {string} */ path) {
 /**
  * A fresh window. `setup` runs in the page with the fake backend before the app starts
  * (it must be self-contained: it is sent to the browser as source).
- * @param {{setup?: (fake: any) => void, colorScheme?: 'light' | 'dark', locale?: string}} [options]
+ * @param {{setup?: (fake: any) => void, colorScheme?: 'light' | 'dark', locale?: string, reducedMotion?: 'reduce' | 'no-preference'}} [options]
  */
 export async function openWindow(options = {}) {
   const context = await browser.newContext({
     colorScheme: options.colorScheme ?? 'light',
     locale: options.locale ?? 'en-US',
     viewport: { width: 1100, height: 760 },
+    reducedMotion: options.reducedMotion ?? 'no-preference',
   });
   const page = await context.newPage();
   /** @type {string[]} */

@@ -120,7 +120,7 @@ test('the picker lists every provider’s models with prices and badges, searche
     // Grouped by provider, under the names the setup screen gives them.
     const groups = page.locator('[data-testid="model-group"]');
     assert.deepEqual(await groups.evaluateAll((els) => els.map((el) => el.getAttribute('data-group'))), ['ofox', 'openrouter']);
-    assert.deepEqual(await groups.locator('h3').allTextContents(), ['OfoxAI', 'OpenRouter']);
+    assert.deepEqual(await groups.locator('h2').allTextContents(), ['OfoxAI', 'OpenRouter']);
     assert.equal(await page.getByTestId('model-option').count(), 4);
 
     const claude = option(page, 'ofox', 'anthropic/claude-sonnet-4.5');

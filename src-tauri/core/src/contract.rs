@@ -15,7 +15,7 @@ use crate::answer_sink::Update;
 use crate::assistants::{Assistant, BuiltinAssistant};
 use crate::catalog::{CatalogModel, CatalogProblem, ModelCatalog};
 use crate::connection::{ConnectionReport, ModelReport};
-use crate::conversation::{ChatMessage, Turn};
+use crate::conversation::{ChatMessage, ConversationPage, MessageUsage, Turn};
 use crate::draft_prompts::DraftRequest;
 use crate::keys::KeyReport;
 use crate::mcp::{
@@ -26,13 +26,13 @@ use crate::message_attachments::{Attachment, AttachmentUse};
 use crate::presets::{Preset, PRESETS};
 use crate::profile::ToolInfo;
 use crate::providers::{ChatStart, ModelRef, ProviderSetup};
-use crate::settings::{Language, Settings, Theme};
+use crate::settings::{AnnounceAnswers, Language, Settings, Theme};
 use crate::tool_cards::{AnswerExtras, ToolActivity};
 use crate::usage::{AnswerUsage, CostSource};
 use crate::{ErrorKind, ErrorReport};
 use foxtail_storage::{
     AttachmentKind, ConversationSummary, Document, DocumentHit, DocumentSummary, MessageStatus,
-    Role, SearchHit, UsageRow, UsageTotals,
+    PageAt, Role, SearchHit, UsageRow, UsageTotals,
 };
 
 /// Where the generated file lives, from the repository's root.
@@ -134,7 +134,7 @@ pub fn commands() -> Vec<Command> {
         command!("model_report"() -> ModelReport),
         command!("list_models"("provider": Option<String>, "protocol": Option<String>, "baseUrl": Option<String>) -> Vec<String>),
         command!("list_conversations"() -> Vec<ConversationSummary>),
-        command!("conversation_messages"("conversationId": i64) -> Vec<ChatMessage>),
+        command!("conversation_page"("conversationId": i64, "at": PageAt) -> ConversationPage),
         command!("rename_conversation"("conversationId": i64, "title": String) -> ()),
         command!("delete_conversation"("conversationId": i64) -> ()),
         command!("restore_conversation"("conversationId": i64) -> ()),
@@ -199,6 +199,7 @@ pub fn typescript() -> String {
         AppInfo,
         Settings,
         Language,
+        AnnounceAnswers,
         Theme,
         Preset,
         KeyReport,
@@ -215,6 +216,9 @@ pub fn typescript() -> String {
         AnswerExtras,
         DraftRequest,
         ChatMessage,
+        ConversationPage,
+        MessageUsage,
+        PageAt,
         MessageStatus,
         Role,
         ConversationSummary,

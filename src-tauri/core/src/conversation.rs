@@ -8,7 +8,7 @@ use std::sync::Arc;
 use foxtail_engine::{
     CancellationToken, Event, Message as WireMessage, Registry, DEFAULT_MAX_TOOL_STEPS,
 };
-use foxtail_storage::{Message, MessageStatus, NewMessage, Role, Storage};
+use foxtail_storage::{Message, MessageStatus, NewMessage, PageAt, Role, Storage};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -22,6 +22,7 @@ use crate::providers::ChatStart;
 use crate::runs::{Run, Runs};
 use crate::settings::Settings;
 use crate::tool_cards::AnswerExtras;
+use crate::usage::AnswerUsage;
 use crate::{AppError, ErrorReport};
 
 /// What a new turn created, so the window can show it before the first token.
@@ -75,20 +76,70 @@ impl From<Message> for ChatMessage {
     }
 }
 
-/// A conversation's messages, oldest first, with their attachments.
-pub fn messages(storage: &Storage, conversation_id: i64) -> Result<Vec<ChatMessage>, AppError> {
-    let mut attached = message_attachments::for_window(storage, conversation_id)?;
-    Ok(storage
-        .messages(conversation_id)?
+/// Messages the window is given at a time: enough to fill a tall window a few times
+/// over, few enough that the longest conversation opens at once.
+pub const PAGE_SIZE: usize = 40;
+
+/// One page of a conversation as the window shows it (see [`PageAt`]).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct ConversationPage {
+    /// Oldest first.
+    pub messages: Vec<ChatMessage>,
+    /// Older messages are left to read.
+    pub more_before: bool,
+    /// Newer messages are left to read (a page around a search hit).
+    pub more_after: bool,
+    /// The usage of every answer of the conversation that reported one, loaded or not,
+    /// for its running total.
+    pub usages: Vec<MessageUsage>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct MessageUsage {
+    pub message_id: i64,
+    pub usage: AnswerUsage,
+}
+
+pub fn page(
+    storage: &Storage,
+    conversation_id: i64,
+    at: PageAt,
+) -> Result<ConversationPage, AppError> {
+    let page = storage.message_page(conversation_id, at, PAGE_SIZE)?;
+    let attached = match (page.messages.first(), page.messages.last()) {
+        (Some(first), Some(last)) => {
+            message_attachments::between(storage, conversation_id, first.id, last.id)?
+        }
+        _ => Default::default(),
+    };
+    let usages = storage
+        .conversation_usages(conversation_id)?
         .into_iter()
-        .map(|m| {
-            let id = m.id;
-            ChatMessage {
-                attachments: attached.remove(&id).unwrap_or_default(),
-                ..ChatMessage::from(m)
-            }
+        // A usage saved by an older build that no longer reads is left out, not fatal.
+        .filter_map(|(message_id, json)| {
+            let usage = serde_json::from_str(&json).ok()?;
+            Some(MessageUsage { message_id, usage })
         })
-        .collect())
+        .collect();
+    Ok(ConversationPage {
+        messages: with_attachments(page.messages, attached),
+        more_before: page.more_before,
+        more_after: page.more_after,
+        usages,
+    })
+}
+
+fn with_attachments(
+    messages: Vec<Message>,
+    mut attached: std::collections::HashMap<i64, Vec<Attachment>>,
+) -> Vec<ChatMessage> {
+    messages
+        .into_iter()
+        .map(|m| ChatMessage {
+            attachments: attached.remove(&m.id).unwrap_or_default(),
+            ..ChatMessage::from(m)
+        })
+        .collect()
 }
 
 /// Where one answer is written: the history, the registry of runs, the settings and the
@@ -827,7 +878,9 @@ mod tests {
                 .clone();
             assert_eq!(last["content"], "And now?");
             // They come back with the conversation, as after a restart.
-            let again = messages(&storage, edited.conversation_id).unwrap();
+            let again = page(&storage, edited.conversation_id, PageAt::Latest)
+                .unwrap()
+                .messages;
             assert_eq!(again[0].attachments.len(), 2);
             assert_eq!(
                 again[0].attachments[1].kind,

@@ -276,13 +276,16 @@ pub fn of_message(storage: &Storage, message_id: i64) -> Result<Vec<Attachment>,
         .collect())
 }
 
-/// A conversation's attachments as the window shows them, by message id.
-pub fn for_window(
+/// The attachments of the messages from `first` to `last` (ids, both included), as the
+/// window shows them, by message id: a page of a conversation.
+pub fn between(
     storage: &Storage,
     conversation_id: i64,
+    first: i64,
+    last: i64,
 ) -> Result<HashMap<i64, Vec<Attachment>>, AppError> {
     Ok(storage
-        .conversation_attachments(conversation_id)?
+        .attachments_between(conversation_id, first, last)?
         .into_iter()
         .map(|(message, refs)| {
             let shown = refs

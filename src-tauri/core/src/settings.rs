@@ -43,6 +43,20 @@ pub enum Theme {
     Dark,
 }
 
+/// How a screen reader hears a new answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum AnnounceAnswers {
+    /// Sentence by sentence as the answer streams.
+    #[default]
+    Sentences,
+    /// Only that it ended.
+    End,
+}
+
+/// The text size, in percent of the normal size.
+pub const TEXT_SIZES: std::ops::RangeInclusive<u64> = 100..=200;
+
 /// Every setting. No secret is ever stored here: API keys live in the keychain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
@@ -81,6 +95,9 @@ pub struct Settings {
     pub assistants: Vec<Assistant>,
     /// How hard a model that can reason should think; `None` leaves it to the model.
     pub reasoning: Option<ReasoningEffort>,
+    pub announce_answers: AnnounceAnswers,
+    /// Percent of the normal text size (see [`TEXT_SIZES`]).
+    pub text_size: u16,
 }
 
 impl Default for Settings {
@@ -111,6 +128,8 @@ impl Default for Settings {
             recent_models: Vec::new(),
             assistants: Vec::new(),
             reasoning: None,
+            announce_answers: AnnounceAnswers::Sentences,
+            text_size: 100,
         }
     }
 }
@@ -375,6 +394,13 @@ fn check_one(key: &str, value: Value) -> Result<Value, String> {
         "connect_timeout_s" => seconds(value, "Connection timeout"),
         "idle_timeout_s" => seconds(value, "Silence timeout"),
         "language" => one_of(value, "Language", &["system", "en", "ko"]),
+        "announce_answers" => one_of(value, "Reading answers aloud", &["sentences", "end"]),
+        "text_size" => match value {
+            Value::Number(n) if n.as_u64().is_some_and(|size| TEXT_SIZES.contains(&size)) => {
+                Ok(Value::Number(n))
+            }
+            _ => Err("Text size must be a whole percent from 100 to 200.".into()),
+        },
         "theme" => one_of(value, "Theme", &["system", "light", "dark"]),
         "setup_done" => match value {
             Value::Bool(done) => Ok(Value::Bool(done)),
@@ -443,6 +469,33 @@ mod tests {
             Err(AppError::Settings(message)) => message,
             other => panic!("expected a settings error, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn reading_settings_take_only_their_own_values() {
+        let base = Settings::default();
+        let change = |key: &str, value: Value| {
+            let mut map = Map::new();
+            map.insert(key.into(), value);
+            base.with(map)
+        };
+        let bigger = change("text_size", json!(150)).unwrap();
+        assert_eq!(bigger.text_size, 150);
+        for bad in [json!(99), json!(201), json!(1.5), json!("150")] {
+            assert!(change("text_size", bad).is_err());
+        }
+        let end = change("announce_answers", json!("end")).unwrap();
+        assert_eq!(end.announce_answers, AnnounceAnswers::End);
+        assert!(change("announce_answers", json!("tokens")).is_err());
+        // A file with an out-of-range size keeps the rest and falls back for that one.
+        let mut saved = Map::new();
+        saved.insert("text_size".into(), json!(900));
+        saved.insert("announce_answers".into(), json!("end"));
+        let read = Settings::lenient(saved);
+        assert_eq!(
+            (read.text_size, read.announce_answers),
+            (100, AnnounceAnswers::End)
+        );
     }
 
     #[test]

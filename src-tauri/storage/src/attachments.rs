@@ -209,15 +209,25 @@ impl Storage {
         &self,
         conversation_id: i64,
     ) -> Result<HashMap<i64, Vec<AttachmentRef>>, StorageError> {
+        self.attachments_between(conversation_id, i64::MIN, i64::MAX)
+    }
+
+    /// The same for the messages from `first` to `last` (ids, both included): a page.
+    pub fn attachments_between(
+        &self,
+        conversation_id: i64,
+        first: i64,
+        last: i64,
+    ) -> Result<HashMap<i64, Vec<AttachmentRef>>, StorageError> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT ma.message_id, {REF_COLUMNS} FROM messages m
              JOIN message_attachments ma ON ma.message_id = m.id
              JOIN attachments a ON a.id = ma.attachment_id
-             WHERE m.conversation_id = ?1
+             WHERE m.conversation_id = ?1 AND m.id BETWEEN ?2 AND ?3
              ORDER BY ma.message_id, ma.position"
         ))?;
-        let rows = stmt.query_map([conversation_id], |row| {
+        let rows = stmt.query_map(rusqlite::params![conversation_id, first, last], |row| {
             Ok((row.get::<_, i64>(0)?, attachment_ref(row, 1)?))
         })?;
         let mut out: HashMap<i64, Vec<AttachmentRef>> = HashMap::new();

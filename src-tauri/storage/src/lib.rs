@@ -7,6 +7,7 @@ mod conversations;
 mod documents;
 mod error;
 mod export;
+mod message_pages;
 mod messages;
 mod schema;
 mod search;
@@ -16,6 +17,7 @@ pub use attachments::{AttachmentKind, AttachmentRef, NewAttachment, StoredAttach
 pub use conversations::{Conversation, ConversationSummary};
 pub use documents::{Document, DocumentHit, DocumentSummary};
 pub use error::StorageError;
+pub use message_pages::{MessagePage, PageAt};
 pub use messages::{Message, MessageStatus, NewMessage, Role};
 pub use search::SearchHit;
 pub use usage::{UsageRow, UsageTotals};

@@ -104,7 +104,7 @@ macro_rules! joined {
 
 /// The columns of a message as read: a streaming answer's appended pieces join its
 /// text and reasoning.
-const COLUMNS: &str = concat!(
+pub(crate) const COLUMNS: &str = concat!(
     "id, conversation_id, role, ",
     joined!("content"),
     ", ",
@@ -112,7 +112,7 @@ const COLUMNS: &str = concat!(
     ", status, error, model, created_at, updated_at, extras"
 );
 
-fn message(row: &Row<'_>) -> rusqlite::Result<Message> {
+pub(crate) fn message(row: &Row<'_>) -> rusqlite::Result<Message> {
     Ok(Message {
         id: row.get(0)?,
         conversation_id: row.get(1)?,

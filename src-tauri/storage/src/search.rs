@@ -5,6 +5,8 @@ use crate::{Storage, StorageError};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct SearchHit {
     pub conversation_id: i64,
+    /// The message that matched, to open the conversation at; none when the title did.
+    pub message_id: Option<i64>,
     pub title: String,
     /// A piece of the matching text, with the match between `[` and `]`.
     pub snippet: String,
@@ -31,15 +33,15 @@ impl Storage {
         };
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
-            "SELECT c.id, c.title, hit.snippet, MIN(hit.from_title) FROM conversations c
+            "SELECT c.id, c.title, hit.snippet, MIN(hit.from_title), hit.message_id FROM conversations c
              JOIN (
-                 SELECT m.conversation_id AS id,
+                 SELECT m.conversation_id AS id, m.id AS message_id,
                         snippet(messages_fts, 0, '[', ']', '…', 12) AS snippet,
                         0 AS from_title
                  FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
                  WHERE messages_fts MATCH ?1
                  UNION ALL
-                 SELECT conversations_fts.rowid AS id,
+                 SELECT conversations_fts.rowid AS id, NULL AS message_id,
                         snippet(conversations_fts, 0, '[', ']', '…', 12) AS snippet,
                         1 AS from_title
                  FROM conversations_fts
@@ -55,6 +57,7 @@ impl Storage {
         let rows = stmt.query_map(rusqlite::params![query, limit as i64], |row| {
             Ok(SearchHit {
                 conversation_id: row.get(0)?,
+                message_id: row.get(4)?,
                 title: row.get(1)?,
                 snippet: row.get(2)?,
             })

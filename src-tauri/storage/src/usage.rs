@@ -39,6 +39,24 @@ const ANSWERS: &str = "
     WHERE json_extract(x, '$.usage') IS NOT NULL";
 
 impl Storage {
+    /// The usage saved with each answer of a conversation that has one, as
+    /// (message id, the `extras.usage` JSON), oldest first: a long conversation's running
+    /// total, while only a page of it is read.
+    pub fn conversation_usages(
+        &self,
+        conversation_id: i64,
+    ) -> Result<Vec<(i64, String)>, StorageError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, json_extract(x, '$.usage') FROM
+               (SELECT id, CASE WHEN json_valid(extras) THEN extras END AS x
+                FROM messages WHERE conversation_id = ?1 AND role = 'assistant')
+             WHERE json_extract(x, '$.usage') IS NOT NULL ORDER BY id",
+        )?;
+        let rows = stmt.query_map([conversation_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     pub fn usage_totals(&self) -> Result<UsageTotals, StorageError> {
         let conn = self.conn();
         let rows = |group: &str, order: &str, limit: i64| -> Result<Vec<UsageRow>, StorageError> {

@@ -414,3 +414,100 @@ fn after_a_crash_the_appended_pieces_join_the_answer_at_the_next_start() {
         "now indexed"
     );
 }
+
+#[test]
+fn a_long_conversation_is_read_a_page_at_a_time_from_either_end_or_around_a_message() {
+    use foxtail_storage::PageAt;
+    let storage = Storage::open_in_memory().unwrap();
+    let long = storage.create_conversation("Long").unwrap();
+    let other = storage.create_conversation("Other").unwrap();
+    let mut ids = Vec::new();
+    for i in 0..25 {
+        ids.push(
+            storage
+                .add_message(long.id, user(&format!("m{i}")))
+                .unwrap()
+                .id,
+        );
+        // Another conversation's messages sit between them and are never read.
+        storage.add_message(other.id, user("elsewhere")).unwrap();
+    }
+    let texts = |page: &foxtail_storage::MessagePage| -> Vec<String> {
+        page.messages.iter().map(|m| m.content.clone()).collect()
+    };
+
+    let latest = storage.message_page(long.id, PageAt::Latest, 10).unwrap();
+    assert_eq!(
+        texts(&latest),
+        (15..25).map(|i| format!("m{i}")).collect::<Vec<_>>()
+    );
+    assert!(latest.more_before && !latest.more_after);
+
+    let before = storage
+        .message_page(long.id, PageAt::Before(ids[15]), 10)
+        .unwrap();
+    assert_eq!(
+        texts(&before),
+        (5..15).map(|i| format!("m{i}")).collect::<Vec<_>>()
+    );
+    assert!(before.more_before && before.more_after);
+
+    let first = storage
+        .message_page(long.id, PageAt::Before(ids[5]), 10)
+        .unwrap();
+    assert_eq!(
+        texts(&first),
+        (0..5).map(|i| format!("m{i}")).collect::<Vec<_>>()
+    );
+    assert!(!first.more_before && first.more_after);
+
+    let after = storage
+        .message_page(long.id, PageAt::After(ids[14]), 10)
+        .unwrap();
+    assert_eq!(
+        texts(&after),
+        (15..25).map(|i| format!("m{i}")).collect::<Vec<_>>()
+    );
+    assert!(after.more_before && !after.more_after);
+
+    // A search hit opens a little below the top of its page.
+    let around = storage
+        .message_page(long.id, PageAt::Around(ids[12]), 10)
+        .unwrap();
+    assert_eq!(
+        texts(&around),
+        (10..20).map(|i| format!("m{i}")).collect::<Vec<_>>()
+    );
+    assert!(around.more_before && around.more_after);
+    let at_start = storage
+        .message_page(long.id, PageAt::Around(ids[0]), 10)
+        .unwrap();
+    assert_eq!(
+        texts(&at_start),
+        (0..10).map(|i| format!("m{i}")).collect::<Vec<_>>()
+    );
+    assert!(!at_start.more_before && at_start.more_after);
+
+    let whole = storage.message_page(long.id, PageAt::Latest, 100).unwrap();
+    assert_eq!(whole.messages.len(), 25);
+    assert!(!whole.more_before && !whole.more_after);
+
+    let empty = storage.create_conversation("Empty").unwrap();
+    let nothing = storage.message_page(empty.id, PageAt::Latest, 10).unwrap();
+    assert!(nothing.messages.is_empty() && !nothing.more_before && !nothing.more_after);
+}
+
+#[test]
+fn a_search_hit_names_the_message_that_matched() {
+    let storage = Storage::open_in_memory().unwrap();
+    let c = storage.create_conversation("Recipes").unwrap();
+    storage
+        .add_message(c.id, user("first, about bread"))
+        .unwrap();
+    let hit = storage.add_message(c.id, user("then kimchi stew")).unwrap();
+    let found = storage.search("kimchi", 10).unwrap();
+    assert_eq!(found[0].message_id, Some(hit.id));
+    // A match in the title alone names no message.
+    let by_title = storage.search("recipes", 10).unwrap();
+    assert_eq!(by_title[0].message_id, None);
+}

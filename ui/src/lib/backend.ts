@@ -11,11 +11,14 @@ import {
   type DraftRequest,
   type ErrorReport,
   type McpServer,
+  type PageAt,
   type Settings,
   type Update,
 } from './contract';
 
 export type {
+  ConversationPage,
+  PageAt,
   AnswerExtras,
   AnswerUsage,
   AppInfo,
@@ -180,7 +183,9 @@ export const listModels = (provider?: string, protocol?: Settings['protocol'], b
 export const listTools = () => call('list_tools', {});
 
 export const listConversations = () => call('list_conversations', {});
-export const conversationMessages = (conversationId: number) => call('conversation_messages', { conversationId });
+/** A page of a conversation: its newest messages, those before or after one, or those
+ * around a search hit. */
+export const conversationPage = (conversationId: number, at: PageAt) => call('conversation_page', { conversationId, at });
 export const renameConversation = (conversationId: number, title: string) =>
   nothing(call('rename_conversation', { conversationId, title }));
 export const deleteConversation = (conversationId: number) => nothing(call('delete_conversation', { conversationId }));

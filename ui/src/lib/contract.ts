@@ -67,9 +67,15 @@ assistants: Array<Assistant>,
 /**
  * How hard a model that can reason should think; `None` leaves it to the model.
  */
-reasoning: ReasoningEffort | null, };
+reasoning: ReasoningEffort | null, announce_answers: AnnounceAnswers, 
+/**
+ * Percent of the normal text size (see [`TEXT_SIZES`]).
+ */
+text_size: number, };
 
 export type Language = "system" | "en" | "ko";
+
+export type AnnounceAnswers = "sentences" | "end";
 
 export type Theme = "system" | "light" | "dark";
 
@@ -241,13 +247,40 @@ model: string | null, extras: AnswerExtras,
  */
 attachments: Array<Attachment>, created_at: number, updated_at: number, };
 
+export type ConversationPage = { 
+/**
+ * Oldest first.
+ */
+messages: Array<ChatMessage>, 
+/**
+ * Older messages are left to read.
+ */
+more_before: boolean, 
+/**
+ * Newer messages are left to read (a page around a search hit).
+ */
+more_after: boolean, 
+/**
+ * The usage of every answer of the conversation that reported one, loaded or not,
+ * for its running total.
+ */
+usages: Array<MessageUsage>, };
+
+export type MessageUsage = { message_id: number, usage: AnswerUsage, };
+
+export type PageAt = { "at": "latest" } | { "at": "before", "message_id": number } | { "at": "after", "message_id": number } | { "at": "around", "message_id": number };
+
 export type MessageStatus = "complete" | "streaming" | "interrupted" | "cancelled" | "error";
 
 export type Role = "user" | "assistant";
 
 export type ConversationSummary = { id: number, title: string, updated_at: number, message_count: number, provider: string | null, model: string | null, assistant: string | null, };
 
-export type SearchHit = { conversation_id: number, title: string, 
+export type SearchHit = { conversation_id: number, 
+/**
+ * The message that matched, to open the conversation at; none when the title did.
+ */
+message_id: number | null, title: string, 
 /**
  * A piece of the matching text, with the match between `[` and `]`.
  */
@@ -424,7 +457,7 @@ export interface Commands {
   model_report: { args: {  }; result: ModelReport };
   list_models: { args: { provider: string | null; protocol: string | null; baseUrl: string | null }; result: Array<string> };
   list_conversations: { args: {  }; result: Array<ConversationSummary> };
-  conversation_messages: { args: { conversationId: number }; result: Array<ChatMessage> };
+  conversation_page: { args: { conversationId: number; at: PageAt }; result: ConversationPage };
   rename_conversation: { args: { conversationId: number; title: string }; result: null };
   delete_conversation: { args: { conversationId: number }; result: null };
   restore_conversation: { args: { conversationId: number }; result: null };
@@ -619,5 +652,7 @@ export const DEFAULT_SETTINGS: Settings = {
   "favorite_models": [],
   "recent_models": [],
   "assistants": [],
-  "reasoning": null
+  "reasoning": null,
+  "announce_answers": "sentences",
+  "text_size": 100
 };

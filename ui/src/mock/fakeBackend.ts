@@ -17,9 +17,11 @@ import {
   type AttachmentUse,
   type ChatMessage,
   type ChatStart,
+  type ConversationPage,
   type Commands,
   type ConversationSummary,
   type Decision,
+  type PageAt,
   type Document,
   type DraftRequest,
   type ErrorKind,
@@ -380,6 +382,37 @@ export function createFakeBackend() {
       by_day: pick('day:').sort((a, b) => b.key.localeCompare(a.key)),
       by_model: pick('model:').sort((a, b) => b.cost - a.cost),
     };
+  }
+
+  /** Rust's paging (storage/src/message_pages.rs), with its page size. */
+  function pageOf(messages: ChatMessage[], at: PageAt): ConversationPage {
+    const PAGE = 40;
+    const index = (id: number) => messages.findIndex((m) => m.id >= id);
+    const end = (id: number) => (index(id) < 0 ? messages.length : index(id));
+    let from: number;
+    let to: number;
+    switch (at.at) {
+      case 'latest':
+        to = messages.length;
+        from = Math.max(0, to - PAGE);
+        break;
+      case 'before':
+        to = end(at.message_id);
+        from = Math.max(0, to - PAGE);
+        break;
+      case 'after':
+        from = end(at.message_id + 1);
+        to = Math.min(messages.length, from + PAGE);
+        break;
+      case 'around': {
+        const hit = end(at.message_id);
+        from = Math.max(0, hit - PAGE / 4);
+        to = Math.min(messages.length, hit + PAGE - (hit - from));
+        break;
+      }
+    }
+    const usages = messages.flatMap((m) => (m.extras.usage ? [{ message_id: m.id, usage: m.extras.usage }] : []));
+    return { messages: messages.slice(from, to), more_before: from > 0, more_after: to < messages.length, usages };
   }
 
   function conversation(id: number): Conversation {
@@ -755,7 +788,7 @@ export function createFakeBackend() {
         .filter((c) => !c.deleted)
         .sort((a, b) => b.updated_at - a.updated_at || b.id - a.id)
         .map(summary),
-    conversation_messages: ({ conversationId }) => conversation(conversationId).messages,
+    conversation_page: ({ conversationId, at }) => pageOf(conversation(conversationId).messages, at),
     rename_conversation: ({ conversationId, title }) => {
       conversation(conversationId).title = title;
       return null;
@@ -778,7 +811,8 @@ export function createFakeBackend() {
           if (!hit) return [];
           const at = hit.toLowerCase().indexOf(wanted);
           const snippet = `${hit.slice(0, at)}[${hit.slice(at, at + wanted.length)}]${hit.slice(at + wanted.length)}`;
-          return [{ conversation_id: c.id, title: c.title, snippet }];
+          const matched = c.messages.find((m) => m.content === hit);
+          return [{ conversation_id: c.id, message_id: matched?.id ?? null, title: c.title, snippet }];
         });
     },
     export_conversation: ({ conversationId }) => {

@@ -1,20 +1,26 @@
 // The open conversation and the list beside it. Answers stream in through channels and
 // are written into the message objects shown; an answer that keeps streaming while
 // another conversation is open is found again when its conversation is reopened.
+import { tick } from 'svelte';
 import * as backend from '../backend';
 import {
   asBackendError,
+  type AnswerUsage,
   type AttachmentUse,
   type BackendError,
   type ChatStart,
+  type ChatMessage,
   type ConversationSummary,
   type ErrorReport,
+  type PageAt,
   type Settings,
   type StreamUpdate,
 } from '../backend';
 import { applyEvent, fromStored, restart, showExtras, type ViewMessage } from './answer';
+import { Announcer } from './announcer.svelte';
 import { AttachmentTray } from './attachmentTray.svelte';
 import { t } from '../messages';
+import { reading } from '../preferences.svelte';
 
 const NOTHING_CHOSEN: ChatStart = { provider: null, model: null, assistant: null };
 
@@ -22,12 +28,23 @@ export class ChatSession {
   conversationId: number | null = $state(null);
   messages: ViewMessage[] = $state([]);
   conversations: ConversationSummary[] = $state([]);
+  /** The open conversation goes on before or after the messages loaded (it loads in
+   * pages, so a long one opens at once). */
+  moreBefore = $state(false);
+  moreAfter = $state(false);
+  /** Older messages are being put in front: the list keeps what is on screen in place. */
+  prepending = $state(false);
+  /** A message to bring into view once shown (a search hit), until the list has. */
+  target: number | null = $state(null);
+  /** Counts the times the list should go to its end and follow: a conversation opened,
+   * a message sent. */
+  toEnd = $state(0);
   /** A failure that belongs to no answer: no key, a bad setting, a lost conversation. */
   notice: BackendError | null = $state(null);
   /** Why the answer being written could not be saved yet; it stays on screen meanwhile. */
   saveFailure: ErrorReport | null = $state(null);
-  /** Set once a finished answer should be read out by a screen reader. */
-  announcement = $state('');
+  /** What the list's live region tells a screen reader as answers are written. */
+  readonly announcer = new Announcer();
   /** What is typed in the composer and not sent yet; it survives switching views. */
   draft = $state('');
   /** The files attached in the composer and not sent yet; they survive switching views too. */
@@ -47,6 +64,18 @@ export class ChatSession {
   // Answers still streaming, by message id, so Stop and a reopened conversation reach
   // the same object the channel writes into.
   #live = new Map<number, ViewMessage>();
+  // A page being read: scrolling asks many times, one read at a time answers.
+  #paging = false;
+  // Every answer's usage as saved, loaded or not, for the conversation's running total.
+  #savedUsage = $state.raw(new Map<number, AnswerUsage>());
+
+  /** The usage of every answer of the open conversation: the loaded ones as they stand
+   * (one may be streaming), the rest as saved. */
+  get usages(): (AnswerUsage | null)[] {
+    const loaded = new Set(this.messages.map((m) => m.id));
+    const rest = [...this.#savedUsage].filter(([id]) => !loaded.has(id)).map(([, usage]) => usage);
+    return [...rest, ...this.messages.map((m) => m.usage)];
+  }
 
   get streaming(): ViewMessage | undefined {
     return this.messages.find((m) => m.status === 'streaming');
@@ -67,7 +96,8 @@ export class ChatSession {
 
   newChat(keepFiles = false): void {
     this.conversationId = null;
-    this.messages = [];
+    this.#showPage([], false, false);
+    this.#savedUsage = new Map();
     this.notice = null;
     this.saveFailure = null;
     this.summaryError = null;
@@ -136,7 +166,7 @@ export class ChatSession {
       this.newChat(true);
       this.start = { provider: from?.provider ?? null, model: from?.model ?? null, assistant: from?.assistant ?? null };
       this.draft = [t('summaryLead'), summary.trim(), typed].filter(Boolean).join('\n\n');
-      this.announcement = t('contextSummaryReady');
+      this.announcer.say(t('contextSummaryReady'));
       return true;
     } catch (err) {
       if (this.conversationId === asked) this.summaryError = asBackendError(err);
@@ -146,20 +176,94 @@ export class ChatSession {
     }
   }
 
-  async open(conversationId: number): Promise<void> {
+  /** Opens a conversation at its end, or around `messageId` (a search hit). */
+  async open(conversationId: number, messageId: number | null = null): Promise<void> {
     try {
-      const stored = await backend.conversationMessages(conversationId);
+      const at: PageAt = messageId === null ? { at: 'latest' } : { at: 'around', message_id: messageId };
+      const page = await backend.conversationPage(conversationId, at);
       this.conversationId = conversationId;
       this.notice = null;
       this.summaryError = null;
       this.start = { ...NOTHING_CHOSEN };
-      this.messages = stored.map((m) => this.#live.get(m.id) ?? fromStored(m));
-      // Re-point the live answers at the proxies now in the list.
-      for (const message of this.messages) {
-        if (this.#live.has(message.id)) this.#live.set(message.id, message);
-      }
+      this.#showPage(page.messages, page.more_before, page.more_after);
+      this.#keepUsages(page);
+      this.target = messageId;
+      if (messageId === null) this.toEnd++;
     } catch (err) {
       this.notice = asBackendError(err);
+    }
+  }
+
+  /** Reads the page before the first message shown, once the reader nears it. */
+  async loadOlder(): Promise<void> {
+    const first = this.messages[0];
+    if (!this.moreBefore || !first) return;
+    await this.#readPage({ at: 'before', message_id: first.id }, (page) => {
+      this.prepending = true;
+      this.messages.unshift(...page.messages.map((m) => this.#shown(m)));
+      this.moreBefore = page.more_before;
+    });
+    this.#repointLive();
+    await tick();
+    this.prepending = false;
+  }
+
+  /** Reads the page after the last message shown (opened at a search hit). */
+  async loadNewer(): Promise<void> {
+    const last = this.messages.at(-1);
+    if (!this.moreAfter || !last) return;
+    await this.#readPage({ at: 'after', message_id: last.id }, (page) => {
+      this.messages.push(...page.messages.map((m) => this.#shown(m)));
+      this.moreAfter = page.more_after;
+    });
+    this.#repointLive();
+  }
+
+  /** Loads the conversation's end when a page around a search hit was shown, so a
+   * new message goes after the last one. */
+  async #toLatest(): Promise<void> {
+    if (this.conversationId !== null && this.moreAfter) await this.open(this.conversationId);
+  }
+
+  async #readPage(at: PageAt, show: (page: backend.ConversationPage) => void): Promise<void> {
+    const asked = this.conversationId;
+    if (asked === null || this.#paging) return;
+    this.#paging = true;
+    try {
+      const page = await backend.conversationPage(asked, at);
+      if (this.conversationId !== asked) return;
+      show(page);
+      this.#keepUsages(page);
+    } catch (err) {
+      this.notice = asBackendError(err);
+    } finally {
+      this.#paging = false;
+    }
+  }
+
+  #keepUsages(page: backend.ConversationPage): void {
+    this.#savedUsage = new Map(page.usages.map((u) => [u.message_id, u.usage]));
+  }
+
+  #showPage(messages: ChatMessage[], moreBefore: boolean, moreAfter: boolean): void {
+    this.prepending = false;
+    this.target = null;
+    this.messages = messages.map((m) => this.#shown(m));
+    this.moreBefore = moreBefore;
+    this.moreAfter = moreAfter;
+    this.#repointLive();
+  }
+
+  /** A stored message as shown: an answer still streaming is the object its channel writes into. */
+  #shown(message: ChatMessage): ViewMessage {
+    return this.#live.get(message.id) ?? fromStored(message);
+  }
+
+  // Re-points the live answers at the proxies now in the list.
+  #repointLive(): void {
+    if (this.#live.size === 0) return;
+    for (const message of this.messages) {
+      if (this.#live.has(message.id)) this.#live.set(message.id, message);
     }
   }
 
@@ -176,10 +280,11 @@ export class ChatSession {
         return;
       }
       for (const event of update.events) applyEvent(message, event);
+      // An answer written in a conversation not open is heard when it is opened again.
+      if (this.messages.some((m) => m.id === answerId)) this.announcer.follow(message, reading.announce);
       if (update.events.some((e) => e.type === 'finish' || e.type === 'error')) {
         this.#live.delete(answerId);
         this.#liveCount = this.#live.size;
-        if (message.status === 'done') this.announcement = message.text;
         void this.refreshList();
       }
     };
@@ -192,6 +297,7 @@ export class ChatSession {
     else this.messages.push(message);
     const live = this.messages.find((m) => m.id === message.id)!;
     this.#live.set(live.id, live);
+    this.announcer.start(live);
     this.#liveCount = this.#live.size;
     return live;
   }
@@ -202,6 +308,7 @@ export class ChatSession {
     this.notice = null;
     this.saveFailure = null;
     this.#starting = true;
+    if (replaceFrom === null) await this.#toLatest();
     const asked = this.conversationId;
     // The channel may deliver before invoke resolves; updates wait for the id.
     const early: StreamUpdate[] = [];
@@ -235,9 +342,12 @@ export class ChatSession {
         if (cut >= 0) this.messages.splice(cut);
       }
       if (turn.user_message) this.messages.push(fromStored(turn.user_message));
+      // An edit cuts the conversation there: nothing after it is left to read.
+      if (replaceFrom !== null) this.moreAfter = false;
       const answer = fromStored(turn.answer);
       restart(answer, false);
       this.#track(answer);
+      this.toEnd++;
       answerId = turn.answer.id;
       for (const update of early) this.#onUpdate(turn.answer.id)(update);
       return true;
@@ -301,6 +411,7 @@ export class ChatSession {
     message.status = 'interrupted';
     message.stopped = true;
     message.retry = null;
+    this.announcer.follow(message, reading.announce);
     try {
       await backend.stopAnswer(message.id);
     } catch (err) {

@@ -157,7 +157,9 @@ export const pendingField = StateField.define<PendingState | null>({
   },
 });
 
+// <del> and <ins>: a screen reader says "deletion" and "insertion" as it reads them.
 const originalMark = Decoration.mark({
+  tagName: 'del',
   class: 'cm-ai-original',
   attributes: { 'data-testid': 'ai-original' },
 });
@@ -169,6 +171,7 @@ const pendingMarks: Record<PendingStatus, Decoration> = {
 };
 function pendingMark(status: PendingStatus): Decoration {
   return Decoration.mark({
+    tagName: 'ins',
     class: `cm-ai-pending cm-ai-pending-${status}`,
     attributes: { 'data-testid': 'ai-pending', 'data-status': status },
   });

@@ -3,7 +3,9 @@
 import { EditorView } from '@codemirror/view';
 
 const accent = 'var(--accent, #e8650c)';
-const muted = 'var(--muted, #6a6f7a)';
+// For text: the orange that reads on the page (styles.css says why it differs).
+const accentText = 'var(--accent-strong, #b04a08)';
+const muted = 'var(--muted, #5f6470)';
 const line = 'var(--line, #e2e3e8)';
 
 export const draftingTheme = EditorView.theme({
@@ -11,7 +13,8 @@ export const draftingTheme = EditorView.theme({
     height: '100%',
     color: 'var(--fg, inherit)',
     backgroundColor: 'var(--bg, transparent)',
-    fontSize: '16px',
+    // In rem, so the window's text size setting scales the document too.
+    fontSize: '1.0667rem',
   },
   '&.cm-focused': { outline: 'none' },
   '.cm-scroller': {
@@ -32,7 +35,8 @@ export const draftingTheme = EditorView.theme({
   '.cm-md-h2': { fontSize: '1.45em', paddingTop: '0.35em' },
   '.cm-md-h3': { fontSize: '1.2em', paddingTop: '0.3em' },
   '.cm-md-h4, .cm-md-h5, .cm-md-h6': { fontSize: '1.05em' },
-  '.cm-md-mark': { color: muted, opacity: '0.7', fontWeight: 'normal', fontStyle: 'normal' },
+  // Muted, not faded too: the marks are text a person reads and edits.
+  '.cm-md-mark': { color: muted, fontWeight: 'normal', fontStyle: 'normal' },
   '.cm-md-strong': { fontWeight: '700' },
   '.cm-md-em': { fontStyle: 'italic' },
   '.cm-md-strike': { textDecoration: 'line-through' },
@@ -44,7 +48,7 @@ export const draftingTheme = EditorView.theme({
   '.cm-md-codeblock': { backgroundColor: 'var(--notice-bg, rgba(127, 127, 127, 0.1))' },
   '.cm-md-quote': { borderLeft: `3px solid ${line}`, paddingLeft: '12px', color: muted },
   '.cm-md-hr': { color: muted },
-  '.cm-md-link': { color: accent, textDecoration: 'underline' },
+  '.cm-md-link': { color: accentText, textDecoration: 'underline' },
   '.cm-md-image': { color: muted },
   '.cm-md-bullet': { color: muted, display: 'inline-block', minWidth: '0.6em' },
 
@@ -52,6 +56,7 @@ export const draftingTheme = EditorView.theme({
   '.cm-ai-pending': {
     backgroundColor: 'color-mix(in srgb, var(--accent, #e8650c) 14%, transparent)',
     borderBottom: `1px dashed ${accent}`,
+    textDecoration: 'none',
   },
   '.cm-ai-pending-error': { borderBottomColor: '#c62828' },
   '.cm-ai-original': {

@@ -1,0 +1,117 @@
+// @ts-check
+// A conversation of 500 turns: it opens at its end with only the messages near the
+// viewport in the page, reads older pages as the reader scrolls up, opens at a search
+// hit, counts every answer in its running total, and follows a new answer.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { openWindow, useBrowser } from './harness.mjs';
+
+useBrowser();
+
+/** Seeds the fake backend (runs in the page: self-contained). */
+function longConversation(/** @type {any} */ fake) {
+  fake.control.keys.set('ofox', { key: 'sk-test-fake-1234', sessionOnly: false });
+  fake.control.settings.setup_done = true;
+  const messages = [];
+  let id = 1000;
+  for (let turn = 1; turn <= 500; turn++) {
+    const base = { conversation_id: 1, reasoning: '', status: 'complete', error: null, attachments: [], created_at: 0, updated_at: 0 };
+    messages.push({ ...base, id: id++, role: 'user', content: `Question ${turn}${turn === 250 ? ' about the needle' : ''}`, model: null, extras: { refusal: '', tools: [] } });
+    const usage = { input_tokens: 100, output_tokens: 20, cache_read_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0, cost: 0.002, cost_source: 'gateway', cache_saving: null };
+    messages.push({
+      ...base,
+      id: id++,
+      role: 'assistant',
+      content: `## Answer ${turn}\n\nSome words about turn ${turn}.\n\n\`\`\`js\nconsole.log(${turn});\n\`\`\`\n\n| a | b |\n|---|---|\n| ${turn} | ${turn * 2} |\n`,
+      model: 'mock/alpha',
+      extras: { refusal: '', tools: [], usage },
+    });
+  }
+  fake.control.conversations.push({ id: 1, title: 'Five hundred turns', updated_at: 1, deleted: false, messages });
+  fake.control.nextId = id;
+}
+
+/** @param {import('playwright-core').Page} page */
+const inPage = (page) => page.locator('[data-testid="message"]').count();
+
+/** @param {import('playwright-core').Page} page @param {string} text */
+async function visible(page, text) {
+  const box = await page.getByTestId('message-list').getByText(text, { exact: true }).boundingBox();
+  const list = await page.getByTestId('message-list').boundingBox();
+  return !!box && !!list && box.y + box.height > list.y && box.y < list.y + list.height;
+}
+
+test('a 500-turn conversation opens at its end with few messages in the page and loads older ones on scrolling up', async () => {
+  const { page, pageErrors, close } = await openWindow({ setup: longConversation });
+  try {
+    await page.getByTestId('conversation').filter({ hasText: 'Five hundred turns' }).locator('.conversation-link').click();
+    await page.getByRole('heading', { name: 'Answer 500' }).waitFor();
+    assert.ok(await visible(page, 'Answer 500'), 'the last answer is in view');
+    const first = await inPage(page);
+    assert.ok(first > 0 && first <= 20, `only the messages near the viewport are in the page (${first})`);
+    // Every answer counts in the total, not only the page that was read.
+    const total = (await page.getByTestId('conversation-usage').textContent()) ?? '';
+    assert.match(total, /50,000/);
+    assert.match(total, /\$1\.00/);
+
+    // Scrolling to the top reads older pages until the first question.
+    const list = page.getByTestId('message-list');
+    for (let i = 0; i < 60 && !(await page.getByText('Question 1', { exact: true }).count()); i++) {
+      await list.evaluate((el) => (el.scrollTop = 0));
+      await page.waitForTimeout(50);
+    }
+    await page.getByText('Question 1', { exact: true }).waitFor();
+    assert.equal(await page.getByTestId('loading-older').count(), 0, 'nothing is left to load');
+    const top = await inPage(page);
+    assert.ok(top <= 20, `still only a few messages in the page (${top})`);
+    assert.equal(await page.getByRole('heading', { name: 'Answer 499' }).count(), 0, 'the end left the page');
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('a search hit opens the conversation at the message that matched, and a new answer is followed at its end', async () => {
+  const { page, pageErrors, close } = await openWindow({ setup: longConversation });
+  try {
+    await page.getByTestId('search').fill('needle');
+    await page.getByTestId('search-hit').click();
+    await page.getByTestId('message-list').getByText('Question 250 about the needle', { exact: true }).waitFor();
+    await page.waitForTimeout(300);
+    assert.ok(await visible(page, 'Question 250 about the needle'), 'the hit is in view');
+    assert.equal(await page.getByRole('heading', { name: 'Answer 499' }).count(), 0, 'the end is not loaded');
+
+    // Scrolling down from the hit reads the newer pages.
+    const list = page.getByTestId('message-list');
+    for (let i = 0; i < 60 && !(await page.getByRole('heading', { name: 'Answer 499' }).count()); i++) {
+      await list.evaluate((el) => (el.scrollTop = el.scrollHeight));
+      await page.waitForTimeout(50);
+    }
+    await page.getByRole('heading', { name: 'Answer 499' }).waitFor();
+
+    // Back at the hit, a new message goes to the conversation's end and is followed.
+    await page.getByTestId('search').fill('needle');
+    await page.getByTestId('search-hit').click();
+    await page.getByTestId('message-list').getByText('Question 250 about the needle', { exact: true }).waitFor();
+    await page.evaluate(() => {
+      const fake = window['foxtailMock'];
+      const words = Array.from({ length: 300 }, (_, i) => `word${i} `).join('');
+      fake.control.answers.push([...fake.tokens(words, 5), { delay: 10, events: [{ type: 'finish', reason: 'stop', raw: 'stop' }] }]);
+    });
+    await page.getByTestId('composer').fill('One more');
+    await page.getByTestId('composer').press('Enter');
+    await page.locator('[data-testid="message"][data-role="assistant"]').last().getByText('word299', { exact: false }).waitFor();
+    await page.locator('[data-testid="message"][data-role="assistant"][data-status="done"]').last().waitFor();
+    await page.waitForTimeout(200);
+    const gap = await list.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+    assert.ok(gap < 50, `the answer was followed to its end (${gap}px left)`);
+    // Just above the new question is the conversation's last answer, not the hit.
+    await page.getByTestId('message-list').getByText('One more', { exact: true }).evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await page.getByRole('heading', { name: 'Answer 500' }).waitFor();
+    const ids = await page.locator('[data-testid="message"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-id'))));
+    assert.deepEqual(ids, [...ids].sort((a, b) => a - b), `the page holds the messages in order (${ids})`);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await close();
+  }
+});
