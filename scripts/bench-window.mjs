@@ -1,23 +1,43 @@
 #!/usr/bin/env node
 // Benchmark of the real window: the release app (WebKitGTK) under Xvfb, driven through
-// tauri-driver against the mock gateway, as a person gets it.
+// tauri-driver against the mock gateway, as a person gets it (issue 16).
 //
-// Reports, in the same run:
-//   idle                frame p50/p95 of the window doing nothing, and PSS of the app
-//                       with every WebKit process it started
+// Each part opens the app afresh and first measures it idle (frame p50/p95 of the chat
+// screen doing nothing; PSS of the app with every WebKit process it started), then:
 //   streaming answer    frame p50/p95 while a ~20,000-token Markdown answer (prose,
 //                       lists, code blocks, tables) streams at 1,000 tokens/s, as a ratio
 //                       to idle; PSS right after it and 30 s later
-//   first paint         from starting the app to the chat screen shown (includes the
-//                       WebDriver session's start, so it is an upper bound)
-// Targets (issue 16): frame p95 while streaming ≤ 1.5× idle; PSS 30 s after the answer
-// ≤ 60 MB above idle. It prints figures and never fails on them.
+//   500-turn chat       a conversation of 500 questions and answers (~2 million
+//                       characters of Markdown with code blocks and tables) seeded in the
+//                       history: from the click on it in the sidebar to its last message
+//                       painted; PSS with it open; frame p50/p95 while it scrolls 300 px
+//                       a frame from the bottom to the top (older pages load on the way)
+//   drafting            "Write here" streams 5,000 words at 1,000 words/s into the middle
+//                       of a 2,000-word and of a 100,000-word document while a key is
+//                       typed a paragraph above through WebDriver: frame p50/p95 as a
+//                       ratio to idle, keypress-to-paint p50/p95, PSS with the document
+//                       open, right after the stream and 30 s later
+//   cold start          the app and an empty Tauri window built the same way
+//                       (bench/empty-window), each started 3 times after one warm-up:
+//                       from the process's start to the first frame that shows its screen,
+//                       and idle PSS 10 s after the start
+// Targets (issue 16), printed next to the figures; it never fails on them: frame p95
+// while streaming (chat and both documents) ≤ 1.5× idle; keypress-to-paint p95 < 30 ms;
+// PSS 30 s after the answer ≤ +60 MB over idle; the 500-turn conversation painted within
+// 300 ms of the click, scrolling p95 ≤ 1.5× idle, PSS ≤ +100 MB over idle with it open;
+// idle PSS ≤ 40 MB above the empty Tauri window; first paint within 0.5 s.
 //
-//   bash scripts/bench-window.sh            (builds the release app, then runs this)
-//   node scripts/bench-window.mjs [--tokens 20000] [--rate 1000] [--settle 30]
+//   bash scripts/bench-window.sh            (builds everything in release, then runs this)
+//   node scripts/bench-window.mjs [--only chat,history,drafting,start] [--tokens 20000]
+//        [--rate 1000] [--settle 30] [--turns 500] [--chars 2000000] [--step 300]
+//        [--draft-words 5000] [--word-rate 1000] [--words 2000,100000] [--starts 3]
 //
-// Run it under Xvfb with a D-Bus session (bench-window.sh does).
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+// Run it under Xvfb with a D-Bus session (bench-window.sh does). It needs the release app
+// (target/release/foxtail), the seeder (target/release/examples/seed_bench), the empty
+// window (target/release/foxtail-empty-window) and the mock gateway (target/debug).
+import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,50 +45,204 @@ import { parseArgs } from 'node:util';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../..');
 process.env.FOXTAIL_APP_BINARY ??= join(repo, 'target', 'release', 'foxtail');
+const APP = process.env.FOXTAIL_APP_BINARY;
+const EMPTY = process.env.FOXTAIL_EMPTY_WINDOW_BINARY ?? join(repo, 'target', 'release', 'foxtail-empty-window');
+const SEEDER = process.env.FOXTAIL_SEED_BINARY ?? join(repo, 'target', 'release', 'examples', 'seed_bench');
 
 const { values } = parseArgs({
   options: {
+    only: { type: 'string', default: 'chat,history,drafting,start' },
     tokens: { type: 'string', default: '20000' },
     rate: { type: 'string', default: '1000' },
     settle: { type: 'string', default: '30' },
+    turns: { type: 'string', default: '500' },
+    chars: { type: 'string', default: '2000000' },
+    step: { type: 'string', default: '300' },
+    'scroll-limit': { type: 'string', default: '600' },
+    'draft-words': { type: 'string', default: '5000' },
+    'word-rate': { type: 'string', default: '1000' },
+    words: { type: 'string', default: '2000,100000' },
+    starts: { type: 'string', default: '3' },
   },
 });
+const PARTS = new Set(values.only.split(','));
 const TOKENS = Number(values.tokens);
 const RATE = Number(values.rate);
 const SETTLE_S = Number(values.settle);
+const TURNS = Number(values.turns);
+const CHARS = Number(values.chars);
+const STEP_PX = Number(values.step);
+const SCROLL_LIMIT_S = Number(values['scroll-limit']);
+const DRAFT_WORDS = Number(values['draft-words']);
+const WORD_RATE = Number(values['word-rate']);
+const DOC_WORDS = values.words.split(',').map(Number);
+const STARTS = Number(values.starts);
 
-const { By, Key } = await import('selenium-webdriver');
-const { byTestId, freshDataDir, launchApp, LAST_ANSWER, read, startGateway, stopEverything } = await import('../e2e/app.mjs');
+const { Builder, By, Key } = await import('selenium-webdriver');
+const { byTestId, freePort, freshDataDir, launchApp, LAST_ANSWER, located, read, startGateway, stopEverything } = await import(
+  '../e2e/app.mjs'
+);
+
+// ---------------------------------------------------------------------------------------
+// Content
+
+const RUST_SECTION = (n) =>
+  `## Part ${n}: ownership and borrowing\n\n` +
+  `Rust checks at compile time that every value has **one owner**, and that a reference never outlives what it points to. ` +
+  `This is why a \`String\` moved into a function cannot be used afterwards, while a \`&str\` borrowed from it can.\n\n` +
+  `- Moves transfer ownership; *copies* happen only for \`Copy\` types.\n- A mutable borrow is exclusive.\n- Lifetimes name how long a borrow lasts.\n\n` +
+  '```rust\nfn longest<\'a>(a: &\'a str, b: &\'a str) -> &\'a str {\n    if a.len() >= b.len() { a } else { b }\n}\n```\n\n' +
+  `| Type | Moves | Copies |\n|---|---|---|\n| String | yes | no |\n| i32 | no | yes |\n| &str | no | yes |\n\n`;
 
 /** About `tokens` tokens (4 bytes each) of the Markdown a long answer holds. */
 function answerText(tokens) {
   const sections = [];
-  for (let n = 1; sections.join('').length < tokens * 4; n++) {
-    sections.push(
-      `## Part ${n}: ownership and borrowing\n\n` +
-        `Rust checks at compile time that every value has **one owner**, and that a reference never outlives what it points to. ` +
-        `This is why a \`String\` moved into a function cannot be used afterwards, while a \`&str\` borrowed from it can.\n\n` +
-        `- Moves transfer ownership; *copies* happen only for \`Copy\` types.\n- A mutable borrow is exclusive.\n- Lifetimes name how long a borrow lasts.\n\n` +
-        '```rust\nfn longest<\'a>(a: &\'a str, b: &\'a str) -> &\'a str {\n    if a.len() >= b.len() { a } else { b }\n}\n```\n\n' +
-        `| Type | Moves | Copies |\n|---|---|---|\n| String | yes | no |\n| i32 | no | yes |\n| &str | no | yes |\n\n`,
-    );
-  }
+  for (let n = 1; sections.join('').length < tokens * 4; n++) sections.push(RUST_SECTION(n));
   return sections.join('');
 }
+
+const TOPICS = ['iterators', 'lifetimes', 'traits', 'error handling', 'async tasks', 'closures', 'smart pointers', 'pattern matching'];
+
+/** Turn `i`'s answer: about `chars` characters of Markdown, ending with a line naming the turn. */
+function turnAnswer(i, chars) {
+  const topic = TOPICS[i % TOPICS.length];
+  const end = `End of turn ${i}.`;
+  const parts = [`Here is how **${topic}** work, step by step (turn ${i}).\n\n`];
+  for (let n = 1; parts.join('').length < chars - end.length - 400; n++) {
+    parts.push(
+      `### ${n}. ${topic} in practice\n\n` +
+        `When you reach for ${topic}, the compiler checks the *types* and the **borrows** for you; ` +
+        `the cost at run time is what you would write by hand. Case ${i}.${n} shows it.\n\n` +
+        `- Keep the data owned in one place.\n- Borrow it for as long as you read it.\n- Return owned values across threads.\n\n` +
+        '```rust\n' +
+        `fn case_${i}_${n}(items: &[u32]) -> u32 {\n    items.iter().filter(|x| **x % ${(n % 7) + 2} == 0).sum()\n}\n` +
+        '```\n\n' +
+        `| Input | Result | Notes |\n|---|---|---|\n| [1, 2, 3] | ${n} | small |\n| [] | 0 | empty |\n| [${i}, ${n}] | ${i + n} | mixed |\n\n`,
+    );
+  }
+  let text = parts.join('');
+  while (text.length < chars - end.length) text += 'More detail follows from the same rules. ';
+  return `${text.trimEnd()}\n\n${end}`;
+}
+
+/** A conversation of `turns` questions and answers, about `chars` characters in all. */
+function longConversation(turns, chars) {
+  const messages = [];
+  for (let i = 1; i <= turns; i++) {
+    const question = `Question ${i}: how do ${TOPICS[i % TOPICS.length]} work in Rust? Show an example with a table.`;
+    messages.push({ role: 'user', content: question });
+    messages.push({ role: 'assistant', content: turnAnswer(i, Math.floor(chars / turns) - question.length) });
+  }
+  return messages;
+}
+
+// The document scripts/bench-drafting.mjs measures the editor with, so the two compare.
+const DOC_WORD_LIST = (
+  'the draft keeps its shape while the model writes and the person reads every change before ' +
+  'it lands nothing moves under the cursor streaming text stays pending until accepted ' +
+  '문서는 그대로 남고 새 글은 따로 표시됩니다 사람이 결정합니다'
+).split(' ');
+
+/** A Markdown document of about `words` words: headings, paragraphs with emphasis, lists, quotes, code. */
+function makeDocument(words) {
+  let n = 0;
+  let seed = 7;
+  const word = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    n++;
+    return DOC_WORD_LIST[seed % DOC_WORD_LIST.length];
+  };
+  const sentence = (length) => {
+    const parts = Array.from({ length }, word);
+    parts[0] = parts[0][0].toUpperCase() + parts[0].slice(1);
+    if (length > 6) parts[3] = `**${parts[3]}**`;
+    if (length > 9) parts[7] = `*${parts[7]}*`;
+    return parts.join(' ') + '.';
+  };
+  const blocks = [];
+  let section = 0;
+  while (n < words) {
+    section++;
+    blocks.push(`## Section ${section}: ${sentence(4).slice(0, -1)}`);
+    n += 2;
+    blocks.push([sentence(12), sentence(9), sentence(15)].join(' '));
+    blocks.push([sentence(10), sentence(14)].join(' '));
+    if (section % 2) blocks.push(['- ' + sentence(6), '- ' + sentence(8), '- ' + sentence(5)].join('\n'));
+    if (section % 3 === 0) blocks.push('> ' + sentence(11));
+    if (section % 5 === 0) blocks.push('```js\nconst answer = 42; // not Markdown\nconsole.log(answer);\n```');
+    blocks.push([sentence(13), sentence(7)].join(' '));
+  }
+  return `# A long draft\n\n${blocks.join('\n\n')}\n`;
+}
+
+/** Words as the editor counts them: runs between spaces that hold a letter or digit. */
+const countWords = (text) => text.split(/\s+/u).filter((run) => /[\p{L}\p{N}]/u.test(run)).length;
+
+/** Exactly `words` words of Markdown paragraphs, as a model writes into a document. */
+function draftText(words) {
+  const list = 'the model writes this paragraph with **bold** and *italic* words so that the editor styles it as it arrives'.split(' ');
+  const paragraphs = [];
+  let count = 0;
+  for (let p = 1; count < words; p++) {
+    const run = [`Paragraph ${p}:`];
+    count += 2;
+    for (let i = 0; i < 38 && count < words; i++, count++) run.push(list[(p + i) % list.length]);
+    paragraphs.push(run.join(' ') + '.');
+  }
+  return paragraphs.join('\n\n') + '\n';
+}
+
+/**
+ * How many events the mock gateway's `tokens:TPS:PATH` cuts `text` into: pieces of 2-6
+ * bytes from a fixed xorshift32 sequence (src-tauri/mock-gateway/src/scenario.rs,
+ * `token_pieces`), ported here so that a rate in words/s turns into the right TPS.
+ */
+function gatewayPieces(text) {
+  const bytes = Buffer.from(text, 'utf8');
+  let state = 0x2545f491;
+  let start = 0;
+  let pieces = 0;
+  while (start < bytes.length) {
+    state = (state ^ (state << 13)) >>> 0;
+    state = (state ^ (state >>> 17)) >>> 0;
+    state = (state ^ (state << 5)) >>> 0;
+    let end = Math.min(start + 2 + (state % 5), bytes.length);
+    while (end < bytes.length && (bytes[end] & 0xc0) === 0x80) end++;
+    pieces++;
+    start = end;
+  }
+  return pieces;
+}
+
+// ---------------------------------------------------------------------------------------
+// Measuring
 
 /** p-th percentile of `values`. */
 function percentile(values, p) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
+const median = (values) => percentile(values, 50);
+
+/** The processes started for a launch: the tag is in their environment. */
+function taggedPids(tag) {
+  const pids = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    if (Number(pid) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`FOXTAIL_E2E_TAG=${tag}`)) pids.push(Number(pid));
+    } catch {
+      // Gone, or not ours to read.
+    }
+  }
+  return pids;
+}
 
 /** PSS in MB of every process started for this launch (the app and its WebKit processes). */
 function pss(tag) {
   let kb = 0;
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+  for (const pid of taggedPids(tag)) {
     try {
-      const environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
-      if (!environ.split('\0').includes(`FOXTAIL_E2E_TAG=${tag}`)) continue;
       const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
       // The WebDriver side carries the tag too; it is not the app.
       if (comm === 'tauri-driver' || comm === 'WebKitWebDriver') continue;
@@ -95,63 +269,548 @@ const STOP = 'window.__recording = false; return window.__frames.slice(1);';
 
 async function frames(driver, during) {
   await driver.executeScript(RECORD);
-  await during();
-  return /** @type {number[]} */ (await driver.executeScript(STOP));
+  let recorded = [];
+  try {
+    await during();
+  } finally {
+    recorded = /** @type {number[]} */ (await driver.executeScript(STOP));
+  }
+  return recorded;
 }
 
-const describe = (ms) => `p50 ${percentile(ms, 50).toFixed(1)} ms, p95 ${percentile(ms, 95).toFixed(1)} ms (${ms.length} frames, ${ms.filter((f) => f > 50).length} over 50 ms)`;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const ms = (value) => `${value.toFixed(1)} ms`;
+const describe = (f) =>
+  `p50 ${ms(percentile(f, 50))}, p95 ${ms(percentile(f, 95))} (${f.length} frames, ${f.filter((x) => x > 50).length} over 50 ms)`;
+const ratio = (f, idle) => `p95 ${(percentile(f, 95) / percentile(idle, 95)).toFixed(2)}× idle (target ≤ 1.5×)`;
+const mb = (value) => `${value.toFixed(0)} MB`;
+const plus = (value, base) => `${value - base >= 0 ? '+' : '−'}${Math.abs(value - base).toFixed(0)} MB`;
+const sleep = (t) => new Promise((r) => setTimeout(r, t));
+const pad = (label) => label.padEnd(40);
+const say = (lines) => console.log(lines.map((l) => (Array.isArray(l) ? pad(l[0]) + l[1] : l)).join('\n'));
 
-const work = mkdtempSync(join(tmpdir(), 'foxtail-bench-window-'));
-const answerFile = join(work, 'answer.md');
-const text = answerText(TOKENS);
-writeFileSync(answerFile, text);
-const gateway = await startGateway(`tokens:${RATE}:${answerFile}`);
-try {
-  const dataDir = freshDataDir();
-  // Set up already, against a server on this computer that needs no key: the benchmark
-  // measures the chat, not the first-run screen.
+/** Settings of a person who has set Foxtail up already, against a server that needs no key. */
+function setUpDataDir(dataDir, gatewayUrl) {
   writeFileSync(
     join(dataDir, 'settings.json'),
-    JSON.stringify({ provider: 'ollama', protocol: 'openai', base_url: gateway.url, model: 'mock/alpha', setup_done: true }),
+    JSON.stringify({ provider: 'ollama', protocol: 'openai', base_url: gatewayUrl, model: 'mock/alpha', setup_done: true }),
   );
+  return dataDir;
+}
 
-  const started = performance.now();
-  const { driver, close, tag } = await launchApp({ dataDir });
+/** Opens Foxtail on `dataDir`, waits for the chat screen, and measures it idle (5 s after, for 5 s). */
+async function openIdle(dataDir) {
+  const launched = await launchApp({ dataDir });
   try {
-    const composer = await byTestId(driver, 'composer');
-    const firstPaint = performance.now() - started;
+    await launched.driver.manage().setTimeouts({ script: 120_000 });
+    await byTestId(launched.driver, 'composer');
     await sleep(5_000);
-    const idleFrames = await frames(driver, () => sleep(5_000));
-    const idlePss = pss(tag);
+    const idleFrames = await frames(launched.driver, () => sleep(5_000));
+    return { ...launched, idleFrames, idlePss: pss(launched.tag) };
+  } catch (err) {
+    await launched.close().catch(() => {});
+    throw err;
+  }
+}
 
-    const sent = performance.now();
-    let streamFrames = [];
-    streamFrames = await frames(driver, async () => {
-      await composer.sendKeys('Explain ownership at length', Key.ENTER);
-      await driver.wait(async () => (await read(driver, LAST_ANSWER, 'data-status')) === 'done', 10 * 60_000, 'the answer ended');
+// ---------------------------------------------------------------------------------------
+// The parts
+
+const work = mkdtempSync(join(tmpdir(), 'foxtail-bench-window-'));
+
+async function chatPart() {
+  const answerFile = join(work, 'answer.md');
+  const text = answerText(TOKENS);
+  writeFileSync(answerFile, text);
+  const tokens = gatewayPieces(text);
+  const gateway = await startGateway(`tokens:${RATE}:${answerFile}`);
+  try {
+    const app = await openIdle(setUpDataDir(freshDataDir(), gateway.url));
+    try {
+      const { driver, tag, idleFrames, idlePss } = app;
+      const composer = await byTestId(driver, 'composer');
+      const sent = performance.now();
+      const streamFrames = await frames(driver, async () => {
+        await composer.sendKeys('Explain ownership at length', Key.ENTER);
+        await driver.wait(async () => (await read(driver, LAST_ANSWER, 'data-status')) === 'done', 10 * 60_000, 'the answer ended');
+      });
+      const streamedS = (performance.now() - sent) / 1000;
+      const afterPss = pss(tag);
+      await sleep(SETTLE_S * 1000);
+      const settledPss = pss(tag);
+      const shown = (await driver.findElement(By.css(LAST_ANSWER)).getAttribute('textContent')).length;
+      say([
+        `streaming answer: ${tokens} tokens (${text.length} characters of Markdown) at ${RATE} tokens/s`,
+        ['  idle', `${describe(idleFrames)}; PSS ${mb(idlePss)}`],
+        ['  while the answer streams', `${describe(streamFrames)}; ${ratio(streamFrames, idleFrames)}`],
+        ['', `took ${streamedS.toFixed(1)} s (${(tokens / streamedS).toFixed(0)} tokens/s), ${shown} characters shown`],
+        ['  PSS right after the answer', `${mb(afterPss)} (${plus(afterPss, idlePss)})`],
+        ['  PSS ' + SETTLE_S + ' s later', `${mb(settledPss)} (${plus(settledPss, idlePss)}; target ≤ +60 MB)`],
+      ]);
+    } finally {
+      await app.close();
+    }
+  } finally {
+    gateway.stop();
+  }
+}
+
+/** Seeds a data folder through the storage crate (target/release/examples/seed_bench). */
+function seed(dataDir, spec) {
+  const specFile = join(work, `seed-${randomUUID()}.json`);
+  writeFileSync(specFile, JSON.stringify(spec));
+  const run = spawnSync(SEEDER, [dataDir, specFile], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (run.status !== 0) throw new Error(`${SEEDER} failed (${run.status ?? run.signal}): ${run.error ?? run.stderr}`);
+  return JSON.parse(run.stdout);
+}
+
+/** In the page: click the conversation in the sidebar, then wait for its last message painted. */
+const OPEN_CONVERSATION = `
+  const [id, marker, done] = arguments;
+  const link = document.querySelector('[data-testid="conversation"][data-id="' + id + '"] .conversation-link');
+  if (!link) return done({ error: 'the conversation is not in the sidebar' });
+  const started = performance.now();
+  link.click();
+  const check = () => {
+    const last = document.querySelector('[data-last] [data-testid="message"]');
+    // Present with its content in this frame: the next frame starts after it was painted.
+    if (last && last.textContent.includes(marker)) requestAnimationFrame(() => done({ ms: performance.now() - started }));
+    else if (performance.now() - started > 60000) done({ error: 'the last message did not show within 60 s' });
+    else requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);`;
+
+/** In the page: scroll the message list up by a fixed step each frame until the top, with nothing left to load. */
+const SCROLL_TO_TOP = `
+  const [step] = arguments;
+  const list = document.querySelector('[data-testid="message-list"]');
+  const state = (window.__scroll = { done: false, frames: [], started: performance.now(), seen: 0 });
+  const seen = new Set();
+  let last = performance.now();
+  let still = 0;
+  const tick = (now) => {
+    state.frames.push(now - last);
+    last = now;
+    for (const m of document.querySelectorAll('[data-testid="message"]')) seen.add(m.dataset.id);
+    state.seen = seen.size;
+    const older = !!document.querySelector('[data-testid="loading-older"]');
+    if (list.scrollTop <= 0 && !older) {
+      // At the top with nothing more to load, for a few frames in a row.
+      if (++still >= 5) {
+        state.frames.splice(-5);
+        state.ms = now - state.started;
+        state.done = true;
+        return;
+      }
+    } else {
+      still = 0;
+    }
+    list.scrollTop = Math.max(0, list.scrollTop - step);
+    if (!state.stop) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame((now) => {
+    last = now;
+    requestAnimationFrame(tick);
+  });`;
+
+async function historyPart(gatewayUrl) {
+  const dataDir = freshDataDir();
+  const messages = longConversation(TURNS, CHARS);
+  const seeded = seed(dataDir, { conversations: [{ title: `${TURNS} turns about Rust`, messages }] });
+  const { id } = seeded.conversations[0];
+  const chars = messages.reduce((n, m) => n + m.content.length, 0);
+  const marker = `End of turn ${TURNS}.`;
+  const app = await openIdle(setUpDataDir(dataDir, gatewayUrl));
+  try {
+    const { driver, tag, idleFrames, idlePss } = app;
+    const opened = await driver.executeAsyncScript(OPEN_CONVERSATION, id, marker);
+    if (opened.error) throw new Error(opened.error);
+    await sleep(3_000);
+    const openPss = pss(tag);
+    const messagesShown = (await driver.findElements(By.css('[data-testid="message"]'))).length;
+
+    await driver.executeScript(SCROLL_TO_TOP, STEP_PX);
+    const deadline = Date.now() + SCROLL_LIMIT_S * 1000;
+    while (!(await driver.executeScript('return window.__scroll.done')) && Date.now() < deadline) await sleep(1_000);
+    const scrolled = await driver.executeScript(
+      `window.__scroll.stop = true;
+       const first = [...document.querySelectorAll('[data-testid="message"]')].some((m) => m.textContent.includes('Question 1: how'));
+       return { ...window.__scroll, first };`,
+    );
+    const scrollPss = pss(tag);
+    say([
+      `${TURNS}-turn conversation: ${messages.length} messages, ${chars} characters of Markdown (code blocks, tables)`,
+      ['  idle', `${describe(idleFrames)}; PSS ${mb(idlePss)}`],
+      ['  click to last message painted', `${opened.ms.toFixed(0)} ms (target ≤ 300 ms); ${messagesShown} messages in the page`],
+      ['  PSS with it open', `${mb(openPss)} (${plus(openPss, idlePss)}; target ≤ +100 MB)`],
+      [
+        `  scrolling to the top, ${STEP_PX} px a frame`,
+        `${describe(scrolled.frames)}; ${ratio(scrolled.frames, idleFrames)}`,
+      ],
+      [
+        '',
+        scrolled.done
+          ? `took ${(scrolled.ms / 1000).toFixed(1)} s; ${scrolled.seen} of ${messages.length} messages passed, the first one shown at the top: ${scrolled.first ? 'yes' : 'no'}`
+          : `stopped after ${SCROLL_LIMIT_S} s without reaching the top (${scrolled.seen} of ${messages.length} messages passed)`,
+      ],
+      ['  PSS after scrolling to the top', `${mb(scrollPss)} (${plus(scrollPss, idlePss)})`],
+    ]);
+  } finally {
+    await app.close();
+  }
+}
+
+/** In the page: the document's CodeMirror view (from its DOM, as EditorView.findFromDOM does). */
+const VIEW = `const view = document.querySelector('[data-testid="document-view"] .cm-content').cmTile.root.view;`;
+
+/** In the page: where the model writes (after a paragraph in the middle) and where the person types (a paragraph above). */
+const PLACES = `${VIEW}
+  const text = view.state.sliceDoc();
+  const streamAt = text.indexOf('\\n\\n', Math.floor(text.length / 2));
+  const typeAt = text.lastIndexOf('\\n\\n', streamAt - 1);
+  view.dispatch({ selection: { anchor: streamAt }, scrollIntoView: true });
+  window.__places = { streamAt, typeAt, chars: text.length };
+  return { streamAt, typeAt, chars: text.length };`;
+
+/**
+ * In the page: the cursor goes to the typing place, near the top of the editor, and every
+ * printable key's time to paint is recorded: from the key event to the frame after the
+ * one in which the cursor has moved past the new character (the document holds it and
+ * the view drew it), i.e. once it has painted.
+ */
+const TYPE_HERE = `${VIEW}
+  const done = arguments[arguments.length - 1];
+  const { streamAt, typeAt } = window.__places;
+  view.focus();
+  view.dispatch({ selection: { anchor: typeAt } });
+  view.scrollDOM.scrollTop = view.lineBlockAt(typeAt).top - 80;
+  window.__keys = { paint: [], lost: 0, late: 0 };
+  window.__onKey = (event) => {
+    if (event.key.length !== 1) return;
+    const now = performance.now();
+    // Event.timeStamp is on the page's clock (performance.now() is rounded to 1 ms in
+    // WebKitGTK, the time stamp is not); fall back to the handler's time otherwise.
+    const t0 = event.timeStamp > 0 && event.timeStamp <= now + 1 ? Math.min(event.timeStamp, now) : now;
+    if (t0 === now) window.__keys.late++;
+    const head = view.state.selection.main.head;
+    let frames = 0;
+    const check = () => {
+      if (view.state.selection.main.head !== head) requestAnimationFrame(() => window.__keys.paint.push(performance.now() - t0));
+      else if (++frames > 120) window.__keys.lost++;
+      else requestAnimationFrame(check);
+    };
+    requestAnimationFrame(check);
+  };
+  window.addEventListener('keydown', window.__onKey, true);
+  const inView = (pos) => {
+    const box = view.coordsAtPos(pos);
+    const area = view.scrollDOM.getBoundingClientRect();
+    return !!box && box.top >= area.top && box.bottom <= area.bottom;
+  };
+  requestAnimationFrame(() => requestAnimationFrame(() => done({ bothInView: inView(typeAt) && inView(streamAt + 1) })));`;
+
+async function draftingPart(gatewayUrl, draft, words) {
+  const dataDir = freshDataDir();
+  const doc = makeDocument(words);
+  const seeded = seed(dataDir, { documents: [{ title: `${words} words`, content: doc }] });
+  const { id } = seeded.documents[0];
+  const app = await openIdle(setUpDataDir(dataDir, gatewayUrl));
+  try {
+    const { driver, tag, idleFrames, idlePss } = app;
+    await (await byTestId(driver, 'documents')).click();
+    const row = await located(driver, By.css(`[data-testid="document"][data-id="${id}"] .conversation-link`));
+    const clicked = performance.now();
+    await row.click();
+    await driver.wait(
+      async () =>
+        driver.executeScript(
+          `return !!document.querySelector('[data-testid="document-view"][data-id="${id}"] .cm-content') &&
+                  !document.querySelector('[data-testid="ai-run"]')?.disabled`,
+        ),
+      60_000,
+      'the document opened',
+    );
+    const openMs = performance.now() - clicked;
+    await sleep(3_000); // the background parser settles, as it would while a person reads
+    const openPss = pss(tag);
+    const places = await driver.executeScript(PLACES);
+    await (await byTestId(driver, 'ai-prompt')).sendKeys('Write five thousand words here');
+
+    let typed = 0;
+    let view = null;
+    let streamedS = 0;
+    const streamFrames = await frames(driver, async () => {
+      const started = performance.now();
+      await (await byTestId(driver, 'ai-run')).click();
+      await byTestId(driver, 'pending-bar', 30_000);
+      view = await driver.executeAsyncScript(TYPE_HERE);
+      // (null: the bar was being re-rendered while read)
+      const streaming = async () => [null, 'streaming'].includes(await read(driver, '[data-testid="pending-bar"]', 'data-status'));
+      const deadline = Date.now() + 10 * 60_000;
+      while ((await streaming()) && Date.now() < deadline) {
+        await driver.actions({ async: true }).sendKeys(typed % 10 === 9 ? ' ' : 'x').perform();
+        typed++;
+        await sleep(20);
+      }
+      streamedS = (performance.now() - started) / 1000;
     });
-    const streamed_s = (performance.now() - sent) / 1000;
+    await sleep(500); // the last keys' frames
+    const keys = await driver.executeScript(
+      "window.removeEventListener('keydown', window.__onKey, true); return window.__keys;",
+    );
+    const status = await read(driver, '[data-testid="pending-bar"]', 'data-status');
+    // What the model wrote: the document grew by it and by what was typed (the cursor moved past that).
+    const written = await driver.executeScript(
+      `${VIEW} const { typeAt, chars } = window.__places; return view.state.doc.length - chars - (view.state.selection.main.head - typeAt);`,
+    );
     const afterPss = pss(tag);
     await sleep(SETTLE_S * 1000);
     const settledPss = pss(tag);
-    const shown = (await driver.findElement(By.css(LAST_ANSWER)).getAttribute('textContent')).length;
-
-    const idleP95 = percentile(idleFrames, 95);
-    const lines = [
-      `Foxtail in the real window (${process.env.FOXTAIL_APP_BINARY}), ${new Date().toISOString()}`,
-      `first paint (incl. WebDriver start)  ${(firstPaint / 1000).toFixed(2)} s`,
-      `idle                                 ${describe(idleFrames)}; PSS ${idlePss.toFixed(0)} MB`,
-      `streaming ${TOKENS} tokens at ${RATE}/s     ${describe(streamFrames)}; p95 ${(percentile(streamFrames, 95) / idleP95).toFixed(2)}× idle (target ≤ 1.5×)`,
-      `                                     took ${streamed_s.toFixed(1)} s (${(text.length / 4 / streamed_s).toFixed(0)} tokens/s), ${shown} characters shown of ${text.length}`,
-      `PSS right after the answer           ${afterPss.toFixed(0)} MB (+${(afterPss - idlePss).toFixed(0)} MB)`,
-      `PSS ${SETTLE_S} s later                       ${settledPss.toFixed(0)} MB (+${(settledPss - idlePss).toFixed(0)} MB; target ≤ +60 MB)`,
-    ];
-    console.log(lines.join('\n'));
+    say([
+      `"Write here" into a ${words}-word document (${places.chars} characters): ${DRAFT_WORDS} words at ${WORD_RATE} words/s`,
+      ['  idle', `${describe(idleFrames)}; PSS ${mb(idlePss)}`],
+      ['  document open', `clicked to editable in ${openMs.toFixed(0)} ms; PSS ${mb(openPss)} (${plus(openPss, idlePss)})`],
+      ['  while the draft streams', `${describe(streamFrames)}; ${ratio(streamFrames, idleFrames)}`],
+      [
+        '',
+        `took ${streamedS.toFixed(1)} s from the click (${(DRAFT_WORDS / streamedS).toFixed(0)} words/s), ended ${status}, ` +
+          `${written} of ${draft.length} characters written; typing and stream both in view: ${view?.bothInView ? 'yes' : 'no'}`,
+      ],
+      [
+        '  keypress to paint, typing meanwhile',
+        keys.paint.length
+          ? `p50 ${ms(percentile(keys.paint, 50))}, p95 ${ms(percentile(keys.paint, 95))} (target < 30 ms); ` +
+            `${keys.paint.length} of ${typed} keys${keys.lost ? `, ${keys.lost} never shown` : ''}${keys.late ? `, ${keys.late} timed from the handler` : ''}` +
+            `${typed < 50 ? ' (fewer than 50: the window took keys no faster)' : ''}`
+          : `no key painted (${typed} sent)`,
+      ],
+      ['  PSS right after the draft', `${mb(afterPss)} (${plus(afterPss, idlePss)})`],
+      ['  PSS ' + SETTLE_S + ' s later', `${mb(settledPss)} (${plus(settledPss, idlePss)})`],
+    ]);
   } finally {
-    await close();
+    await app.close();
   }
-} finally {
-  gateway.stop();
-  stopEverything();
 }
+
+// Cold start: both apps are started by the same function, the same way.
+
+/** The tags of the windows startWindow opened and has not closed. */
+const openTags = new Set();
+function killTagged(tag) {
+  for (const pid of taggedPids(tag)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
+}
+process.once('exit', () => openTags.forEach(killTagged));
+
+/** Milliseconds since boot (the clock /proc/PID/stat's start times are on) at `epochMs`. */
+function bootTime(epochMs) {
+  // /proc/uptime has 10 ms steps: the smallest offset seen is the closest.
+  let offset = Infinity;
+  for (let i = 0; i < 30; i++) {
+    const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * 1000;
+    offset = Math.min(offset, Date.now() - uptime);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3);
+  }
+  return epochMs - offset;
+}
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** The start of the process running `binary` for `tag`, in ms since boot (10 ms steps). */
+function processStart(binary, tag) {
+  const real = realpathSync(binary);
+  for (const pid of taggedPids(tag)) {
+    try {
+      if (readlinkSync(`/proc/${pid}/exe`) !== real) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[19]) * 1000) / CLK_TCK; // field 22, starttime
+    } catch {
+      // gone
+    }
+  }
+  throw new Error(`no ${binary} process for this launch`);
+}
+
+/**
+ * In the page, run by WebDriver as soon as the session is up (WebDriver waits for the
+ * page's load first): when page loading began (performance.timeOrigin), the page's first
+ * contentful paint (the Paint Timing API's record of the first frame with content in
+ * it), and the first frame with the screen's element in it once painted (the start of
+ * the frame after it; when the element was there before the script ran, that frame is
+ * only an upper bound). All on the page's clock, as ms since the Unix epoch.
+ */
+const FIRST_PAINT = `
+  const [selector, done] = arguments;
+  const there = !!document.querySelector(selector);
+  const check = () => {
+    if (!document.querySelector(selector)) return requestAnimationFrame(check);
+    requestAnimationFrame(() => {
+      const fcp = performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint');
+      done({
+        origin: performance.timeOrigin,
+        contentful: fcp ? performance.timeOrigin + fcp.startTime : null,
+        shown: performance.timeOrigin + performance.now(),
+        there,
+      });
+    });
+  };
+  requestAnimationFrame(check);`;
+
+/** Starts `binary` through tauri-driver as launchApp does, and times its first painted screen. */
+async function startWindow(binary, dataDir, selector) {
+  const port = await freePort();
+  const nativePort = await freePort();
+  const tag = `foxtail-bench-${process.pid}-${randomUUID()}`;
+  openTags.add(tag);
+  const log = openSync(join(work, `tauri-driver-${tag}.log`), 'a');
+  const driverProcess = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
+    stdio: ['ignore', log, log],
+    detached: true,
+    env: {
+      ...process.env,
+      FOXTAIL_DATA_DIR: dataDir,
+      FOXTAIL_KEYRING_SERVICE: `foxtail-bench-${process.pid}`,
+      FOXTAIL_E2E_TAG: tag,
+    },
+  });
+  driverProcess.once('error', () => {});
+  const stop = () => {
+    try {
+      if (driverProcess.pid) process.kill(-driverProcess.pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+    killTagged(tag);
+    openTags.delete(tag);
+  };
+  try {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        await fetch(`http://127.0.0.1:${port}/status`, { signal: AbortSignal.timeout(2_000) });
+        break;
+      } catch (err) {
+        if (driverProcess.exitCode !== null || Date.now() > deadline) throw new Error(`tauri-driver did not answer: ${err}`);
+        await sleep(50);
+      }
+    }
+    const driver = await new Builder()
+      .usingServer(`http://127.0.0.1:${port}/`)
+      .withCapabilities({ browserName: 'wry', 'tauri:options': { application: binary } })
+      .build();
+    const close = async () => {
+      try {
+        await Promise.race([driver.quit(), sleep(10_000)]);
+      } finally {
+        stop();
+      }
+    };
+    try {
+      const seen = await driver.executeAsyncScript(FIRST_PAINT, selector);
+      const start = processStart(binary, tag);
+      const shownMs = bootTime(seen.shown) - start;
+      return {
+        driver,
+        tag,
+        close,
+        loadStartMs: bootTime(seen.origin) - start,
+        // Without the Paint Timing API, the first frame seen with the screen in it.
+        firstPaintMs: seen.contentful === null ? shownMs : bootTime(seen.contentful) - start,
+        shownMs,
+        shownBound: seen.there,
+      };
+    } catch (err) {
+      await close();
+      throw err;
+    }
+  } catch (err) {
+    stop();
+    throw err;
+  }
+}
+
+async function startPart(gatewayUrl) {
+  const foxtailDir = setUpDataDir(freshDataDir(), gatewayUrl);
+  const emptyDir = freshDataDir();
+  const apps = [
+    { name: 'Foxtail', binary: APP, dir: foxtailDir, selector: '[data-testid="composer"]', runs: [] },
+    { name: 'empty Tauri window', binary: EMPTY, dir: emptyDir, selector: '#empty', runs: [] },
+  ];
+  // One warm-up start each (it makes the data folder's files), then turn about.
+  for (let round = 0; round <= STARTS; round++) {
+    for (const app of apps) {
+      const started = await startWindow(app.binary, app.dir, app.selector);
+      try {
+        await sleep(Math.max(0, 10_000 - started.firstPaintMs));
+        const idle = pss(started.tag);
+        if (round > 0) app.runs.push({ ...started, idle });
+      } finally {
+        await started.close();
+      }
+    }
+  }
+  const seconds = (value) => `${(value / 1000).toFixed(2)} s`;
+  const figures = apps.map((app) => ({
+    first: median(app.runs.map((r) => r.firstPaintMs)),
+    load: median(app.runs.map((r) => r.loadStartMs)),
+    shown: median(app.runs.map((r) => r.shownMs)),
+    bound: app.runs.some((r) => r.shownBound),
+    idle: median(app.runs.map((r) => r.idle)),
+    all: app.runs.map((r) => (r.firstPaintMs / 1000).toFixed(2)).join(', '),
+  }));
+  const [foxtail, empty] = figures;
+  say([
+    `cold start, the median of ${STARTS} starts after a warm-up start each: from the app process's start (its`,
+    `kernel start time, 10 ms steps) to the page's first contentful paint (Paint Timing API), and to the first`,
+    `frame with the screen in it (Foxtail's composer, the empty page's line; ≤: it was there before WebDriver`,
+    `could look, once the page had loaded); idle PSS 10 s after the start`,
+    ...apps.map((app, i) => [
+      `  ${app.name}`,
+      `first paint ${seconds(figures[i].first)} (${figures[i].all}); page load began at ${seconds(figures[i].load)}, ` +
+        `screen shown at ${figures[i].bound ? '≤ ' : ''}${seconds(figures[i].shown)}; idle PSS ${mb(figures[i].idle)}`,
+    ]),
+    [
+      '  Foxtail against the empty window',
+      `first paint ${foxtail.first - empty.first >= 0 ? '+' : '−'}${seconds(Math.abs(foxtail.first - empty.first))} ` +
+        `(Foxtail's ${seconds(foxtail.first)}: target ≤ 0.5 s); idle PSS ${plus(foxtail.idle, empty.idle)} (target ≤ +40 MB)`,
+    ],
+  ]);
+}
+
+// ---------------------------------------------------------------------------------------
+
+console.log(`Foxtail in the real window (${APP}), ${new Date().toISOString()}`);
+let failed = false;
+/** Runs one part; a part that breaks is reported and the others still run. */
+async function part(name, run) {
+  if (!PARTS.has(name)) return;
+  console.log('');
+  try {
+    await run();
+  } catch (err) {
+    failed = true;
+    console.log(`${name}: could not be measured: ${/** @type {Error} */ (err).stack ?? err}`);
+  }
+}
+
+const draft = draftText(DRAFT_WORDS);
+const draftFile = join(work, 'draft.md');
+writeFileSync(draftFile, draft);
+// Words/s into events/s: the gateway sends one piece an event.
+const draftTps = Math.round((gatewayPieces(draft) * WORD_RATE) / countWords(draft));
+const draftGateway = await startGateway(`tokens:${draftTps}:${draftFile}`);
+try {
+  await part('chat', chatPart);
+  await part('history', () => historyPart(draftGateway.url));
+  for (const words of DOC_WORDS) await part('drafting', () => draftingPart(draftGateway.url, draft, words));
+  await part('start', () => startPart(draftGateway.url));
+} finally {
+  draftGateway.stop();
+  stopEverything();
+  openTags.forEach(killTagged);
+}
+if (failed) process.exitCode = 1;
