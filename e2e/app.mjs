@@ -189,7 +189,7 @@ async function withTimeout(/** @type {Promise<any>} */ promise, /** @type {numbe
 }
 
 /** The process ids of the app launched with `tag`: the binary, with the tag in its environment. */
-function appPids(/** @type {string} */ tag) {
+export function appPids(/** @type {string} */ tag) {
   const found = spawnSync('pgrep', ['-x', '-f', appBinary], { encoding: 'utf8' });
   return found.stdout
     .split('\n')

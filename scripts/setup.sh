@@ -8,12 +8,13 @@ cd "$(dirname "$0")/.."
 purpose="${1:-app}"
 
 # The one list of system packages. Building needs the first group; tests add the
-# virtual display, the WebKit WebDriver, and a real Secret Service for the keychain.
+# virtual display, the WebKit WebDriver, a real Secret Service for the keychain, and
+# pyatspi, through which the end-to-end tests read the window's accessible tree.
 build_packages=(
   libwebkit2gtk-4.1-dev build-essential file libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev libdbus-1-dev pkg-config curl
 )
-test_packages=(xvfb webkit2gtk-driver dbus-x11 gnome-keyring libsecret-tools chromium fonts-nanum)
+test_packages=(xvfb webkit2gtk-driver dbus-x11 gnome-keyring libsecret-tools chromium fonts-nanum python3-pyatspi)
 
 packages=("${build_packages[@]}")
 [[ "$purpose" == test ]] && packages+=("${test_packages[@]}")
