@@ -92,3 +92,23 @@ describe('the context meter', () => {
     expect(meterLabel(over)).toBe('8k 중 8k');
   });
 });
+
+describe('a streaming answer in the meter', () => {
+  it('counts the same growing by pieces as counted whole, and starts over when replaced', () => {
+    const pieces = ['Hello ', '안녕하세요 ', 'wörld ', '😀', ' and ', '漢字', ' more text'];
+    const answer = { role: 'assistant' as const, text: '', usage: null, attachments: [] };
+    const meter = () => measure({ messages: [answer], draft: '', attachments: [], context: 1000 }).conversation;
+    for (const piece of pieces) {
+      answer.text += piece;
+      expect(meter()).toBe(textTokens(answer.text));
+    }
+    // Regenerated: new text, longer than the old, is not taken for the old one grown.
+    answer.text = 'x'.repeat(answer.text.length + 10);
+    expect(meter()).toBe(textTokens(answer.text));
+    // A surrogate pair split across two pieces is counted once, whole.
+    answer.text = 'a\ud83d';
+    meter();
+    answer.text = 'a\ud83d\ude00';
+    expect(meter()).toBe(textTokens('a😀'));
+  });
+});

@@ -12,14 +12,50 @@ import { compactTokens } from './models';
  * runs close to a token a syllable, which a bytes-based count would put at a third.
  */
 export function textTokens(text: string): number {
-  let wide = 0;
-  let bytes = 0;
-  for (const char of text) {
-    const code = char.codePointAt(0)!;
+  const count = countFrom(text, 0, { wide: 0, bytes: 0 });
+  return count.wide + Math.ceil(count.bytes / 4);
+}
+
+interface Count {
+  wide: number;
+  bytes: number;
+}
+
+/** Adds the characters of `text` from `from` on (a code point boundary) to `count`. */
+function countFrom(text: string, from: number, count: Count): Count {
+  let { wide, bytes } = count;
+  for (let i = from; i < text.length; i++) {
+    const code = text.codePointAt(i)!;
+    if (code > 0xffff) i++;
     if (isCjkOrHangul(code)) wide += 1;
     else bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
   }
-  return wide + Math.ceil(bytes / 4);
+  return { wide, bytes };
+}
+
+// What each message's text came to when last counted. An answer only grows while it
+// streams, and the meter is worked out again on every frame: only what was added since
+// is counted, or the count would cost the whole answer on each frame.
+const counted = new WeakMap<object, { text: string; count: Count }>();
+
+function messageTokens(message: Counted): number {
+  const text = message.text;
+  const before = counted.get(message);
+  const tail = Math.min(64, before?.text.length ?? 0);
+  const grown =
+    before !== undefined &&
+    text.length >= before.text.length &&
+    // The end of what was counted is still where it was (a regenerated answer is not),
+    // and does not split a surrogate pair.
+    text.startsWith(before.text.slice(before.text.length - tail), before.text.length - tail) &&
+    !isHighSurrogate(before.text.charCodeAt(before.text.length - 1));
+  const count = grown ? countFrom(text, before.text.length, before.count) : countFrom(text, 0, { wide: 0, bytes: 0 });
+  counted.set(message, { text, count });
+  return count.wide + Math.ceil(count.bytes / 4);
+}
+
+function isHighSurrogate(unit: number): boolean {
+  return unit >= 0xd800 && unit <= 0xdbff;
 }
 
 function isCjkOrHangul(code: number): boolean {
@@ -60,7 +96,7 @@ export interface Meter {
 }
 
 function estimate(message: Counted): number {
-  return textTokens(message.text) + message.attachments.reduce((sum, a) => sum + a.tokens, 0);
+  return messageTokens(message) + message.attachments.reduce((sum, a) => sum + a.tokens, 0);
 }
 
 /**
