@@ -107,6 +107,34 @@ async function nothing(pending: Promise<null>): Promise<void> {
 /** What an answer or a draft sends the window; `pending` never reaches the caller. */
 export type StreamUpdate = Exclude<Update, { type: 'pending' }>;
 
+/**
+ * What waited in an outbox as few updates as it can be: runs of events become one update,
+ * and runs of text (or reasoning) one event. Rust batches a frame's events, but it also
+ * sends whatever it has whenever the network pauses, which at a model's pace is after
+ * nearly every token; a window that took thirty of those in one frame spent a document
+ * change (or a render) on each.
+ */
+export function joinUpdates(updates: readonly Update[]): StreamUpdate[] {
+  const out: StreamUpdate[] = [];
+  for (const update of updates) {
+    if (update.type === 'pending') continue;
+    const last = out[out.length - 1];
+    if (update.type !== 'events' || last?.type !== 'events') {
+      out.push(update.type === 'events' ? { type: 'events', events: [...update.events] } : update);
+      continue;
+    }
+    for (const event of update.events) {
+      const previous = last.events[last.events.length - 1];
+      if ((event.type === 'text' || event.type === 'reasoning') && previous?.type === event.type) {
+        last.events[last.events.length - 1] = { type: event.type, text: previous.text + event.text };
+      } else {
+        last.events.push(event);
+      }
+    }
+  }
+  return out;
+}
+
 /** Resolves at the next frame, or after 100 ms in a hidden window, where frames stop. */
 function nextFrame(): Promise<void> {
   return new Promise((resolve) => {
@@ -142,7 +170,7 @@ function channel(onUpdate: (update: StreamUpdate) => void): Channel<Update> {
         for (;;) {
           const waiting = await call('take_updates', { outbox });
           if (!waiting.length) break;
-          for (const next of waiting) if (next.type !== 'pending') onUpdate(next);
+          for (const next of joinUpdates(waiting)) onUpdate(next);
           await nextFrame();
         }
       } while (again);
