@@ -39,9 +39,26 @@ export function roughly(tokens: number): number {
   return Math.round(tokens / step) * step;
 }
 
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+/**
+ * A number format, made once per locale and options. `toLocaleString` makes a new one on
+ * every call, and in WebKit the few numbers of the first screen (the context meter's)
+ * took more of its first render than anything else.
+ */
+export function numberFormat(locale: string, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
+  const key = `${locale} ${JSON.stringify(options)}`;
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, options);
+    numberFormats.set(key, format);
+  }
+  return format;
+}
+
 /** A number with the window's digit grouping. */
 export function formatNumber(value: number): string {
-  return value.toLocaleString(currentLanguage() === 'ko' ? 'ko-KR' : 'en-US');
+  return numberFormat(currentLanguage() === 'ko' ? 'ko-KR' : 'en-US').format(value);
 }
 
 /** What a file costs, piece by piece: its pages or size, then its tokens. */

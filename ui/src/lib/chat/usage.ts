@@ -4,7 +4,7 @@
 import type { AnswerUsage } from '../contract';
 import { currentLanguage } from '../language.svelte';
 import { t } from '../messages';
-import { formatNumber } from './attachments';
+import { formatNumber, numberFormat } from './attachments';
 
 /**
  * US dollars with the digits that matter: a dollar and up to the cent ($1.23), less to
@@ -16,7 +16,7 @@ export function formatCost(dollars: number): string {
   if (dollars < 0.0001) return '<$0.0001';
   if (dollars >= 1) {
     const locale = currentLanguage() === 'ko' ? 'ko-KR' : 'en-US';
-    return `$${dollars.toLocaleString(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    return `$${numberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(dollars)}`;
   }
   // Three digits after the leading zeros: 0.0123 → 4 decimals, 0.5 → 3, 0.00045 → 6.
   const zeros = Math.max(0, Math.ceil(-Math.log10(dollars)) - 1);

@@ -1,12 +1,18 @@
 import { flushSync, mount, tick, unmount } from 'svelte';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { setLanguage } from '../language.svelte';
 import LinkDialog from './LinkDialog.svelte';
 import { answerLinkPrompt } from './linkPrompt.svelte';
 import Markdown from './Markdown.svelte';
+import { loadRenderer } from './renderer';
 
 describe('the link confirmation dialog', () => {
   let components: ReturnType<typeof mount>[] = [];
+
+  // The window loads the renderer after its first paint; here it is there from the start.
+  beforeAll(async () => {
+    await loadRenderer();
+  });
 
   afterEach(() => {
     // The prompt is one for the window, held outside the components: a test leaves none behind.

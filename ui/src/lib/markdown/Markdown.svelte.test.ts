@@ -1,11 +1,36 @@
 import { flushSync, mount, unmount } from 'svelte';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { setLanguage } from '../language.svelte';
 import Markdown from './Markdown.svelte';
+import { loadRenderer } from './renderer';
+
+// First in the file: the renderer is not loaded yet, as in a window that has just opened.
+describe('a message shown before the renderer has loaded', () => {
+  it('renders once the renderer arrives', async () => {
+    const target = document.createElement('div');
+    document.body.append(target);
+    const props = { text: '# Title\n\nSome **bold** words.', streaming: false, openExternal: () => {}, copyText: async () => {} };
+    const component = mount(Markdown, { target, props });
+    flushSync();
+    expect(target.querySelector('h1')).toBeNull();
+    await loadRenderer();
+    await Promise.resolve();
+    flushSync();
+    expect(target.querySelector('h1')?.textContent).toBe('Title');
+    expect(target.querySelector('strong')?.textContent).toBe('bold');
+    unmount(component);
+    target.remove();
+  });
+});
 
 describe('Markdown component', () => {
   let target: HTMLElement;
   let component: ReturnType<typeof mount> | undefined;
+
+  // The window loads the renderer after its first paint; here it is there from the start.
+  beforeAll(async () => {
+    await loadRenderer();
+  });
 
   afterEach(() => {
     if (component) unmount(component);

@@ -1,4 +1,5 @@
-export { createStreamingMarkdown, type StreamingMarkdown, type StreamingMarkdownOptions } from './streaming';
+export type { StreamingMarkdown, StreamingMarkdownOptions } from './streaming';
+export { loadRenderer } from './renderer';
 export { default as Markdown } from './Markdown.svelte';
 export { setCodeTheme, type CodeTheme } from './codeTheme';
 export { default as LinkDialog } from './LinkDialog.svelte';

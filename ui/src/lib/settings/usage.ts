@@ -1,6 +1,7 @@
 // Settings → Usage: the totals Rust sums up, put in words. A cost is shown only where
 // a price was known; answers without one are counted, never priced by guess.
 import type { UsageRow } from '../backend';
+import { numberFormat } from '../chat/attachments';
 
 /** US dollars, with enough digits that a few cheap answers do not read as nothing. */
 export function formatCost(dollars: number): string {
@@ -16,7 +17,7 @@ export function rowCost(row: UsageRow): string | null {
 }
 
 export function formatCount(n: number, locale: string): string {
-  return n.toLocaleString(locale);
+  return numberFormat(locale).format(n);
 }
 
 /** Days, latest first (ISO dates sort as text). */
