@@ -269,6 +269,14 @@ test('pictures from a tool show as thumbnails and open larger; other kinds are l
     await thumbnails.click();
     const viewer = page.getByTestId('tool-image-view');
     await viewer.waitFor();
+    // The message list is a compositing layer of its own; the viewer still covers the window.
+    const backdrop = await page.locator('.dialog-backdrop').boundingBox();
+    const windowSize = page.viewportSize();
+    assert.deepEqual(
+      backdrop && [backdrop.x, backdrop.y, backdrop.width, backdrop.height],
+      windowSize && [0, 0, windowSize.width, windowSize.height],
+      'the viewer covers the whole window',
+    );
     await page.keyboard.press('Escape');
     await viewer.waitFor({ state: 'detached' });
   } finally {
