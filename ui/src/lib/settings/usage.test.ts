@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { UsageRow } from '../backend';
-import { formatCost, formatCount, latestFirst, rowCost } from './usage';
+import { formatCount, latestFirst, rowCost } from './usage';
 
 const row = (changes: Partial<UsageRow>): UsageRow => ({
   key: '2025-06-01',
@@ -13,11 +13,11 @@ const row = (changes: Partial<UsageRow>): UsageRow => ({
 });
 
 describe('usage in words', () => {
-  it('shows small costs to the hundredth of a cent, and larger ones to the cent', () => {
-    expect(formatCost(0.0123)).toBe('$0.0123');
-    expect(formatCost(0.00001)).toBe('<$0.0001');
-    expect(formatCost(12.345)).toBe('$12.35');
-    expect(formatCost(0)).toBe('$0');
+  it("words a cost as an answer's is worded", () => {
+    expect(rowCost(row({ cost: 0.00001 }))).toBe('<$0.0001');
+    expect(rowCost(row({ cost: 0.5 }))).toBe('$0.50');
+    expect(rowCost(row({ cost: 0.00384 }))).toBe('$0.00384');
+    expect(rowCost(row({ cost: 12.345 }))).toBe('$12.35');
   });
 
   it('gives no cost for a row where no answer had a price, rather than $0', () => {

@@ -2,14 +2,8 @@
 // a price was known; answers without one are counted, never priced by guess.
 import type { UsageRow } from '../backend';
 import { numberFormat } from '../chat/attachments';
-
-/** US dollars, with enough digits that a few cheap answers do not read as nothing. */
-export function formatCost(dollars: number): string {
-  if (dollars <= 0) return '$0';
-  if (dollars < 0.0001) return '<$0.0001';
-  if (dollars < 1) return `$${dollars.toFixed(4)}`;
-  return `$${dollars.toFixed(2)}`;
-}
+// Costs read the same here as under each answer: one rule for their digits.
+import { formatCost } from '../chat/usage';
 
 /** What the cost column says of a row: nothing priced means no cost, not $0. */
 export function rowCost(row: UsageRow): string | null {
