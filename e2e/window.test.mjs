@@ -80,3 +80,45 @@ test('a corrupt settings file is kept aside and the person is told', async () =>
   assert.equal(readFileSync(join(dataDir, aside[0] ?? ''), 'utf8'), '{"model": "half-writ');
   assert.equal(JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8')).model, 'openai/gpt-4o');
 });
+
+test('the web view paints the way this machine paints best, and a benchmark can see its frames', async () => {
+  const dataDir = freshDataDir();
+  const frameLog = join(dataDir, 'frames.log');
+  const { driver, close, tag } = await launchApp({ dataDir, env: { FOXTAIL_FRAME_LOG: frameLog } });
+  try {
+    await (await byTestId(driver, 'setup-skip')).click();
+    const composer = await byTestId(driver, 'composer');
+    const before = existsSync(frameLog) ? readFileSync(frameLog, 'utf8').split('\n').filter(Boolean).length : 0;
+    await composer.sendKeys('a few words, painted as they are typed');
+    await driver.wait(() => readFileSync(frameLog, 'utf8').split('\n').filter(Boolean).length >= before + 5, 10_000, 'the window logged its paints');
+    const times = readFileSync(frameLog, 'utf8').split('\n').filter(Boolean).map(Number);
+    assert.ok(times.every((t, i) => Number.isSafeInteger(t) && (i === 0 || t >= times[i - 1])), 'paint times are in order');
+
+    // WebKit starts its web process with the app's environment, so that is where the
+    // choices of rendering.rs must arrive.
+    const webProcesses = processesTagged(tag).filter((p) => p.comm === 'WebKitWebProces');
+    assert.ok(webProcesses.length > 0, 'the web process was found');
+    const gpu = existsSync('/dev/dri') && readdirSync('/dev/dri').some((name) => name.startsWith('renderD'));
+    for (const { environ } of webProcesses) {
+      assert.ok(environ.includes('MALLOC_MMAP_THRESHOLD_=131072'), 'large blocks are given back when freed');
+      assert.equal(environ.includes('WEBKIT_DISABLE_COMPOSITING_MODE=1'), !gpu, 'without a GPU the page is painted directly');
+    }
+  } finally {
+    await close();
+  }
+});
+
+/** Every process whose environment carries the launch's tag, with its name and environment. */
+function processesTagged(/** @type {string} */ tag) {
+  return readdirSync('/proc')
+    .filter((pid) => /^\d+$/.test(pid))
+    .flatMap((pid) => {
+      try {
+        const environ = readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0');
+        if (!environ.includes(`FOXTAIL_E2E_TAG=${tag}`)) return [];
+        return [{ pid, comm: readFileSync(`/proc/${pid}/comm`, 'utf8').trim(), environ }];
+      } catch {
+        return []; // gone, or not ours to read
+      }
+    });
+}

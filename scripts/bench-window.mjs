@@ -4,6 +4,8 @@
 //
 // Each part opens the app afresh and first measures it idle (frame p50/p95 of the chat
 // screen doing nothing; PSS of the app with every WebKit process it started), then:
+// (frames are the window's painted frames, from the app's FOXTAIL_FRAME_LOG, against
+// the idle page's frames; the page's own updates are printed beside them)
 //   streaming answer    frame p50/p95 while a ~20,000-token Markdown answer (prose,
 //                       lists, code blocks, tables) streams at 1,000 tokens/s, as a ratio
 //                       to idle; PSS right after it and 30 s later
@@ -229,21 +231,50 @@ const RECORD = `
   requestAnimationFrame(tick);`;
 const STOP = 'window.__recording = false; return window.__frames.slice(1);';
 
-async function frames(driver, during) {
-  await driver.executeScript(RECORD);
-  let recorded = [];
+/** Now on CLOCK_MONOTONIC in µs: GLib's clock, which the window's frame log uses. */
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+/** A time on the page's clock (ms since the epoch) on the frame log's clock. */
+const fromEpoch = (epochMs) => epochMs * 1000 - (Date.now() * 1000 - nowUs());
+
+/** The times the window painted (µs, from its FOXTAIL_FRAME_LOG) between two instants. */
+function paintsBetween(frameLog, fromUs, toUs) {
+  let times = [];
+  try {
+    times = readFileSync(frameLog, 'utf8').split('\n').filter(Boolean).map(Number);
+  } catch {
+    // nothing painted yet
+  }
+  return times.filter((t) => t >= fromUs && t <= toUs);
+}
+const intervals = (times) => times.slice(1).map((t, i) => (t - times[i]) / 1000);
+
+/**
+ * Frames while `during` runs, two ways: the page's updates (requestAnimationFrame), and
+ * the frames the window painted, which is what reaches the screen. Without compositing
+ * (rendering.rs) WebKit runs the page's updates on a timer of its own, faster than it
+ * paints, so only the painted frames say how smooth it looked.
+ */
+async function frames(app, during) {
+  await app.driver.executeScript(RECORD);
+  const from = nowUs();
+  let updates = [];
   try {
     await during();
   } finally {
-    recorded = /** @type {number[]} */ (await driver.executeScript(STOP));
+    updates = /** @type {number[]} */ (await app.driver.executeScript(STOP));
   }
-  return recorded;
+  return { updates, painted: intervals(paintsBetween(app.frameLog, from, nowUs())) };
 }
 
 const ms = (value) => `${value.toFixed(1)} ms`;
 const describe = (f) =>
   `p50 ${ms(percentile(f, 50))}, p95 ${ms(percentile(f, 95))} (${f.length} frames, ${f.filter((x) => x > 50).length} over 50 ms)`;
-const ratio = (f, idle) => `p95 ${(percentile(f, 95) / percentile(idle, 95)).toFixed(2)}× idle (target ≤ 1.5×)`;
+/** Painted frames against the idle window's frames (its page updates: idle, it paints nothing). */
+const ratio = (f, idle) => `p95 ${(percentile(f.painted, 95) / percentile(idle.updates, 95)).toFixed(2)}× idle (target ≤ 1.5×)`;
+const painted = (f, idle) => [
+  ['', `painted: ${describe(f.painted)}; ${ratio(f, idle)}`],
+  ['', `page updates: ${describe(f.updates)}`],
+];
 const mb = (value) => `${value.toFixed(0)} MB`;
 const plus = (value, base) => `${value - base >= 0 ? '+' : '−'}${Math.abs(value - base).toFixed(0)} MB`;
 const sleep = (t) => new Promise((r) => setTimeout(r, t));
@@ -261,13 +292,14 @@ function setUpDataDir(dataDir, gatewayUrl) {
 
 /** Opens Foxtail on `dataDir`, waits for the chat screen, and measures it idle (5 s after, for 5 s). */
 async function openIdle(dataDir) {
-  const launched = await launchApp({ dataDir });
+  const frameLog = join(work, `frames-${randomUUID()}.log`);
+  const launched = await launchApp({ dataDir, env: { FOXTAIL_FRAME_LOG: frameLog } });
   try {
     await launched.driver.manage().setTimeouts({ script: 120_000 });
     await byTestId(launched.driver, 'composer');
     await sleep(5_000);
-    const idleFrames = await frames(launched.driver, () => sleep(5_000));
-    return { ...launched, idleFrames, idlePss: pss(launched.tag) };
+    const idleFrames = await frames({ ...launched, frameLog }, () => sleep(5_000));
+    return { ...launched, frameLog, idleFrames, idlePss: pss(launched.tag) };
   } catch (err) {
     await launched.close().catch(() => {});
     throw err;
@@ -291,7 +323,7 @@ async function chatPart() {
       const { driver, tag, idleFrames, idlePss } = app;
       const composer = await byTestId(driver, 'composer');
       const sent = performance.now();
-      const streamFrames = await frames(driver, async () => {
+      const streamFrames = await frames(app, async () => {
         await composer.sendKeys('Explain ownership at length', Key.ENTER);
         await driver.wait(async () => (await read(driver, LAST_ANSWER, 'data-status')) === 'done', 10 * 60_000, 'the answer ended');
       });
@@ -302,8 +334,9 @@ async function chatPart() {
       const shown = (await driver.findElement(By.css(LAST_ANSWER)).getAttribute('textContent')).length;
       say([
         `streaming answer: ${tokens} tokens (${text.length} characters of Markdown) at ${RATE} tokens/s`,
-        ['  idle', `${describe(idleFrames)}; PSS ${mb(idlePss)}`],
-        ['  while the answer streams', `${describe(streamFrames)}; ${ratio(streamFrames, idleFrames)}`],
+        ['  idle', `${describe(idleFrames.updates)}; PSS ${mb(idlePss)}`],
+        ['  while the answer streams', ''],
+        ...painted(streamFrames, idleFrames),
         ['', `took ${streamedS.toFixed(1)} s (${(tokens / streamedS).toFixed(0)} tokens/s), ${shown} characters shown`],
         ['  PSS right after the answer', `${mb(afterPss)} (${plus(afterPss, idlePss)})`],
         ['  PSS ' + SETTLE_S + ' s later', `${mb(settledPss)} (${plus(settledPss, idlePss)}; target ≤ +60 MB)`],
@@ -335,7 +368,12 @@ const OPEN_CONVERSATION = `
   const check = () => {
     const last = document.querySelector('[data-last] [data-testid="message"]');
     // Present with its content in this frame: the next frame starts after it was painted.
-    if (last && last.textContent.includes(marker)) requestAnimationFrame(() => done({ ms: performance.now() - started }));
+    if (last && last.textContent.includes(marker)) {
+      const shown = performance.now();
+      requestAnimationFrame(() =>
+        done({ ms: performance.now() - started, clicked: performance.timeOrigin + started, shown: performance.timeOrigin + shown }),
+      );
+    }
     else if (performance.now() - started > 60000) done({ error: 'the last message did not show within 60 s' });
     else requestAnimationFrame(check);
   };
@@ -387,6 +425,9 @@ async function historyPart(gatewayUrl) {
     const opened = await driver.executeAsyncScript(OPEN_CONVERSATION, id, marker);
     if (opened.error) throw new Error(opened.error);
     await sleep(3_000);
+    // The window's first paint once the last message was in the page.
+    const [shownPaint] = paintsBetween(app.frameLog, fromEpoch(opened.shown), Infinity);
+    const openMs = shownPaint === undefined ? NaN : (shownPaint - fromEpoch(opened.clicked)) / 1000;
     const openPss = pss(tag);
     const messagesShown = (await driver.findElements(By.css('[data-testid="message"]'))).length;
 
@@ -396,18 +437,27 @@ async function historyPart(gatewayUrl) {
     const scrolled = await driver.executeScript(
       `window.__scroll.stop = true;
        const first = [...document.querySelectorAll('[data-testid="message"]')].some((m) => m.textContent.includes('Question 1: how'));
-       return { ...window.__scroll, first };`,
+       return { ...window.__scroll, first, origin: performance.timeOrigin };`,
     );
+    const scrollStart = fromEpoch(scrolled.origin + scrolled.started);
+    const scrollFrames = {
+      updates: scrolled.frames,
+      painted: intervals(paintsBetween(app.frameLog, scrollStart, scrolled.done ? scrollStart + scrolled.ms * 1000 : Infinity)),
+    };
     const scrollPss = pss(tag);
     say([
       `${TURNS}-turn conversation: ${messages.length} messages, ${chars} characters of Markdown (code blocks, tables)`,
-      ['  idle', `${describe(idleFrames)}; PSS ${mb(idlePss)}`],
-      ['  click to last message painted', `${opened.ms.toFixed(0)} ms (target ≤ 300 ms); ${messagesShown} messages in the page`],
+      ['  idle', `${describe(idleFrames.updates)}; PSS ${mb(idlePss)}`],
+      [
+        '  click to last message painted',
+        `${openMs.toFixed(0)} ms (target ≤ 300 ms; the page's next update began ${opened.ms.toFixed(0)} ms after it); ${messagesShown} messages in the page`,
+      ],
       ['  PSS with it open', `${mb(openPss)} (${plus(openPss, idlePss)}; target ≤ +100 MB)`],
       [
         `  scrolling to the top, ${STEP_PX} px a frame`,
-        `${describe(scrolled.frames)}; ${ratio(scrolled.frames, idleFrames)}`,
+        '',
       ],
+      ...painted(scrollFrames, idleFrames),
       [
         '',
         scrolled.done
@@ -445,7 +495,7 @@ const TYPE_HERE = `${VIEW}
   view.focus();
   view.dispatch({ selection: { anchor: typeAt } });
   view.scrollDOM.scrollTop = view.lineBlockAt(typeAt).top - 80;
-  window.__keys = { paint: [], lost: 0, late: 0 };
+  window.__keys = { paint: [], at: [], lost: 0, late: 0 };
   window.__onKey = (event) => {
     if (event.key.length !== 1) return;
     const now = performance.now();
@@ -456,7 +506,10 @@ const TYPE_HERE = `${VIEW}
     const head = view.state.selection.main.head;
     let frames = 0;
     const check = () => {
-      if (view.state.selection.main.head !== head) requestAnimationFrame(() => window.__keys.paint.push(performance.now() - t0));
+      if (view.state.selection.main.head !== head) {
+        window.__keys.at.push({ key: performance.timeOrigin + t0, shown: performance.timeOrigin + performance.now() });
+        requestAnimationFrame(() => window.__keys.paint.push(performance.now() - t0));
+      }
       else if (++frames > 120) window.__keys.lost++;
       else requestAnimationFrame(check);
     };
@@ -500,7 +553,7 @@ async function draftingPart(gatewayUrl, draft, words) {
     let typed = 0;
     let view = null;
     let streamedS = 0;
-    const streamFrames = await frames(driver, async () => {
+    const streamFrames = await frames(app, async () => {
       const started = performance.now();
       await (await byTestId(driver, 'ai-run')).click();
       await byTestId(driver, 'pending-bar', 30_000);
@@ -519,6 +572,12 @@ async function draftingPart(gatewayUrl, draft, words) {
     const keys = await driver.executeScript(
       "window.removeEventListener('keydown', window.__onKey, true); return window.__keys;",
     );
+    // Each key to the window's first paint once the editor held it.
+    const windowPaints = paintsBetween(app.frameLog, 0, Infinity);
+    const keyToPaint = keys.at.flatMap(({ key, shown }) => {
+      const paint = windowPaints.find((t) => t >= fromEpoch(shown));
+      return paint === undefined ? [] : [(paint - fromEpoch(key)) / 1000];
+    });
     const status = await read(driver, '[data-testid="pending-bar"]', 'data-status');
     // What the model wrote: the document grew by it and by what was typed (the cursor moved past that).
     const written = await driver.executeScript(
@@ -529,9 +588,10 @@ async function draftingPart(gatewayUrl, draft, words) {
     const settledPss = pss(tag);
     say([
       `"Write here" into a ${words}-word document (${places.chars} characters): ${DRAFT_WORDS} words at ${WORD_RATE} words/s`,
-      ['  idle', `${describe(idleFrames)}; PSS ${mb(idlePss)}`],
+      ['  idle', `${describe(idleFrames.updates)}; PSS ${mb(idlePss)}`],
       ['  document open', `clicked to editable in ${openMs.toFixed(0)} ms; PSS ${mb(openPss)} (${plus(openPss, idlePss)})`],
-      ['  while the draft streams', `${describe(streamFrames)}; ${ratio(streamFrames, idleFrames)}`],
+      ['  while the draft streams', ''],
+      ...painted(streamFrames, idleFrames),
       [
         '',
         `took ${streamedS.toFixed(1)} s from the click (${(DRAFT_WORDS / streamedS).toFixed(0)} words/s), ended ${status}, ` +
@@ -539,9 +599,10 @@ async function draftingPart(gatewayUrl, draft, words) {
       ],
       [
         '  keypress to paint, typing meanwhile',
-        keys.paint.length
-          ? `p50 ${ms(percentile(keys.paint, 50))}, p95 ${ms(percentile(keys.paint, 95))} (target < 30 ms); ` +
-            `${keys.paint.length} of ${typed} keys${keys.lost ? `, ${keys.lost} never shown` : ''}${keys.late ? `, ${keys.late} timed from the handler` : ''}` +
+        keyToPaint.length
+          ? `p50 ${ms(percentile(keyToPaint, 50))}, p95 ${ms(percentile(keyToPaint, 95))} (target < 30 ms; ` +
+            `to the page's next update: p95 ${ms(percentile(keys.paint, 95))}); ` +
+            `${keyToPaint.length} of ${typed} keys${keys.lost ? `, ${keys.lost} never shown` : ''}${keys.late ? `, ${keys.late} timed from the handler` : ''}` +
             `${typed < 50 ? ' (fewer than 50: the window took keys no faster)' : ''}`
           : `no key painted (${typed} sent)`,
       ],

@@ -11,6 +11,7 @@ mod keys;
 mod mcp;
 mod models;
 mod outbox;
+mod rendering;
 #[cfg(test)]
 mod test_window;
 
@@ -31,6 +32,8 @@ use tauri::{Manager, Runtime, WebviewUrl, WebviewWindowBuilder};
 const UNDO_WINDOW_MS: i64 = 10 * 60 * 1000;
 
 pub fn run() {
+    // Before anything starts a thread: it sets the environment.
+    rendering::prepare();
     foxtail_core::files::forbid_core_dumps();
     tauri::Builder::default()
         // Used from Rust only: the window has no permission for either plugin.
@@ -71,7 +74,7 @@ pub fn run() {
             };
             // The window is built here rather than in tauri.conf.json so that the web
             // view's own storage follows FOXTAIL_DATA_DIR like every other file.
-            WebviewWindowBuilder::new(app, "main", WebviewUrl::default())
+            let window = WebviewWindowBuilder::new(app, "main", WebviewUrl::default())
                 .title("Foxtail")
                 .inner_size(1100.0, 760.0)
                 .min_inner_size(420.0, 360.0)
@@ -85,6 +88,7 @@ pub fn run() {
                 })
                 .on_new_window(|_, _| tauri::webview::NewWindowResponse::Deny)
                 .build()?;
+            rendering::log_frames(&window);
             Ok(())
         })
         .invoke_handler(commands())
