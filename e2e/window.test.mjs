@@ -101,6 +101,7 @@ test('the web view paints the way this machine paints best, and a benchmark can 
     const gpu = existsSync('/dev/dri') && readdirSync('/dev/dri').some((name) => name.startsWith('renderD'));
     for (const { environ } of webProcesses) {
       assert.ok(environ.includes('MALLOC_MMAP_THRESHOLD_=131072'), 'large blocks are given back when freed');
+      assert.ok(environ.includes('JSC_percentCPUPerMBForFullTimer=0.1'), 'dropped DOM is collected soon');
       assert.equal(environ.includes('WEBKIT_DISABLE_COMPOSITING_MODE=1'), !gpu, 'without a GPU the page is painted directly');
     }
   } finally {
