@@ -81,7 +81,7 @@ test('a corrupt settings file is kept aside and the person is told', async () =>
   assert.equal(JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8')).model, 'openai/gpt-4o');
 });
 
-test('the web view paints the way this machine paints best, and a benchmark can see its frames', async () => {
+test('the web view gives memory back, and a benchmark can see the frames it paints', async () => {
   const dataDir = freshDataDir();
   const frameLog = join(dataDir, 'frames.log');
   const { driver, close, tag } = await launchApp({ dataDir, env: { FOXTAIL_FRAME_LOG: frameLog } });
@@ -98,11 +98,9 @@ test('the web view paints the way this machine paints best, and a benchmark can 
     // choices of rendering.rs must arrive.
     const webProcesses = processesTagged(tag).filter((p) => p.comm === 'WebKitWebProces');
     assert.ok(webProcesses.length > 0, 'the web process was found');
-    const gpu = existsSync('/dev/dri') && readdirSync('/dev/dri').some((name) => name.startsWith('renderD'));
     for (const { environ } of webProcesses) {
       assert.ok(environ.includes('MALLOC_MMAP_THRESHOLD_=131072'), 'large blocks are given back when freed');
       assert.ok(environ.includes('JSC_percentCPUPerMBForFullTimer=0.1'), 'dropped DOM is collected soon');
-      assert.equal(environ.includes('WEBKIT_DISABLE_COMPOSITING_MODE=1'), !gpu, 'without a GPU the page is painted directly');
     }
   } finally {
     await close();

@@ -251,8 +251,8 @@ const intervals = (times) => times.slice(1).map((t, i) => (t - times[i]) / 1000)
 /**
  * Frames while `during` runs, two ways: the page's updates (requestAnimationFrame), and
  * the frames the window painted, which is what reaches the screen. Without compositing
- * (rendering.rs) WebKit runs the page's updates on a timer of its own, faster than it
- * paints, so only the painted frames say how smooth it looked.
+ * (WEBKIT_DISABLE_COMPOSITING_MODE=1) WebKit runs the page's updates on a timer of its
+ * own, faster than it paints, so only the painted frames say how smooth it looked.
  */
 async function frames(app, during) {
   await app.driver.executeScript(RECORD);

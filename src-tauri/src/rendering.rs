@@ -1,16 +1,15 @@
-//! How the web view paints, and gives memory back, on this desktop (WebKitGTK on Linux).
+//! How the web view gives memory back on this desktop (WebKitGTK on Linux), and the
+//! benchmarks' log of the frames it paints.
 //!
 //! The choices are made through the environment, which the web process inherits when
 //! WebKit starts it, so they must be made before the window (or any thread) exists. A
 //! value the person set themselves is never changed.
+//!
+//! Painting the page without compositing (WEBKIT_DISABLE_COMPOSITING_MODE) was measured
+//! too: without a GPU it painted a streaming answer at 1.1x the idle frame instead of
+//! 2.5x, but WebDriver commands in the attachments test then hung, so it is not chosen.
 
 use std::ffi::OsString;
-
-/// WebKitGTK composites the page with OpenGL. Without a GPU that OpenGL is Mesa's
-/// software rasterizer, and in the real window (Xvfb, no GPU) a streaming answer then
-/// took about twice as long a frame and kept about 80 MB more than painting the page
-/// directly, which is what this turns on.
-const COMPOSITING_OFF: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
 
 /// glibc raises its threshold for giving large blocks their own mapping each time such a
 /// block is freed, so painting buffers soon come from the heap, and the heap keeps the
@@ -26,20 +25,15 @@ const GLIBC_TUNABLES: &str = "GLIBC_TUNABLES";
 /// last one; the DOM nodes a page makes and drops are not counted. A streaming answer
 /// makes its garbage mostly as DOM (its unfinished block is rendered again every frame),
 /// so that collection came tens of seconds late: 30 s after a long answer the web process
-/// still held about 190 MB more than it needed, and about 60 MB with this. The option
+/// still held about 190 MB more than it needed (measured with the page painted directly;
+/// about 60 MB with this). The option
 /// is the share of a CPU the collector may take per MB allocated before it runs.
 const FULL_GC_TIMER: &str = "JSC_percentCPUPerMBForFullTimer";
 const FULL_GC_TIMER_SHARE: &str = "0.1";
 
-/// The variables to set, given whether a GPU is there and what is set already.
-fn choices(
-    has_gpu: bool,
-    current: impl Fn(&str) -> Option<OsString>,
-) -> Vec<(&'static str, &'static str)> {
+/// The variables to set, given what is set already.
+fn choices(current: impl Fn(&str) -> Option<OsString>) -> Vec<(&'static str, &'static str)> {
     let mut set = Vec::new();
-    if !has_gpu && current(COMPOSITING_OFF).is_none() {
-        set.push((COMPOSITING_OFF, "1"));
-    }
     if current(MMAP_THRESHOLD).is_none() && current(GLIBC_TUNABLES).is_none() {
         set.push((MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES));
     }
@@ -49,30 +43,18 @@ fn choices(
     set
 }
 
-/// Mesa renders on the GPU through a DRM render node; without one, OpenGL is software.
-#[cfg(target_os = "linux")]
-fn has_gpu() -> bool {
-    std::fs::read_dir("/dev/dri")
-        .map(|entries| {
-            entries
-                .flatten()
-                .any(|entry| entry.file_name().to_string_lossy().starts_with("renderD"))
-        })
-        .unwrap_or(false)
-}
-
 /// Call first thing in `main`, while the process has one thread.
 pub fn prepare() {
     #[cfg(target_os = "linux")]
-    for (name, value) in choices(has_gpu(), |name| std::env::var_os(name)) {
+    for (name, value) in choices(|name| std::env::var_os(name)) {
         std::env::set_var(name, value);
     }
 }
 
 /// Benchmarks only: with `FOXTAIL_FRAME_LOG` set to a file, the time of every frame the
 /// window paints (GLib's monotonic clock, µs) is appended to it. `requestAnimationFrame`
-/// in the page counts the page's own updates, and without compositing those are no
-/// longer tied to what reaches the screen; the window's paints are.
+/// in the page counts the page's own updates, which WebKit may run faster or slower
+/// than it paints; the window's paints are what reaches the screen.
 pub fn log_frames<R: tauri::Runtime>(window: &tauri::WebviewWindow<R>) {
     #[cfg(target_os = "linux")]
     if let Some(path) = std::env::var_os("FOXTAIL_FRAME_LOG") {
@@ -110,21 +92,9 @@ mod tests {
     }
 
     #[test]
-    fn without_a_gpu_the_page_is_painted_directly() {
+    fn memory_is_given_back_by_default() {
         assert_eq!(
-            choices(false, set(&[])),
-            [
-                (COMPOSITING_OFF, "1"),
-                (MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES),
-                (FULL_GC_TIMER, FULL_GC_TIMER_SHARE)
-            ]
-        );
-    }
-
-    #[test]
-    fn with_a_gpu_webkit_composites_as_it_chooses() {
-        assert_eq!(
-            choices(true, set(&[])),
+            choices(set(&[])),
             [
                 (MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES),
                 (FULL_GC_TIMER, FULL_GC_TIMER_SHARE)
@@ -135,18 +105,11 @@ mod tests {
     #[test]
     fn what_the_person_set_is_kept() {
         assert_eq!(
-            choices(
-                false,
-                set(&[
-                    (COMPOSITING_OFF, "0"),
-                    (MMAP_THRESHOLD, "65536"),
-                    (FULL_GC_TIMER, "0.01")
-                ])
-            ),
+            choices(set(&[(MMAP_THRESHOLD, "65536"), (FULL_GC_TIMER, "0.01")])),
             []
         );
         assert_eq!(
-            choices(true, set(&[(GLIBC_TUNABLES, "glibc.malloc.arena_max=2")])),
+            choices(set(&[(GLIBC_TUNABLES, "glibc.malloc.arena_max=2")])),
             [(FULL_GC_TIMER, FULL_GC_TIMER_SHARE)]
         );
     }
