@@ -3,7 +3,7 @@
 // with its data folder and keychain service moved out of the way of a person's own.
 import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { mkdtempSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { after } from 'node:test';
@@ -186,6 +186,24 @@ async function withTimeout(/** @type {Promise<any>} */ promise, /** @type {numbe
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Every process started for the launch with `tag` (the tag is in its environment), with
+ * its name and environment: the app, WebKit's processes, and the WebDriver side.
+ */
+export function taggedProcesses(/** @type {string} */ tag) {
+  return readdirSync('/proc')
+    .filter((pid) => /^\d+$/.test(pid) && Number(pid) !== process.pid)
+    .flatMap((pid) => {
+      try {
+        const environ = readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0');
+        if (!environ.includes(`FOXTAIL_E2E_TAG=${tag}`)) return [];
+        return [{ pid: Number(pid), comm: readFileSync(`/proc/${pid}/comm`, 'utf8').trim(), environ }];
+      } catch {
+        return []; // gone, or not ours to read
+      }
+    });
 }
 
 /** The process ids of the app launched with `tag`: the binary, with the tag in its environment. */

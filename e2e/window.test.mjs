@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Key } from 'selenium-webdriver';
-import { byTestId, freshDataDir, launchApp, screenshot } from './app.mjs';
+import { byTestId, freshDataDir, launchApp, screenshot, taggedProcesses } from './app.mjs';
 
 /** Every path under `dir`, relative to it. */
 function listFiles(dir, prefix = '') {
@@ -88,15 +88,16 @@ test('the web view gives memory back, and a benchmark can see the frames it pain
   try {
     await (await byTestId(driver, 'setup-skip')).click();
     const composer = await byTestId(driver, 'composer');
-    const before = existsSync(frameLog) ? readFileSync(frameLog, 'utf8').split('\n').filter(Boolean).length : 0;
+    const logged = () => (existsSync(frameLog) ? readFileSync(frameLog, 'utf8').split('\n').filter(Boolean).map(Number) : []);
+    const before = logged().length;
     await composer.sendKeys('a few words, painted as they are typed');
-    await driver.wait(() => readFileSync(frameLog, 'utf8').split('\n').filter(Boolean).length >= before + 5, 10_000, 'the window logged its paints');
-    const times = readFileSync(frameLog, 'utf8').split('\n').filter(Boolean).map(Number);
+    await driver.wait(() => logged().length >= before + 5, 10_000, 'the window logged its paints');
+    const times = logged();
     assert.ok(times.every((t, i) => Number.isSafeInteger(t) && (i === 0 || t >= times[i - 1])), 'paint times are in order');
 
     // WebKit starts its web process with the app's environment, so that is where the
     // choices of rendering.rs must arrive.
-    const webProcesses = processesTagged(tag).filter((p) => p.comm === 'WebKitWebProces');
+    const webProcesses = taggedProcesses(tag).filter((p) => p.comm === 'WebKitWebProces');
     assert.ok(webProcesses.length > 0, 'the web process was found');
     for (const { environ } of webProcesses) {
       assert.ok(environ.includes('MALLOC_MMAP_THRESHOLD_=131072'), 'large blocks are given back when freed');
@@ -107,17 +108,3 @@ test('the web view gives memory back, and a benchmark can see the frames it pain
   }
 });
 
-/** Every process whose environment carries the launch's tag, with its name and environment. */
-function processesTagged(/** @type {string} */ tag) {
-  return readdirSync('/proc')
-    .filter((pid) => /^\d+$/.test(pid))
-    .flatMap((pid) => {
-      try {
-        const environ = readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0');
-        if (!environ.includes(`FOXTAIL_E2E_TAG=${tag}`)) return [];
-        return [{ pid, comm: readFileSync(`/proc/${pid}/comm`, 'utf8').trim(), environ }];
-      } catch {
-        return []; // gone, or not ours to read
-      }
-    });
-}

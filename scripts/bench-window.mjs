@@ -39,7 +39,7 @@
 // window (target/release/foxtail-empty-window) and the mock gateway (target/debug).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,7 +82,7 @@ const DOC_WORDS = values.words.split(',').map(Number);
 const STARTS = Number(values.starts);
 
 const { Builder, By, Key } = await import('selenium-webdriver');
-const { byTestId, freePort, freshDataDir, launchApp, LAST_ANSWER, located, read, startGateway, stopEverything } = await import(
+const { byTestId, freePort, freshDataDir, launchApp, LAST_ANSWER, located, read, startGateway, stopEverything, taggedProcesses } = await import(
   '../e2e/app.mjs'
 );
 
@@ -189,18 +189,7 @@ function percentile(values, p) {
 const median = (values) => percentile(values, 50);
 
 /** The processes started for a launch: the tag is in their environment. */
-function taggedPids(tag) {
-  const pids = [];
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    if (Number(pid) === process.pid) continue;
-    try {
-      if (readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`FOXTAIL_E2E_TAG=${tag}`)) pids.push(Number(pid));
-    } catch {
-      // Gone, or not ours to read.
-    }
-  }
-  return pids;
-}
+const taggedPids = (tag) => taggedProcesses(tag).map((p) => p.pid);
 
 /** PSS in MB of every process started for this launch (the app and its WebKit processes). */
 function pss(tag) {
@@ -759,16 +748,10 @@ async function startWindow(binary, dataDir, selector, env = {}) {
 
 /** The environment a launch's web process was started with. */
 function webProcessEnv(tag) {
-  for (const pid of taggedPids(tag)) {
-    try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'WebKitWebProces') continue;
-      const entries = readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').filter(Boolean);
-      return Object.fromEntries(entries.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]));
-    } catch {
-      // gone
-    }
-  }
-  throw new Error('no web process for this launch');
+  const web = taggedProcesses(tag).find((p) => p.comm === 'WebKitWebProces');
+  if (!web) throw new Error('no web process for this launch');
+  const entries = web.environ.filter(Boolean);
+  return Object.fromEntries(entries.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]));
 }
 
 async function startPart(gatewayUrl) {

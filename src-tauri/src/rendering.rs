@@ -26,8 +26,8 @@ const GLIBC_TUNABLES: &str = "GLIBC_TUNABLES";
 /// makes its garbage mostly as DOM (its unfinished block is rendered again every frame),
 /// so that collection came tens of seconds late: 30 s after a long answer the web process
 /// still held about 190 MB more than it needed (measured with the page painted directly;
-/// about 60 MB with this). The option
-/// is the share of a CPU the collector may take per MB allocated before it runs.
+/// about 60 MB with this). The option is the share of a CPU the collector may take per
+/// MB allocated before it runs.
 const FULL_GC_TIMER: &str = "JSC_percentCPUPerMBForFullTimer";
 const FULL_GC_TIMER_SHARE: &str = "0.1";
 
