@@ -293,13 +293,28 @@ export async function located(
 /** Saves a PNG of the window under artifacts/e2e/. */
 export async function screenshot(driver, name) {
   mkdirSync(artifactsDir, { recursive: true });
-  // WebKit captures the last painted frame: let the page paint what the test just did.
-  await driver.executeAsyncScript(
-    'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done()));',
+  // WebKit's screenshot waits for the window's next paint. Painted without compositing
+  // (no GPU), an idle page never paints again, and the command would wait for good; so
+  // the page repaints one transparent pixel every frame until the picture is taken.
+  await driver.executeScript(
+    `const mark = document.createElement('div');
+     mark.id = 'foxtail-e2e-paint';
+     mark.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none;opacity:0.01';
+     document.body.append(mark);
+     const repaint = () => {
+       if (!mark.isConnected) return;
+       mark.style.left = mark.style.left === '0px' ? '1px' : '0px';
+       requestAnimationFrame(repaint);
+     };
+     requestAnimationFrame(repaint);`,
   );
-  const path = join(artifactsDir, `${name}.png`);
-  writeFileSync(path, await driver.takeScreenshot(), 'base64');
-  return path;
+  try {
+    const path = join(artifactsDir, `${name}.png`);
+    writeFileSync(path, await driver.takeScreenshot(), 'base64');
+    return path;
+  } finally {
+    await driver.executeScript("document.getElementById('foxtail-e2e-paint')?.remove()");
+  }
 }
 
 export const gatewayBinary = join(repoRoot, 'target', 'debug', 'foxtail-mock-gateway');

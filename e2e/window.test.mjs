@@ -14,6 +14,11 @@ function listFiles(dir, prefix = '') {
   });
 }
 
+/** Whether this machine has a GPU render node, as rendering.rs decides. */
+function hasRenderNode() {
+  return existsSync('/dev/dri') && readdirSync('/dev/dri').some((name) => name.startsWith('renderD'));
+}
+
 test('the window opens titled Foxtail with the chat layout', async () => {
   const dataDir = freshDataDir();
   // The platform's own folders point into an empty place, to catch any file written
@@ -102,6 +107,10 @@ test('the web view gives memory back, and a benchmark can see the frames it pain
     for (const { environ } of webProcesses) {
       assert.ok(environ.includes('MALLOC_MMAP_THRESHOLD_=131072'), 'large blocks are given back when freed');
       assert.ok(environ.includes('JSC_percentCPUPerMBForFullTimer=0.1'), 'dropped DOM is collected soon');
+      // Without a GPU render node the page is painted directly (unless the runner chose).
+      if (!hasRenderNode() && process.env.WEBKIT_DISABLE_COMPOSITING_MODE === undefined) {
+        assert.ok(environ.includes('WEBKIT_DISABLE_COMPOSITING_MODE=1'), 'without a GPU, no software compositing');
+      }
     }
   } finally {
     await close();
