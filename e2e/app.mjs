@@ -46,17 +46,34 @@ function killGroup(/** @type {import('node:child_process').ChildProcess} */ chil
   }
 }
 
+/** Stops for processes a caller started on its own, run with stopEverything. */
+const otherStops = new Set();
+
+/** Has stopEverything (after the tests, on exit or on a signal) also run `stop`. */
+export function alsoStop(/** @type {() => void} */ stop) {
+  otherStops.add(stop);
+}
+
 /** Kills every process this file started (the app too), at once. */
 export function stopEverything() {
   for (const child of children) killGroup(child);
   children.clear();
   for (const tag of launchedTags) killApp(tag);
+  for (const stop of otherStops) stop();
 }
 
 // After the file's last test, and on any way out of the process (an uncaught error
 // included), nothing this file started may outlive it.
 after(stopEverything);
 process.once('exit', stopEverything);
+// Node runs no 'exit' handlers when a signal ends it, as the test runner's timeout or an
+// outer `timeout` does: a tauri-driver left then has no display to lose and lives on.
+for (const [signal, number] of /** @type {const} */ ([['SIGTERM', 15], ['SIGINT', 2], ['SIGHUP', 1]])) {
+  process.once(signal, () => {
+    stopEverything();
+    process.exit(128 + number);
+  });
+}
 
 /** A free loopback port, chosen by the OS. */
 export async function freePort() {

@@ -2,10 +2,11 @@
 // The harness itself: a start that fails must leave nothing running, or the test
 // runner would wait for it for ever.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freshDataDir, launchApp } from './app.mjs';
+import { freshDataDir, launchApp, taggedProcesses } from './app.mjs';
 
 /** The WebDriver processes running now (this runner's tests run one at a time). */
 function drivers() {
@@ -27,4 +28,47 @@ test('a start that times out stops what it started and shows the driver log', as
     await sleep(100);
   }
   assert.deepEqual(left, [], 'no tauri-driver or WebKitWebDriver left running');
+});
+
+test('a runner ended by a signal stops the app and its drivers first', async (t) => {
+  // A separate Node process opens the real window, as a test file does, and is then
+  // sent SIGTERM, as the test runner's timeout or an outer `timeout` would.
+  const runner = spawn(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `const { freshDataDir, launchApp } = await import(${JSON.stringify(new URL('./app.mjs', import.meta.url).href)});
+       const { tag } = await launchApp({ dataDir: freshDataDir() });
+       console.log(tag);
+       setInterval(() => {}, 1000);`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  /** @type {string} */
+  let tag = '';
+  t.after(() => {
+    runner.kill('SIGKILL');
+    // Should this test fail, what the runner left must not outlive it either.
+    if (tag) for (const { pid } of taggedProcesses(tag)) process.kill(pid, 'SIGKILL');
+  });
+  const lines = createInterface({ input: /** @type {import('node:stream').Readable} */ (runner.stdout) });
+  tag = await new Promise((resolve, reject) => {
+    lines.once('line', resolve);
+    runner.once('exit', (code) => reject(new Error(`the runner ended before the window opened (${code})`)));
+  });
+  const names = () => taggedProcesses(tag).map((p) => p.comm);
+  assert.ok(names().includes('tauri-driver'), `the launch's processes are found by its tag: ${names()}`);
+  assert.ok(names().length >= 3, `the app, WebKit and the drivers run: ${names()}`);
+
+  const exited = new Promise((resolve) => runner.once('exit', (code, signal) => resolve(code ?? signal)));
+  runner.kill('SIGTERM');
+  const ended = await exited;
+  let left = names();
+  for (let i = 0; i < 50 && left.length; i++) {
+    await sleep(100);
+    left = names();
+  }
+  assert.deepEqual(left, [], 'nothing of that launch is left running');
+  assert.equal(ended, 128 + 15, 'the runner ends with the status a SIGTERM gives');
 });

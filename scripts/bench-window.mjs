@@ -82,7 +82,7 @@ const DOC_WORDS = values.words.split(',').map(Number);
 const STARTS = Number(values.starts);
 
 const { Builder, By, Key } = await import('selenium-webdriver');
-const { byTestId, freePort, freshDataDir, launchApp, LAST_ANSWER, located, read, startGateway, stopEverything, taggedProcesses } = await import(
+const { alsoStop, byTestId, freePort, freshDataDir, launchApp, LAST_ANSWER, located, read, startGateway, stopEverything, taggedProcesses } = await import(
   '../e2e/app.mjs'
 );
 
@@ -616,7 +616,7 @@ function killTagged(tag) {
     }
   }
 }
-process.once('exit', () => openTags.forEach(killTagged));
+alsoStop(() => openTags.forEach(killTagged));
 
 /** Milliseconds since boot (the clock /proc/PID/stat's start times are on) at `epochMs`. */
 function bootTime(epochMs) {
