@@ -34,6 +34,8 @@ test('the window opens titled Foxtail with the chat layout', async () => {
     // A first run asks for a provider and key; "later" leads to the chat.
     await (await byTestId(driver, 'setup')).isDisplayed();
     assert.equal(await driver.getTitle(), 'Foxtail');
+    // The window is built hidden and shown once its page loads (lib.rs).
+    assert.equal(await driver.executeScript('return document.visibilityState'), 'visible', 'the window is shown');
     await (await byTestId(driver, 'setup-skip')).click();
     const composer = await byTestId(driver, 'composer');
     assert.ok(await (await byTestId(driver, 'sidebar')).isDisplayed(), 'sidebar is shown');

@@ -1,4 +1,9 @@
 //! The window's key commands: it can set, remove and ask about a key, never read one.
+//!
+//! Each is a round trip to the OS keychain (50-70 ms over D-Bus on Linux). A command
+//! that is not async runs on the main thread, which also paints the window: these run
+//! on the async runtime instead, so that neither the window nor the web page's frames
+//! wait for the keychain.
 
 use foxtail_core::keys::{KeyReport, Keys};
 use foxtail_core::AppError;
@@ -6,12 +11,12 @@ use foxtail_keychain::SecretString;
 use tauri::State;
 
 #[tauri::command]
-pub fn key_status(provider: String, keys: State<'_, Keys>) -> Result<KeyReport, AppError> {
-    Ok(keys.report(&provider)?)
+pub async fn key_status(provider: String, keys: State<'_, Keys>) -> Result<KeyReport, AppError> {
+    Ok(tokio::task::block_in_place(|| keys.report(&provider))?)
 }
 
 #[tauri::command]
-pub fn save_key(
+pub async fn save_key(
     provider: String,
     key: String,
     session_only: bool,
@@ -19,17 +24,19 @@ pub fn save_key(
     keys: State<'_, Keys>,
 ) -> Result<KeyReport, AppError> {
     // The person typed the key beside this address: the key is bound to it.
-    Ok(keys.save(
-        &provider,
-        SecretString::from(key),
-        session_only,
-        base_url.as_deref(),
-    )?)
+    Ok(tokio::task::block_in_place(|| {
+        keys.save(
+            &provider,
+            SecretString::from(key),
+            session_only,
+            base_url.as_deref(),
+        )
+    })?)
 }
 
 #[tauri::command]
-pub fn delete_key(provider: String, keys: State<'_, Keys>) -> Result<KeyReport, AppError> {
-    Ok(keys.delete(&provider)?)
+pub async fn delete_key(provider: String, keys: State<'_, Keys>) -> Result<KeyReport, AppError> {
+    Ok(tokio::task::block_in_place(|| keys.delete(&provider))?)
 }
 
 #[cfg(test)]

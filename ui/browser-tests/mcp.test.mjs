@@ -28,6 +28,7 @@ test('a server added by pasting its JSON is tested, saved, switched, given rules
   const { page, pageErrors, close } = await openWindow({ setup: withKey });
   try {
     await page.getByTestId('settings').click();
+    await page.getByTestId('settings-dialog').waitFor();
     assert.ok(await page.getByTestId('mcp-none').isVisible(), 'no servers yet');
     await page.getByTestId('mcp-add').click();
     const pasted = {

@@ -201,6 +201,7 @@ test('an address changed from the preset’s own keeps Advanced open, so it is i
   try {
     await page.getByTestId('settings').click();
     const fields = page.getByTestId('default-connection');
+    await fields.waitFor();
     assert.equal(await fields.getByTestId('base-url').isVisible(), true);
     assert.equal(await fields.getByTestId('base-url').inputValue(), 'https://proxy.example.com/v1');
     await row(page, 'ofox').getByText('https://proxy.example.com/v1').waitFor();

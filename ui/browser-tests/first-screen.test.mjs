@@ -1,0 +1,52 @@
+// @ts-check
+// What the first screen costs before it can paint: in the real window (WebKitGTK) each
+// new weight and size of a font takes 6-10 ms to set up, and the keychain 50-70 ms.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { openWindow, useBrowser, withKey } from './harness.mjs';
+
+useBrowser();
+
+/** The faces (weight, size, style, family) the page's text and form controls are set in. */
+const faces = () =>
+  [
+    ...new Set(
+      [...document.querySelectorAll('body *')]
+        .filter(
+          (e) =>
+            ['INPUT', 'TEXTAREA', 'BUTTON', 'SELECT'].includes(e.tagName) ||
+            [...e.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent?.trim()),
+        )
+        .map((e) => {
+          const s = getComputedStyle(e);
+          return `${s.fontWeight} ${s.fontSize} ${s.fontStyle} ${s.fontFamily}`;
+        }),
+    ),
+  ].sort();
+
+test('the chat screen after the setup is set in five faces and does not wait for the keychain', async () => {
+  const { page, pageErrors, close } = await openWindow({ setup: withKey });
+  try {
+    await page.getByTestId('composer').waitFor();
+    await page.getByTestId('context-meter').waitFor();
+    const used = await page.evaluate(faces);
+    assert.ok(used.length <= 5, `at most five faces, not ${used.length}:\n${used.join('\n')}`);
+    const calls = await page.evaluate(() => window['foxtailMock'].control.calls.map((c) => c.cmd));
+    assert.ok(calls.includes('get_settings'), `the settings were asked for: ${calls}`);
+    assert.ok(!calls.includes('key_status'), `the keychain was not asked: ${calls}`);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('before the setup, the first screen asks the keychain whether a key is there', async () => {
+  const { page, close } = await openWindow();
+  try {
+    await page.getByTestId('setup').waitFor();
+    const calls = await page.evaluate(() => window['foxtailMock'].control.calls.map((c) => c.cmd));
+    assert.ok(calls.includes('key_status'), `the keychain was asked: ${calls}`);
+  } finally {
+    await close();
+  }
+});
