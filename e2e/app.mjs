@@ -223,6 +223,17 @@ export function taggedProcesses(/** @type {string} */ tag) {
     });
 }
 
+/** Kills every process of the launch with `tag` at once, whichever are still there. */
+export function killTagged(/** @type {string} */ tag) {
+  for (const { pid } of taggedProcesses(tag)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
+}
+
 /** The process ids of the app launched with `tag`: the binary, with the tag in its environment. */
 export function appPids(/** @type {string} */ tag) {
   const found = spawnSync('pgrep', ['-x', '-f', appBinary], { encoding: 'utf8' });

@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freshDataDir, launchApp, taggedProcesses } from './app.mjs';
+import { freshDataDir, killTagged, launchApp, taggedProcesses } from './app.mjs';
 
 /** The WebDriver processes running now (this runner's tests run one at a time). */
 function drivers() {
@@ -50,7 +50,7 @@ test('a runner ended by a signal stops the app and its drivers first', async (t)
   t.after(() => {
     runner.kill('SIGKILL');
     // Should this test fail, what the runner left must not outlive it either.
-    if (tag) for (const { pid } of taggedProcesses(tag)) process.kill(pid, 'SIGKILL');
+    if (tag) killTagged(tag);
   });
   const lines = createInterface({ input: /** @type {import('node:stream').Readable} */ (runner.stdout) });
   tag = await new Promise((resolve, reject) => {

@@ -82,7 +82,7 @@ const DOC_WORDS = values.words.split(',').map(Number);
 const STARTS = Number(values.starts);
 
 const { Builder, By, Key } = await import('selenium-webdriver');
-const { alsoStop, byTestId, freePort, freshDataDir, launchApp, LAST_ANSWER, located, read, startGateway, stopEverything, taggedProcesses } = await import(
+const { alsoStop, byTestId, freePort, freshDataDir, killTagged, launchApp, LAST_ANSWER, located, read, startGateway, stopEverything, taggedProcesses } = await import(
   '../e2e/app.mjs'
 );
 
@@ -607,15 +607,6 @@ async function draftingPart(gatewayUrl, draft, words) {
 
 /** The tags of the windows startWindow opened and has not closed. */
 const openTags = new Set();
-function killTagged(tag) {
-  for (const pid of taggedPids(tag)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone already
-    }
-  }
-}
 alsoStop(() => openTags.forEach(killTagged));
 
 /** Milliseconds since boot (the clock /proc/PID/stat's start times are on) at `epochMs`. */
