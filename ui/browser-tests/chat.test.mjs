@@ -22,19 +22,27 @@ async function send(/** @type {import('playwright-core').Page} */ page, /** @typ
 test('an answer streams in as Markdown, is announced by sentence, and lands in the sidebar', async () => {
   const { page, pageErrors, close } = await openWindow({ setup: withKey });
   try {
-    const text = '# Plan\n\n- first\n- second\n\n```js\nconsole.log(1)\n```\n\nDone.';
-    await page.evaluate((t) => {
+    // The answer pauses mid-way through its first list item, so that what is announced
+    // while it is written can be read however slow the machine.
+    const head = '# Plan\n\n- first';
+    const rest = '\n- second\n\n```js\nconsole.log(1)\n```\n\nDone.';
+    await page.evaluate(([h, r]) => {
       const fake = window['foxtailMock'];
+      const later = fake.tokens(r, 60);
+      later[0].delay = 3000;
       fake.control.answers.push([
-        ...fake.tokens(t, 60),
+        ...fake.tokens(h, 60),
+        ...later,
         { delay: 10, events: [{ type: 'finish', reason: 'stop', raw: 'stop' }] },
       ]);
-    }, text);
+    }, [head, rest]);
     await send(page, 'Make a plan');
     const a = answer(page);
     await assert.doesNotReject(a.locator('h1', { hasText: 'Plan' }).waitFor());
+    await assert.doesNotReject(page.getByTestId('announcer').filter({ hasText: 'Plan' }).waitFor());
     assert.equal(await a.getAttribute('data-status'), 'streaming', 'still streaming after the heading');
-    // Only what is complete is announced while tokens arrive: the heading, not the list.
+    // Only what is complete is announced while tokens arrive: the heading, not the list item
+    // still being written.
     assert.doesNotMatch((await page.getByTestId('announcer').textContent()) ?? '', /first|second|Done/);
     await page.locator('[data-testid="message"][data-status="done"][data-role="assistant"]').waitFor();
     assert.equal(await a.locator('li').count(), 2);
@@ -152,13 +160,14 @@ test('model output cannot run script, navigate, or load remote images', async ()
     assert.equal(await a.locator('script, iframe, [onerror], [onclick]').count(), 0);
     assert.equal(await a.locator('img[src^="http"]').count(), 0, 'no remote image is loaded');
     assert.equal(await a.locator('a[href^="javascript"]').count(), 0);
-    assert.ok(await a.locator('button.md-image-placeholder').isVisible(), 'the image waits behind a button');
+    await assert.doesNotReject(a.locator('button.md-image-placeholder').waitFor(), 'the image waits behind a button');
     await a.getByText('js link').click();
     await a.getByText('handler').click();
     await a.getByText('safe link').click();
     // Its text is not its address, so it opens only once the person says so.
     await page.getByTestId('link-open').click();
-    await page.waitForTimeout(100);
+    // Opening goes through the backend: wait for it, however slow the machine, not for a time.
+    await page.waitForFunction(() => window['foxtailMock'].control.opened.length > 0);
     assert.equal(await page.evaluate(() => window['pwned']), undefined);
     // Raw HTML shows as text, so only the Markdown link opens, in the system browser.
     assert.deepEqual(await page.evaluate(() => window['foxtailMock'].control.opened), ['https://example.org/page']);

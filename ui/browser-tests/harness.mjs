@@ -75,6 +75,10 @@ export async function openWindow(options = {}) {
     await page.addInitScript(`window.foxtailMockSetup = ${options.setup.toString()};`);
   }
   await page.goto(`${baseUrl}/mock.html`);
+  // The renderer loads after the first paint (lib/markdown/renderer.ts). A test that streams
+  // before it arrives would see an answer rendered in one go and not as it grows, on a
+  // slow machine only.
+  await page.waitForFunction(() => performance.getEntriesByName('foxtail:renderer').length > 0);
   return { page, pageErrors, close: () => context.close() };
 }
 
