@@ -184,6 +184,8 @@ test('files are attached by button, paste and drop, refused in plain words, sent
     assert.equal(await editChips.count(), 2);
     await page.getByTestId('edit-input').fill('Only these two');
     await page.getByTestId('edit-send').click();
+    // The first answer is still done on screen until the edit's send replaces it: wait for that send.
+    await page.waitForFunction((id) => window['foxtailMock'].control.lastSend?.replaceFrom === id, editedId);
     await page.locator('[data-testid="message"][data-role="assistant"][data-status="done"]').waitFor();
     const resent = await page.evaluate(() => window['foxtailMock'].control.lastSend);
     assert.equal(resent.text, 'Only these two');
