@@ -11,16 +11,16 @@ use foxtail_core::mcp::Mcp;
 use foxtail_core::runs::Runs;
 use foxtail_core::settings::SettingsFile;
 use foxtail_core::{drafting, AppError};
-use foxtail_storage::{Document, DocumentHit, DocumentSummary, Storage};
-use tauri::ipc::Channel;
+use foxtail_storage::{Document, DocumentHit, DocumentSummary, Storage, StorageError};
+use tauri::ipc::{Channel, InvokeBody, Request};
 use tauri::State;
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn list_documents(storage: State<'_, Arc<Storage>>) -> Result<Vec<DocumentSummary>, AppError> {
     Ok(storage.list_documents()?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn open_document(
     document_id: i64,
     storage: State<'_, Arc<Storage>>,
@@ -38,18 +38,43 @@ pub fn create_document(
     Ok(storage.create_document(&title, &content)?)
 }
 
+/// The header that names the document a raw `save_document` body belongs to.
+const DOCUMENT_HEADER: &str = "foxtail-document-id";
+
+/// The document as typed, saved a moment after each change. A long document is hundreds
+/// of kilobytes, so its text is the request's raw UTF-8 body (no JSON for the window to
+/// build and Rust to parse) and it is written off the main thread, which draws the window.
+/// The window sends one document call at a time (`backend.ts`), so saves land in order.
 #[tauri::command]
-pub fn save_document(
-    document_id: i64,
-    content: String,
+pub async fn save_document(
+    request: Request<'_>,
     storage: State<'_, Arc<Storage>>,
 ) -> Result<(), AppError> {
-    Ok(storage.save_document(document_id, &content)?)
+    let unreadable = |what: &str| {
+        AppError::Storage(StorageError::Database(format!(
+            "the document's {what} did not arrive"
+        )))
+    };
+    let InvokeBody::Raw(bytes) = request.body() else {
+        return Err(unreadable("text"));
+    };
+    let document_id: i64 = request
+        .headers()
+        .get(DOCUMENT_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| unreadable("name"))?;
+    let content = String::from_utf8(bytes.clone()).map_err(|_| unreadable("text"))?;
+    let storage = storage.inner().clone();
+    tauri::async_runtime::spawn_blocking(move || storage.save_document(document_id, &content))
+        .await
+        .map_err(|_| unreadable("save"))??;
+    Ok(())
 }
 
 /// The change the model is writing, saved while it streams; "" when it was accepted or
-/// discarded.
-#[tauri::command]
+/// discarded. Off the main thread, like `save_document`.
+#[tauri::command(async)]
 pub fn save_document_pending(
     document_id: i64,
     pending: String,
@@ -80,7 +105,7 @@ pub fn restore_document(
     Ok(storage.restore_document(document_id)?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn search_documents(
     query: String,
     storage: State<'_, Arc<Storage>>,
@@ -119,4 +144,69 @@ pub fn draft_action(
 #[tauri::command]
 pub fn stop_draft(run_id: i64, runs: State<'_, Arc<Runs>>) -> bool {
     drafting::stop_draft(&runs, run_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::test_window::TestWindow;
+
+    #[test]
+    fn a_document_is_saved_as_raw_text_and_read_back_whole() {
+        let window = TestWindow::new();
+        crate::manage_history(window.app.handle(), Storage::open_in_memory().unwrap());
+        let id = window
+            .call("create_document", json!({"title": "Letter", "content": ""}))
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        let id_header = id.to_string();
+        // Hangul, an emoji, a quote and a backslash: what JSON would have escaped.
+        let text = "회의는 금요일 🙂 \"quoted\" \\ end\n".repeat(10_000);
+        window
+            .call_raw(
+                "save_document",
+                text.clone().into_bytes(),
+                &[(DOCUMENT_HEADER, &id_header)],
+            )
+            .unwrap();
+        let opened = window
+            .call("open_document", json!({"documentId": id}))
+            .unwrap();
+        assert_eq!(opened["content"], text.as_str());
+
+        // A save that cannot be read changes nothing and says so.
+        for (bytes, headers) in [
+            (b"no id".to_vec(), vec![]),
+            (b"bad id".to_vec(), vec![(DOCUMENT_HEADER, "seven")]),
+            (
+                vec![0xff, 0xfe],
+                vec![(DOCUMENT_HEADER, id_header.as_str())],
+            ),
+        ] {
+            let err = window
+                .call_raw("save_document", bytes, &headers)
+                .unwrap_err();
+            assert_eq!(err["kind"], "storage", "{err}");
+            assert!(
+                err["message"].as_str().unwrap().contains("did not arrive"),
+                "{err}"
+            );
+        }
+        let err = window
+            .call(
+                "save_document",
+                json!({"documentId": id, "content": "as JSON"}),
+            )
+            .unwrap_err();
+        assert_eq!(err["kind"], "storage", "{err}");
+        assert_eq!(
+            window
+                .call("open_document", json!({"documentId": id}))
+                .unwrap()["content"],
+            text.as_str()
+        );
+    }
 }

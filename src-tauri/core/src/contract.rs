@@ -91,8 +91,8 @@ impl TS for UpdateChannel {
     }
 }
 
-/// A file's bytes, sent as the request's raw body (`backend.ts` puts the name in a
-/// header), not as JSON.
+/// A file's bytes or a document's UTF-8 text, sent as the request's raw body, not as
+/// JSON (`backend.ts` puts the other arguments in headers).
 struct RawBytes;
 
 impl TS for RawBytes {
@@ -144,7 +144,7 @@ pub fn commands() -> Vec<Command> {
         command!("list_documents"() -> Vec<DocumentSummary>),
         command!("open_document"("documentId": i64) -> Document),
         command!("create_document"("title": String, "content": String) -> Document),
-        command!("save_document"("documentId": i64, "content": String) -> ()),
+        command!("save_document"("documentId": i64, "content": RawBytes) -> ()),
         command!("save_document_pending"("documentId": i64, "pending": String) -> ()),
         command!("rename_document"("documentId": i64, "title": String) -> ()),
         command!("delete_document"("documentId": i64) -> ()),

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { joinUpdates } from './backend';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { afterEach, describe, expect, it } from 'vitest';
+import { joinUpdates, openDocument, saveDocument, saveDocumentPending } from './backend';
 import type { Update } from './contract';
 
 const text = (t: string): Update => ({ type: 'events', events: [{ type: 'text', text: t }] });
@@ -39,5 +40,45 @@ describe('updates taken in one frame', () => {
       failed,
       text('d'),
     ]);
+  });
+});
+
+describe('document calls', () => {
+  afterEach(() => clearMocks());
+
+  it('go one at a time, in the order they were made, even past a failure', async () => {
+    const sent: { cmd: string; text: string }[] = [];
+    const answer: ((fail: boolean) => void)[] = [];
+    mockIPC((cmd, payload) => {
+      const text = ArrayBuffer.isView(payload) ? new TextDecoder().decode(payload) : JSON.stringify(payload);
+      sent.push({ cmd, text });
+      return new Promise((resolve, reject) =>
+        answer.push((fail) => (fail ? reject({ kind: 'disk_full', message: 'full' }) : resolve(cmd === 'open_document' ? { content: 'two' } : null))),
+      );
+    });
+    const settle = () => new Promise((resolve) => setTimeout(resolve));
+    const first = saveDocument(7, '회의 one');
+    const second = saveDocument(7, 'two');
+    const pending = saveDocumentPending(7, '{}');
+    const opened = openDocument(7);
+    await settle();
+    // The second save is not sent while the first may still be writing.
+    expect(sent).toEqual([{ cmd: 'save_document', text: '회의 one' }]);
+    answer[0]!(true);
+    await expect(first).rejects.toEqual({ kind: 'disk_full', message: 'full' });
+    await settle();
+    expect(sent.map((s) => s.cmd)).toEqual(['save_document', 'save_document']);
+    expect(sent[1]!.text).toBe('two');
+    answer[1]!(false);
+    await second;
+    await settle();
+    expect(sent.map((s) => s.cmd)).toEqual(['save_document', 'save_document', 'save_document_pending']);
+    answer[2]!(false);
+    await pending;
+    await settle();
+    // A document is read back only after the writes asked for before it.
+    expect(sent.at(-1)!.cmd).toBe('open_document');
+    answer[3]!(false);
+    expect(await opened).toEqual({ content: 'two' });
   });
 });

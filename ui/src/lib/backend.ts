@@ -261,6 +261,7 @@ export const saveExport = (fileName: string, content: string, conversationId: nu
   call('save_export', { fileName, content, conversationId });
 
 type AddAttachment = Commands['add_attachment'];
+type SaveDocument = Commands['save_document'];
 /**
  * Prepares a file for a message: Rust decodes it off its main thread (a big photo takes a
  * second or two) and answers with what the model will be given. The bytes go as the raw
@@ -275,16 +276,34 @@ export const addAttachment = (name: AddAttachment['args']['name'], bytes: AddAtt
 export const attachmentImage = (id: string, thumbnail: boolean) => call('attachment_image', { id, thumbnail });
 
 export const listDocuments = () => call('list_documents', {});
-export const openDocument = (documentId: number) => call('open_document', { documentId });
-export const createDocument = (title: string, content: string) => call('create_document', { title, content });
+
+// Rust saves a document off its main thread, so two calls sent back to back could land in
+// either order. Every call that writes a document, or reads one back, waits for the ones
+// sent before it: the last save wins, and a document opened again shows what was typed.
+let documentCalls: Promise<unknown> = Promise.resolve();
+function inOrder<T>(next: () => Promise<T>): Promise<T> {
+  const done = documentCalls.then(next, next);
+  documentCalls = done.catch(() => undefined);
+  return done;
+}
+
+export const openDocument = (documentId: number) => inOrder(() => call('open_document', { documentId }));
+export const createDocument = (title: string, content: string) => inOrder(() => call('create_document', { title, content }));
+/** The text goes as the raw UTF-8 body: a long document is hundreds of kilobytes, and JSON would copy and escape it. */
 export const saveDocument = (documentId: number, content: string) =>
-  nothing(call('save_document', { documentId, content }));
+  inOrder(() =>
+    nothing(
+      invoke<SaveDocument['result']>('save_document', new TextEncoder().encode(content), {
+        headers: { 'foxtail-document-id': String(documentId) },
+      }),
+    ),
+  );
 export const saveDocumentPending = (documentId: number, pending: string) =>
-  nothing(call('save_document_pending', { documentId, pending }));
+  inOrder(() => nothing(call('save_document_pending', { documentId, pending })));
 export const renameDocument = (documentId: number, title: string) =>
-  nothing(call('rename_document', { documentId, title }));
-export const deleteDocument = (documentId: number) => nothing(call('delete_document', { documentId }));
-export const restoreDocument = (documentId: number) => nothing(call('restore_document', { documentId }));
+  inOrder(() => nothing(call('rename_document', { documentId, title })));
+export const deleteDocument = (documentId: number) => inOrder(() => nothing(call('delete_document', { documentId })));
+export const restoreDocument = (documentId: number) => inOrder(() => nothing(call('restore_document', { documentId })));
 export const searchDocuments = (query: string) => call('search_documents', { query });
 /** Starts a drafting action; resolves to its run id for `stopDraft`. */
 export const draftAction = (request: DraftRequest, onUpdate: (update: StreamUpdate) => void) =>

@@ -467,7 +467,7 @@ export interface Commands {
   list_documents: { args: {  }; result: Array<DocumentSummary> };
   open_document: { args: { documentId: number }; result: Document };
   create_document: { args: { title: string; content: string }; result: Document };
-  save_document: { args: { documentId: number; content: string }; result: null };
+  save_document: { args: { documentId: number; content: Uint8Array }; result: null };
   save_document_pending: { args: { documentId: number; pending: string }; result: null };
   rename_document: { args: { documentId: number; title: string }; result: null };
   delete_document: { args: { documentId: number }; result: null };

@@ -895,7 +895,7 @@ export function createFakeBackend() {
     },
     save_document: ({ documentId, content }) => {
       const doc = document(documentId);
-      doc.content = content;
+      doc.content = new TextDecoder('utf-8', { fatal: true }).decode(content);
       doc.updated_at = now();
       return null;
     },
@@ -1092,18 +1092,25 @@ export function createFakeBackend() {
   } satisfies Handlers;
 
   /**
-   * A command as the bridge gives it. A raw body (`add_attachment`'s file) arrives as the
-   * bytes themselves with the name in a header, as in Rust; it is handed on as the
-   * contract's arguments, and logged by size.
+   * A command as the bridge gives it. A raw body (`add_attachment`'s file, `save_document`'s
+   * text) arrives as the bytes themselves with the other argument in a header, as in Rust;
+   * it is handed on as the contract's arguments, and logged by size.
    */
   async function handle(cmd: string, body: unknown = {}, options?: InvokeOptions): Promise<unknown> {
     let args: Record<string, unknown>;
     let logged: Record<string, unknown>;
     if (body instanceof Uint8Array || body instanceof ArrayBuffer || Array.isArray(body)) {
       const bytes = body instanceof Uint8Array ? body : new Uint8Array(body);
-      const name = decodeURIComponent(new Headers(options?.headers).get('foxtail-file-name') ?? '');
-      args = { name, bytes };
-      logged = { name, size: bytes.length };
+      const headers = new Headers(options?.headers);
+      const documentId = headers.get('foxtail-document-id');
+      if (documentId !== null) {
+        args = { documentId: Number(documentId), content: bytes };
+        logged = { documentId: Number(documentId), size: bytes.length };
+      } else {
+        const name = decodeURIComponent(headers.get('foxtail-file-name') ?? '');
+        args = { name, bytes };
+        logged = { name, size: bytes.length };
+      }
     } else {
       args = (body ?? {}) as Record<string, unknown>;
       logged = Object.fromEntries(Object.entries(args).filter(([k]) => k !== 'onUpdate'));
