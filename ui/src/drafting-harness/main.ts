@@ -55,7 +55,7 @@ const harness: Harness = {
       label: 'Draft',
       onChange(text) {
         harness.changes++;
-        harness.lastChange = text;
+        harness.lastChange = text();
       },
       onPendingChange(view) {
         harness.pendingEvents.push(view);

@@ -25,8 +25,10 @@ export interface DraftEditorOptions {
    * The document changed. It is given without the pending change (the original in
    * place, no new text), so it is always safe to save; streamed pieces, switching
    * versions and discarding do not call it, the person's edits and accepting do.
+   * The text comes as a function: a long document is hundreds of kilobytes, and the
+   * caller needs it only once typing pauses, not on every key.
    */
-  onChange?: (doc: string) => void;
+  onChange?: (doc: () => string) => void;
   /**
    * A change started or ended (null), or its status or version changed. Not called for
    * each streamed piece: read `pending.getPending()` for the live text and range.
@@ -67,7 +69,8 @@ export function createDraftEditor(parent: HTMLElement, options: DraftEditorOptio
 
   const listener = EditorView.updateListener.of((update) => {
     if (options.onChange && update.docChanged && update.transactions.some((tr) => tr.docChanged && !isPendingOnlyChange(tr))) {
-      options.onChange(committedDoc(update.state));
+      const { state } = update;
+      options.onChange(() => committedDoc(state));
     }
     if (options.onPendingChange && pendingInfoChanged(update.startState, update.state)) {
       options.onPendingChange(getController().getPending());
