@@ -15,17 +15,19 @@ use foxtail_storage::{Document, DocumentHit, DocumentSummary, Storage, StorageEr
 use tauri::ipc::{Channel, InvokeBody, Request};
 use tauri::State;
 
-#[tauri::command(async)]
+#[tauri::command]
 pub fn list_documents(storage: State<'_, Arc<Storage>>) -> Result<Vec<DocumentSummary>, AppError> {
     Ok(storage.list_documents()?)
 }
 
-#[tauri::command(async)]
-pub fn open_document(
+/// Off the main thread: a long document is hundreds of kilobytes. The window asks for it
+/// only after the document calls it sent before (`backend.ts`), so it reads what was saved.
+#[tauri::command]
+pub async fn open_document(
     document_id: i64,
     storage: State<'_, Arc<Storage>>,
 ) -> Result<Document, AppError> {
-    Ok(storage.document(document_id)?)
+    blocking(&storage, move |storage| storage.document(document_id)).await
 }
 
 /// A new document, empty or with text (an imported file, a chat answer).
@@ -52,7 +54,7 @@ pub async fn save_document(
 ) -> Result<(), AppError> {
     let unreadable = |what: &str| {
         AppError::Storage(StorageError::Database(format!(
-            "the document's {what} did not arrive"
+            "the document's {what} did not arrive, so it was not saved"
         )))
     };
     let InvokeBody::Raw(bytes) = request.body() else {
@@ -63,24 +65,43 @@ pub async fn save_document(
         .get(DOCUMENT_HEADER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok())
-        .ok_or_else(|| unreadable("name"))?;
+        .ok_or_else(|| unreadable("number"))?;
     let content = String::from_utf8(bytes.clone()).map_err(|_| unreadable("text"))?;
-    let storage = storage.inner().clone();
-    tauri::async_runtime::spawn_blocking(move || storage.save_document(document_id, &content))
-        .await
-        .map_err(|_| unreadable("save"))??;
-    Ok(())
+    blocking(&storage, move |storage| {
+        storage.save_document(document_id, &content)
+    })
+    .await
 }
 
-/// The change the model is writing, saved while it streams; "" when it was accepted or
-/// discarded. Off the main thread, like `save_document`.
-#[tauri::command(async)]
-pub fn save_document_pending(
+/// The change the model is writing, saved every second while it streams; "" when it was
+/// accepted or discarded. It holds the text around the change, so off the main thread too.
+#[tauri::command]
+pub async fn save_document_pending(
     document_id: i64,
     pending: String,
     storage: State<'_, Arc<Storage>>,
 ) -> Result<(), AppError> {
-    Ok(storage.save_document_pending(document_id, &pending)?)
+    blocking(&storage, move |storage| {
+        storage.save_document_pending(document_id, &pending)
+    })
+    .await
+}
+
+/// Runs a storage call on the blocking pool: not on the main thread, which draws the
+/// window, nor on the async workers, which carry the answers and drafts as they stream.
+async fn blocking<T: Send + 'static>(
+    storage: &Arc<Storage>,
+    call: impl FnOnce(&Storage) -> Result<T, StorageError> + Send + 'static,
+) -> Result<T, AppError> {
+    let storage = storage.clone();
+    tauri::async_runtime::spawn_blocking(move || call(&storage))
+        .await
+        .map_err(|_| {
+            AppError::Storage(StorageError::Database(
+                "the document's save or read stopped unexpectedly".into(),
+            ))
+        })?
+        .map_err(AppError::from)
 }
 
 #[tauri::command]
@@ -105,7 +126,7 @@ pub fn restore_document(
     Ok(storage.restore_document(document_id)?)
 }
 
-#[tauri::command(async)]
+#[tauri::command]
 pub fn search_documents(
     query: String,
     storage: State<'_, Arc<Storage>>,

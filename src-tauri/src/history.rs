@@ -7,14 +7,14 @@ use tauri::State;
 use foxtail_core::runs::Runs;
 use foxtail_core::{conversation, AppError};
 
-#[tauri::command(async)]
+#[tauri::command]
 pub fn list_conversations(
     storage: State<'_, Arc<Storage>>,
 ) -> Result<Vec<ConversationSummary>, AppError> {
     Ok(storage.list_conversations()?)
 }
 
-#[tauri::command(async)]
+#[tauri::command]
 pub fn conversation_page(
     conversation_id: i64,
     at: PageAt,
@@ -49,7 +49,7 @@ pub fn restore_conversation(
     Ok(storage.restore_conversation(conversation_id)?)
 }
 
-#[tauri::command(async)]
+#[tauri::command]
 pub fn search_conversations(
     query: String,
     storage: State<'_, Arc<Storage>>,

@@ -119,9 +119,9 @@ fn manage_history<R: Runtime>(app: &impl Manager<R>, storage: Storage) {
 /// the generated contract name the same list; a test checks that they agree. Tests
 /// register exactly this list.
 ///
-/// A command without `async` runs on the main thread, which also draws the window, so
-/// the ones that read history or documents, or write a whole document, are `async`.
-/// The small writes stay on the main thread, where they run in the order they were asked.
+/// A command without `async` runs on the main thread, which also draws the window, and
+/// answers in the order it was asked. Opening and saving a document (hundreds of
+/// kilobytes) are `async`; the window keeps those in order itself (`backend.ts`).
 fn commands<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
     tauri::generate_handler![
         commands::app_info,

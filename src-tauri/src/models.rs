@@ -35,7 +35,7 @@ pub fn choose_model(
 }
 
 /// Tokens and cost by day and by model.
-#[tauri::command(async)]
+#[tauri::command]
 pub fn usage_totals(storage: State<'_, Arc<Storage>>) -> Result<UsageTotals, AppError> {
     Ok(storage.usage_totals()?)
 }

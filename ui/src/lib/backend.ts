@@ -277,9 +277,10 @@ export const attachmentImage = (id: string, thumbnail: boolean) => call('attachm
 
 export const listDocuments = () => call('list_documents', {});
 
-// Rust saves a document off its main thread, so two calls sent back to back could land in
-// either order. Every call that writes a document, or reads one back, waits for the ones
-// sent before it: the last save wins, and a document opened again shows what was typed.
+// Rust saves and opens a document off its main thread, so two calls sent back to back
+// could land in either order. Each call that writes a document, and each opening of one,
+// waits for the ones sent before it: the last save wins, and a document opened again
+// shows what was typed. (Lists and searches do not wait; a moment's lag there is harmless.)
 let documentCalls: Promise<unknown> = Promise.resolve();
 function inOrder<T>(next: () => Promise<T>): Promise<T> {
   const done = documentCalls.then(next, next);
