@@ -83,6 +83,23 @@ test('write at the cursor, accept as one undo step, and the document is saved', 
   }
 });
 
+test('a document deleted right after typing comes back whole with Undo', async () => {
+  const { page, pageErrors, close } = await openWindow({ setup: withKey });
+  try {
+    await newDocument(page);
+    await page.keyboard.type('Typed just before the delete.');
+    // Within the half second before the typing is saved.
+    await page.getByTestId('document').first().getByTestId('delete').dispatchEvent('click');
+    await page.getByTestId('undo').click();
+    await page.getByTestId('document').first().locator('.conversation-link').click();
+    await page.getByTestId('editor').getByText('Typed just before the delete.').waitFor({ timeout: 3000 });
+    assert.equal(await savedDoc(page), 'Typed just before the delete.');
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await close();
+  }
+});
+
 test('an action on a selection shows the original, makes versions, and discards exactly', async () => {
   const { page, close } = await openWindow({ setup: withKey });
   try {
