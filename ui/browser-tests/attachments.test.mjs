@@ -181,6 +181,7 @@ test('files are attached by button, paste and drop, refused in plain words, sent
     const editChips = userMessage(page).getByTestId('attachment');
     assert.equal(await editChips.count(), 3);
     await userMessage(page).getByRole('button', { name: 'Remove notes.txt' }).click();
+    await editChips.nth(2).waitFor({ state: 'detached' });
     assert.equal(await editChips.count(), 2);
     await page.getByTestId('edit-input').fill('Only these two');
     await page.getByTestId('edit-send').click();

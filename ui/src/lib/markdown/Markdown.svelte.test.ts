@@ -72,6 +72,46 @@ describe('Markdown component', () => {
     expect(root.getAttribute('aria-live')).toBeNull();
   });
 
+  it('puts a long finished text into the page a slice per frame, ending as rendered at once', async () => {
+    const text = Array.from(
+      { length: 40 },
+      (_, i) => `## Part ${i}\n\nSome **bold** words, a [link](https://example.com/${i}) and \`code\`.\n\n` +
+        '```rust\nfn main() {\n\n    println!("hi");\n}\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |',
+    ).join('\n\n');
+    const at = (inSlices: boolean) => {
+      const host = document.createElement('div');
+      document.body.append(host);
+      const made = mount(Markdown, { target: host, props: { text, streaming: false, openExternal: () => {}, copyText: async () => {}, inSlices } });
+      flushSync();
+      return { host, made };
+    };
+    const whole = at(false);
+    target = document.createElement('div');
+    const sliced = at(true);
+    const first = sliced.host.querySelectorAll('h2').length;
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(40);
+    await vi.waitFor(() => expect(sliced.host.querySelectorAll('h2').length).toBe(40), { timeout: 5000, interval: 16 });
+    expect(sliced.host.innerHTML).toBe(whole.host.innerHTML);
+    for (const { host, made } of [whole, sliced]) {
+      unmount(made);
+      host.remove();
+    }
+  });
+
+  it('stops slicing when it is taken out of the page', async () => {
+    const text = Array.from({ length: 40 }, (_, i) => `Paragraph ${i}: ${'words '.repeat(60)}`).join('\n\n');
+    target = document.createElement('div');
+    document.body.append(target);
+    const made = mount(Markdown, { target, props: { text, streaming: false, openExternal: () => {}, copyText: async () => {}, inSlices: true } });
+    flushSync();
+    const host = target.querySelector('.markdown')!;
+    expect(host.querySelectorAll('p').length).toBeLessThan(40);
+    unmount(made);
+    await new Promise((done) => setTimeout(done, 100));
+    expect(host.childNodes.length).toBe(0);
+  });
+
   it('rewords its buttons in place when the language changes', () => {
     setLanguage('en');
     target = document.createElement('div');

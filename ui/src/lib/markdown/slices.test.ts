@@ -1,0 +1,96 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FRAME_BUDGET_MS, inFrames, sliceEnds } from './slices';
+
+describe('sliceEnds', () => {
+  it('ends each slice at the first blank line past its size, and the last at the end', () => {
+    const text = 'aaaa\n\nbbbb\n\ncccc\n\ndddd';
+    expect(sliceEnds(text, 4)).toEqual([6, 12, 18, text.length]);
+    expect(sliceEnds(text, 5)).toEqual([12, text.length]);
+  });
+
+  it('takes the rest in one slice when no blank line follows', () => {
+    const text = 'one\n\n' + 'x'.repeat(50);
+    expect(sliceEnds(text, 10)).toEqual([text.length]);
+  });
+
+  it('covers the text in growing prefixes, each at least a slice long but the last', () => {
+    const text = Array.from({ length: 200 }, (_, i) => `Paragraph ${i} ${'word '.repeat(i % 17)}`).join('\n\n');
+    const ends = sliceEnds(text, 300);
+    expect(ends.at(-1)).toBe(text.length);
+    expect(ends[0]).toBeGreaterThanOrEqual(300);
+    ends.slice(1, -1).forEach((end, i) => expect(end - ends[i]!).toBeGreaterThanOrEqual(300));
+    ends.slice(0, -1).forEach((end) => expect(text.slice(end - 2, end)).toBe('\n\n'));
+  });
+
+  it('has no slices for no text', () => {
+    expect(sliceEnds('', 10)).toEqual([]);
+  });
+});
+
+describe('inFrames', () => {
+  let clock = 0;
+  afterEach(() => {
+    vi.restoreAllMocks();
+    vi.useRealTimers();
+  });
+
+  function frames(): void {
+    vi.useFakeTimers({ toFake: ['requestAnimationFrame'] });
+    vi.spyOn(performance, 'now').mockImplementation(() => clock);
+  }
+
+  /** A text of `slices` slices, each taking `ms` of script. */
+  function text(slices: number, ms: number) {
+    const made = { done: 0 };
+    const step = () => {
+      clock += ms;
+      made.done++;
+      return made.done < slices;
+    };
+    return { made, step };
+  }
+
+  it('runs nothing until the next frame, then as many slices as the frame allows', () => {
+    frames();
+    const { made, step } = text(100, 1);
+    const stop = inFrames(step);
+    expect(made.done).toBe(0);
+    vi.advanceTimersToNextFrame();
+    expect(made.done).toBe(FRAME_BUDGET_MS);
+    vi.advanceTimersToNextFrame();
+    expect(made.done).toBe(2 * FRAME_BUDGET_MS);
+    stop();
+    vi.advanceTimersToNextFrame();
+  });
+
+  it('shares one budget between the texts of a frame, and runs at least one slice a frame', () => {
+    frames();
+    const a = text(10, FRAME_BUDGET_MS + 1);
+    const b = text(10, 1);
+    inFrames(a.step);
+    inFrames(b.step);
+    vi.advanceTimersToNextFrame();
+    // The first slice of `a` used the whole frame: `b` waits for the next.
+    expect([a.made.done, b.made.done]).toEqual([1, 0]);
+    vi.advanceTimersToNextFrame();
+    expect([a.made.done, b.made.done]).toEqual([2, 0]);
+    // Once `a` is done, `b` goes on.
+    for (let i = 0; i < 20; i++) vi.advanceTimersToNextFrame();
+    expect([a.made.done, b.made.done]).toEqual([10, 10]);
+  });
+
+  it('stops calling a text once it has no slice left, or once stopped', () => {
+    frames();
+    const short = text(3, 0.5);
+    const long = text(1000, 0.5);
+    inFrames(short.step);
+    const stop = inFrames(long.step);
+    for (let i = 0; i < 3; i++) vi.advanceTimersToNextFrame();
+    expect(short.made.done).toBe(3);
+    const before = long.made.done;
+    expect(before).toBeGreaterThan(0);
+    stop();
+    for (let i = 0; i < 5; i++) vi.advanceTimersToNextFrame();
+    expect([short.made.done, long.made.done]).toEqual([3, before]);
+  });
+});
