@@ -99,6 +99,15 @@ describe('Markdown component', () => {
     }
   });
 
+  it('renders a text with reference links whole, so its links are links', () => {
+    const text = `See [the docs][1].\n\n${'More words in a paragraph.\n\n'.repeat(60)}[1]: https://example.com/docs`;
+    target = document.createElement('div');
+    document.body.append(target);
+    component = mount(Markdown, { target, props: { text, streaming: false, openExternal: () => {}, copyText: async () => {}, inSlices: true } });
+    flushSync();
+    expect(target.querySelector('a')?.getAttribute('href')).toBe('https://example.com/docs');
+  });
+
   it('stops slicing when it is taken out of the page', async () => {
     const text = Array.from({ length: 40 }, (_, i) => `Paragraph ${i}: ${'words '.repeat(60)}`).join('\n\n');
     target = document.createElement('div');

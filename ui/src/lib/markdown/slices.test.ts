@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FRAME_BUDGET_MS, inFrames, sliceEnds } from './slices';
+import { canSlice, FRAME_BUDGET_MS, inFrames, SLICE_CHARS, sliceEnds } from './slices';
 
 describe('sliceEnds', () => {
   it('ends each slice at the first blank line past its size, and the last at the end', () => {
@@ -24,6 +24,18 @@ describe('sliceEnds', () => {
 
   it('has no slices for no text', () => {
     expect(sliceEnds('', 10)).toEqual([]);
+  });
+});
+
+describe('canSlice', () => {
+  const long = 'Some words in a paragraph.\n\n'.repeat(Math.ceil(SLICE_CHARS / 20));
+  it('slices long text, but not short text or text with a reference definition', () => {
+    expect(canSlice(long)).toBe(true);
+    expect(canSlice('Short.')).toBe(false);
+    expect(canSlice(`See [the docs][1].\n\n${long}\n[1]: https://example.com/docs`)).toBe(false);
+    expect(canSlice(`${long}\n   [Docs]: <https://example.com> "Title"`)).toBe(false);
+    // Brackets and a colon inside a line are not a definition.
+    expect(canSlice(`${long}\nA list [a]: b`)).toBe(true);
   });
 });
 

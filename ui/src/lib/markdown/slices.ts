@@ -12,6 +12,16 @@ export const SLICE_CHARS = 600;
 export const FRAME_BUDGET_MS = 1;
 
 /**
+ * Whether `text` may go in in slices: it is long, and holds no reference definition
+ * (`[1]: https://…`). A link to one earlier in the text is only a link once the
+ * definition is parsed with it, and a slice's finished blocks are never rendered again.
+ */
+export function canSlice(text: string): boolean {
+  return text.length > SLICE_CHARS && !REFERENCE_DEFINITION.test(text);
+}
+const REFERENCE_DEFINITION = /^ {0,3}\[[^\]\n]+\]:/m;
+
+/**
  * The ends of the successive prefixes to render: each at least `size` characters past
  * the last, at a blank line where there is one, so a slice seldom stops inside a block;
  * the last is the whole text.
@@ -37,10 +47,14 @@ function runFrame(): void {
   for (const step of queue) {
     // At least one slice a frame, so every text gets there however slow the machine.
     do {
-      if (!step()) {
-        queue.delete(step);
-        break;
+      let more = false;
+      try {
+        more = step();
+      } finally {
+        // A slice that failed is not tried again, and the others go on next frame.
+        if (!more) queue.delete(step);
       }
+      if (!more) break;
     } while (performance.now() < until);
     if (performance.now() >= until) break;
   }
