@@ -91,6 +91,21 @@ describe('inFrames', () => {
     expect([a.made.done, b.made.done]).toEqual([10, 10]);
   });
 
+  it('drops a text whose slice failed, and goes on with the others', () => {
+    frames();
+    const failing = vi.fn(() => {
+      clock += 0.1;
+      throw new Error('no');
+    });
+    const other = text(3, 0.1);
+    inFrames(failing);
+    inFrames(other.step);
+    expect(() => vi.advanceTimersToNextFrame()).toThrow('no');
+    for (let i = 0; i < 3; i++) vi.advanceTimersToNextFrame();
+    expect(failing).toHaveBeenCalledTimes(1);
+    expect(other.made.done).toBe(3);
+  });
+
   it('stops calling a text once it has no slice left, or once stopped', () => {
     frames();
     const short = text(3, 0.5);

@@ -44,21 +44,25 @@ let frame = 0;
 function runFrame(): void {
   frame = 0;
   const until = performance.now() + FRAME_BUDGET_MS;
-  for (const step of queue) {
-    // At least one slice a frame, so every text gets there however slow the machine.
-    do {
-      let more = false;
-      try {
-        more = step();
-      } finally {
-        // A slice that failed is not tried again, and the others go on next frame.
-        if (!more) queue.delete(step);
-      }
-      if (!more) break;
-    } while (performance.now() < until);
-    if (performance.now() >= until) break;
+  try {
+    for (const step of queue) {
+      // At least one slice a frame, so every text gets there however slow the machine.
+      do {
+        let more = false;
+        try {
+          more = step();
+        } finally {
+          // A slice that failed is not tried again.
+          if (!more) queue.delete(step);
+        }
+        if (!more) break;
+      } while (performance.now() < until);
+      if (performance.now() >= until) break;
+    }
+  } finally {
+    // Even after a failure: the other texts go on next frame.
+    if (queue.size > 0) frame = requestAnimationFrame(runFrame);
   }
-  if (queue.size > 0) frame = requestAnimationFrame(runFrame);
 }
 
 /**
