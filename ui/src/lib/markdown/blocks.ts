@@ -91,8 +91,8 @@ export function openBracketMathLine(text: string, starts: number[], blocks: Bloc
  * begun and the first line of that next block is complete: before then, a line like `2`
  * after a list may still turn into `2. item` and join the list, and an underline may turn a
  * paragraph into a heading. Once a different block has a complete first line, CommonMark
- * gives later text no way to reach back into the earlier block (reference definitions, which
- * could, are not supported here).
+ * gives later text no way to reach back into the earlier block, except a reference
+ * definition (`[1]: https://…`), which streaming.ts makes up for.
  */
 export function finishedBlockCount(blocks: Block[], starts: number[], openMathLine: number): number {
   let count = 0;

@@ -1,5 +1,6 @@
 // A long finished text put into the page over several frames (Markdown.svelte's
 // `inSlices`): where the slices end, and the frames they are rendered in.
+import { hasReferenceDefinition } from './parser';
 
 /** A few paragraphs of Markdown: small enough that a frame's share can be kept. */
 export const SLICE_CHARS = 600;
@@ -17,9 +18,8 @@ export const FRAME_BUDGET_MS = 1;
  * definition is parsed with it, and a slice's finished blocks are never rendered again.
  */
 export function canSlice(text: string): boolean {
-  return text.length > SLICE_CHARS && !REFERENCE_DEFINITION.test(text);
+  return text.length > SLICE_CHARS && !hasReferenceDefinition(text);
 }
-const REFERENCE_DEFINITION = /^ {0,3}\[[^\]\n]+\]:/m;
 
 /**
  * The ends of the successive prefixes to render: each at least `size` characters past

@@ -173,6 +173,51 @@ describe('streaming render', () => {
     expect(container.querySelectorAll('p').length).toBe(150);
   }, 60_000);
 
+  it.each([
+    ['between its links', '[1]: https://example.com/guide "Guide"\n\nThen [the guide][1] again.\n\nThe end.\n'],
+    ['at the end', 'The end.\n\n[1]: https://example.com/guide'],
+  ])('makes reference links links, with the definition %s', (_, ending) => {
+    const answer = `See [the guide][1] first.\n\nA paragraph between.\n\n${ending}`;
+    const halfDefinition = answer.indexOf('https://') + 'https://exa'.length;
+    for (const seed of [7, 8, 9]) {
+      const container = document.createElement('div');
+      const renderer = streamInto(container);
+      // The first paragraph is frozen in the same update in which half the definition
+      // arrives (a frame's worth of tokens), then the rest comes in small tokens.
+      renderer.update(answer.slice(0, answer.indexOf('A paragraph') + 6));
+      let text = answer.slice(0, halfDefinition);
+      for (const token of [text, ...tokens(answer.slice(halfDefinition), seed)]) {
+        if (token !== text) text += token;
+        renderer.update(text);
+        // A link to a definition still being written is not a link yet, never a link to
+        // half the URL.
+        for (const link of container.querySelectorAll('a')) {
+          expect(link.getAttribute('href'), text).toBe('https://example.com/guide');
+        }
+      }
+      renderer.finish();
+      const links = [...container.querySelectorAll('a')];
+      expect(links.length).toBe(answer.split('[the guide][1]').length - 1);
+      for (const link of links) expect(link.getAttribute('href')).toBe('https://example.com/guide');
+      expect(container.textContent).not.toContain('[1]');
+      expect(container.innerHTML).toBe(oneShot(answer));
+    }
+  });
+
+  it('keeps a link to a definition frozen earlier a link while the answer streams', () => {
+    const container = document.createElement('div');
+    const renderer = streamInto(container);
+    const start = '[1]: https://example.com/guide\n\nIntro.\n\nMore\n';
+    renderer.update(start);
+    const answer = `${start}text.\n\nSee [the guide][1].\n\nAnd more.\n`;
+    renderer.update(answer);
+    const link = container.querySelector('a');
+    expect(link?.getAttribute('href')).toBe('https://example.com/guide');
+    // It was frozen with the definition, so it stays the same node as the answer grows.
+    renderer.update(`${answer}\nA new paragraph.`);
+    expect(container.querySelector('a')).toBe(link);
+  });
+
   it('starts over when the text is replaced rather than extended', () => {
     const container = document.createElement('div');
     const renderer = streamInto(container);

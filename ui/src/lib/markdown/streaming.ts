@@ -9,7 +9,7 @@ import type Token from 'markdown-it/lib/token.mjs';
 import { finishedBlockCount, lineStarts, openBracketMathLine, topLevelBlocks } from './blocks';
 import { completeForDisplay } from './halfwritten';
 import { enhance, listenForClicks, relabel, type StreamingMarkdownOptions } from './interactive';
-import { md } from './parser';
+import { hasReferenceDefinition, md } from './parser';
 import { sanitizeToFragment } from './sanitize';
 
 export type { StreamingMarkdownOptions } from './interactive';
@@ -47,6 +47,9 @@ export function createStreamingMarkdown(
   let tailNodes: ChildNode[] = [];
   let tailHtml = '';
   let text = '';
+  // The reference definitions in the frozen text, so that links to them in the tail are
+  // links. The tail's own definitions may be half written, so each parse of it gets a copy.
+  let references: Record<string, unknown> = {};
   const stopListening = listenForClicks(container, options);
 
   function reset(): void {
@@ -54,6 +57,7 @@ export function createStreamingMarkdown(
     frozenLength = 0;
     tailNodes = [];
     tailHtml = '';
+    references = {};
   }
 
   function freeze(tokens: Token[], env: object): void {
@@ -79,10 +83,13 @@ export function createStreamingMarkdown(
     ) {
       reset();
     }
+    // A link frozen before its definition arrived is still brackets: the answer in full,
+    // parsed once with every definition, makes it a link.
+    if (final && frozenLength > 0 && hasReferenceDefinition(fullText)) reset();
     text = fullText;
 
     const tail = fullText.slice(frozenLength);
-    const env = {};
+    const env = { references: { ...references } };
     const tokens = md.parse(tail, env);
     const blocks = topLevelBlocks(tokens);
     const starts = lineStarts(tail);
@@ -92,8 +99,17 @@ export function createStreamingMarkdown(
     let restTokens = tokens;
     if (finished > 0) {
       const firstOpen = blocks[finished]!;
-      freeze(tokens.slice(0, firstOpen.start), env);
       const cut = starts[firstOpen.lines[0]]!;
+      if (!final && hasReferenceDefinition(tail)) {
+        // Parsed on its own, without the unfinished text: a definition there may be half
+        // written, and a link to it would keep half a URL once frozen.
+        const frozenEnv = { references: { ...references } };
+        const frozenTokens = md.parse(tail.slice(0, cut), frozenEnv);
+        references = frozenEnv.references;
+        freeze(frozenTokens, frozenEnv);
+      } else {
+        freeze(tokens.slice(0, firstOpen.start), env);
+      }
       frozenLength += cut;
       rest = tail.slice(cut);
       restTokens = tokens.slice(firstOpen.start);
