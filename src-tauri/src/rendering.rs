@@ -33,14 +33,6 @@ const GLIBC_TUNABLES: &str = "GLIBC_TUNABLES";
 const FULL_GC_TIMER: &str = "JSC_percentCPUPerMBForFullTimer";
 const FULL_GC_TIMER_SHARE: &str = "0.1";
 
-/// Even so, the collections during an answer were all young-generation ones (21 of them
-/// and not one full, logged with JSC_logGC), and the unfinished block's DOM wrappers that
-/// had lived through one were promoted and kept: 30 s after a 20,000-token answer the app
-/// held +117 to +155 MB over idle (3 runs), where the same answer opened after a restart
-/// costs +40 to +44 MB. With every collection a full one: +79 and +88 MB, and frames
-/// while the answer streams no worse (the heap is some 30 MB).
-const FULL_COLLECTIONS: &str = "JSC_alwaysDoFullCollection";
-
 /// The variables to set, given whether a GPU is there and what is set already.
 fn choices(
     has_gpu: bool,
@@ -55,9 +47,6 @@ fn choices(
     }
     if current(FULL_GC_TIMER).is_none() {
         set.push((FULL_GC_TIMER, FULL_GC_TIMER_SHARE));
-    }
-    if current(FULL_COLLECTIONS).is_none() {
-        set.push((FULL_COLLECTIONS, "1"));
     }
     set
 }
@@ -128,8 +117,7 @@ mod tests {
             choices(true, set(&[])),
             [
                 (MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES),
-                (FULL_GC_TIMER, FULL_GC_TIMER_SHARE),
-                (FULL_COLLECTIONS, "1")
+                (FULL_GC_TIMER, FULL_GC_TIMER_SHARE)
             ]
         );
     }
@@ -141,8 +129,7 @@ mod tests {
             [
                 (COMPOSITING_OFF, "1"),
                 (MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES),
-                (FULL_GC_TIMER, FULL_GC_TIMER_SHARE),
-                (FULL_COLLECTIONS, "1")
+                (FULL_GC_TIMER, FULL_GC_TIMER_SHARE)
             ]
         );
     }
@@ -155,18 +142,14 @@ mod tests {
                 set(&[
                     (COMPOSITING_OFF, "0"),
                     (MMAP_THRESHOLD, "65536"),
-                    (FULL_GC_TIMER, "0.01"),
-                    (FULL_COLLECTIONS, "0")
+                    (FULL_GC_TIMER, "0.01")
                 ])
             ),
             []
         );
         assert_eq!(
             choices(true, set(&[(GLIBC_TUNABLES, "glibc.malloc.arena_max=2")])),
-            [
-                (FULL_GC_TIMER, FULL_GC_TIMER_SHARE),
-                (FULL_COLLECTIONS, "1")
-            ]
+            [(FULL_GC_TIMER, FULL_GC_TIMER_SHARE)]
         );
     }
 }
