@@ -1,7 +1,8 @@
 // @ts-check
 // A conversation of 500 turns: it opens at its end with only the messages near the
 // viewport in the page, reads older pages as the reader scrolls up, opens at a search
-// hit, counts every answer in its running total, and follows a new answer.
+// hit, counts every answer in its running total, follows a new answer, and shows the
+// answers on screen whole when it opens or jumps (not a slice a frame).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openWindow, useBrowser } from './harness.mjs';
@@ -110,6 +111,70 @@ test('a search hit opens the conversation at the message that matched, and a new
     await page.getByRole('heading', { name: 'Answer 500' }).waitFor();
     const ids = await page.locator('[data-testid="message"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-id'))));
     assert.deepEqual(ids, [...ids].sort((a, b) => a - b), `the page holds the messages in order (${ids})`);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await close();
+  }
+});
+
+/** Answers long enough to go into the page in slices (Markdown's `inSlices`). */
+function longAnswers(/** @type {any} */ fake) {
+  fake.control.keys.set('ofox', { key: 'sk-test-fake-1234', sessionOnly: false });
+  fake.control.settings.setup_done = true;
+  const messages = [];
+  let id = 5000;
+  const paragraph = (turn, i) => `Paragraph ${i} of answer ${turn}: ${'a few plain words that fill the line, '.repeat(5)}`;
+  for (let turn = 1; turn <= 30; turn++) {
+    const base = { conversation_id: 1, reasoning: '', status: 'complete', error: null, attachments: [], created_at: 0, updated_at: 0 };
+    messages.push({ ...base, id: id++, role: 'user', content: `Question ${turn}`, model: null, extras: { refusal: '', tools: [] } });
+    // The last is short, so the long one before it is on screen when the conversation opens.
+    const paragraphs = turn === 30 ? 1 : 8;
+    const content = `${Array.from({ length: paragraphs }, (_, i) => paragraph(turn, i)).join('\n\n')}\n\nEnd of answer ${turn}.`;
+    messages.push({ ...base, id: id++, role: 'assistant', content, model: 'mock/alpha', extras: { refusal: '', tools: [] } });
+  }
+  fake.control.conversations.push({ id: 1, title: 'Long answers', updated_at: 1, deleted: false, messages });
+  fake.control.nextId = id;
+}
+
+test('answers on screen when a conversation opens or a search hit is shown are whole at once, not filled in over frames', async () => {
+  const { page, pageErrors, close } = await openWindow({ setup: longAnswers });
+  try {
+    // In the page, two frames after the awaited text first shows (the first report of
+    // whether a text is on screen comes in between): every answer then on screen, whole?
+    const onScreenAfter = (/** @type {string} */ shown) =>
+      page.evaluate(
+        (shown) =>
+          new Promise((resolve) => {
+            const check = () => {
+              const list = document.querySelector('[data-testid="message-list"]');
+              if (!list?.textContent?.includes(shown)) return void requestAnimationFrame(check);
+              requestAnimationFrame(() =>
+                requestAnimationFrame(() => {
+                  const box = list.getBoundingClientRect();
+                  const answers = [...document.querySelectorAll('[data-testid="message"][data-role="assistant"]')].filter((m) => {
+                    const r = m.getBoundingClientRect();
+                    return r.bottom > box.top && r.top < box.bottom;
+                  });
+                  resolve({ count: answers.length, partial: answers.filter((m) => !/End of answer \d+\./.test(m.textContent ?? '')).map((m) => m.getAttribute('data-id')) });
+                }),
+              );
+            };
+            check();
+          }),
+        shown,
+      );
+    const opening = onScreenAfter('End of answer 30.');
+    await page.getByTestId('conversation').filter({ hasText: 'Long answers' }).locator('.conversation-link').click();
+    const opened = /** @type {{count: number, partial: string[]}} */ (await opening);
+    assert.ok(opened.count >= 2, `more than the last answer is on screen (${opened.count})`);
+    assert.deepEqual(opened.partial, [], 'every answer on screen is whole');
+
+    await page.getByTestId('search').fill('Question 12');
+    const jumping = onScreenAfter('Question 12');
+    await page.getByTestId('search-hit').first().click();
+    const jumped = /** @type {{count: number, partial: string[]}} */ (await jumping);
+    assert.ok(jumped.count >= 1, `an answer is on screen at the hit (${jumped.count})`);
+    assert.deepEqual(jumped.partial, [], 'every answer on screen at the hit is whole');
     assert.deepEqual(pageErrors, []);
   } finally {
     await close();

@@ -99,6 +99,63 @@ describe('Markdown component', () => {
     }
   });
 
+  describe('a text in slices, watched for being on screen', () => {
+    const observers: { callback: IntersectionObserverCallback; targets: Element[]; connected: boolean }[] = [];
+    class FakeObserver {
+      record: (typeof observers)[number];
+      constructor(callback: IntersectionObserverCallback) {
+        this.record = { callback, targets: [], connected: true };
+        observers.push(this.record);
+      }
+      observe(element: Element) {
+        this.record.targets.push(element);
+      }
+      disconnect() {
+        this.record.connected = false;
+      }
+    }
+    const text = Array.from({ length: 30 }, (_, i) => `## Part ${i}\n\n${'Some words in a paragraph. '.repeat(8)}`).join('\n\n');
+    const parts = () => target.querySelectorAll('h2').length;
+    /** The observer's first report: whether the text was on screen when it went in. */
+    function mountInSlices(onScreen: boolean): void {
+      observers.length = 0;
+      vi.stubGlobal('IntersectionObserver', FakeObserver);
+      target = document.createElement('div');
+      document.body.append(target);
+      component = mount(Markdown, { target, props: { text, streaming: false, openExternal: () => {}, copyText: async () => {}, inSlices: true } });
+      flushSync();
+      expect(parts()).toBeLessThan(30);
+      const [observer] = observers;
+      expect(observer?.targets).toEqual([target.querySelector('.markdown')]);
+      observer!.callback([{ isIntersecting: onScreen } as IntersectionObserverEntry], observer as unknown as IntersectionObserver);
+    }
+    afterEach(() => {
+      vi.unstubAllGlobals();
+    });
+
+    it('finishes it at once when it went in on screen', () => {
+      const whole = document.createElement('div');
+      document.body.append(whole);
+      const wholeMade = mount(Markdown, { target: whole, props: { text, streaming: false, openExternal: () => {}, copyText: async () => {} } });
+      flushSync();
+      mountInSlices(true);
+      expect(parts()).toBe(30);
+      expect(target.innerHTML).toBe(whole.innerHTML);
+      expect(observers[0]!.connected).toBe(false);
+      unmount(wholeMade);
+      whole.remove();
+    });
+
+    it('goes on a slice a frame when it went in out of sight, and stops watching', async () => {
+      mountInSlices(false);
+      const shownFirst = parts();
+      expect(observers[0]!.connected).toBe(false);
+      // Out of sight it is not finished at once, and a later report is not asked for.
+      expect(parts()).toBe(shownFirst);
+      await vi.waitFor(() => expect(parts()).toBe(30), { timeout: 5000, interval: 16 });
+    });
+  });
+
   it('renders a text with reference links whole, so its links are links', () => {
     const text = `See [the docs][1].\n\n${'More words in a paragraph.\n\n'.repeat(60)}[1]: https://example.com/docs`;
     target = document.createElement('div');
