@@ -17,6 +17,7 @@ import { describe } from '../ui/browser-tests/axe.mjs';
 import {
   appPids,
   byTestId,
+  closeSettings,
   freshDataDir,
   KEY,
   LAST_ANSWER,
@@ -158,7 +159,7 @@ test('axe-core finds no violation: setup, an answer, Settings, a document', asyn
     await byTestId(driver, 'settings-dialog');
     await byTestId(driver, 'provider-row', 10_000);
     await check('Settings open');
-    await (await byTestId(driver, 'close-settings')).click();
+    await closeSettings(driver);
 
     await (await byTestId(driver, 'documents')).click();
     await (await byTestId(driver, 'new-document')).click();

@@ -318,6 +318,39 @@ export async function located(
   );
 }
 
+/**
+ * Clicks `element`; when something else would take the click, the error names what
+ * lies on top, since WebKitWebDriver's own message leaves that out.
+ */
+export async function clickOn(
+  /** @type {import('selenium-webdriver').WebDriver} */ driver,
+  /** @type {import('selenium-webdriver').WebElement} */ element,
+) {
+  try {
+    await element.click();
+  } catch (err) {
+    if (/** @type {Error} */ (err).name !== 'ElementClickInterceptedError') throw err;
+    const onTop = await driver.executeScript(
+      `const box = arguments[0].getBoundingClientRect();
+       const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+       return top ? top.outerHTML.slice(0, 300) : 'nothing';`,
+      element,
+    );
+    await screenshot(driver, 'click-intercepted').catch(() => {});
+    throw new Error(`the click was taken by ${onTop}`, { cause: err });
+  }
+}
+
+/** Closes Settings and waits for the dialog to leave the page, as a person would see it go. */
+export async function closeSettings(/** @type {import('selenium-webdriver').WebDriver} */ driver) {
+  await clickOn(driver, await byTestId(driver, 'close-settings'));
+  await driver.wait(
+    async () => (await driver.findElements(By.css('[data-testid="settings-dialog"]'))).length === 0,
+    10_000,
+    'Settings closed within 10 s',
+  );
+}
+
 /** Saves a PNG of the window under artifacts/e2e/. */
 export async function screenshot(driver, name) {
   mkdirSync(artifactsDir, { recursive: true });

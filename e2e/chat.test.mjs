@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { By, Key } from 'selenium-webdriver';
-import { byTestId, fill, freshDataDir, KEY, launchApp, screenshot, setUp, startGateway, LAST_ANSWER, located, read } from './app.mjs';
+import { byTestId, clickOn, closeSettings, fill, freshDataDir, KEY, launchApp, screenshot, setUp, startGateway, LAST_ANSWER, located, read } from './app.mjs';
 
 /** Every file under `dir` (recursively). */
 function filesUnder(/** @type {string} */ dir) {
@@ -58,8 +58,8 @@ test('paste a key, stream an answer, stop another, and find both after a restart
       await (await byTestId(driver, 'api-key')).sendKeys(KEY);
       await (await byTestId(driver, 'save-settings')).click();
       await driver.wait(async () => (await (await byTestId(driver, 'settings-note')).getText()) !== '', 10_000);
-      await (await byTestId(driver, 'close-settings')).click();
-      await (await byTestId(driver, 'new-chat')).click();
+      await closeSettings(driver);
+      await clickOn(driver, await byTestId(driver, 'new-chat'));
       await (await byTestId(driver, 'composer')).sendKeys('Say something slowly', Key.ENTER);
       await driver.wait(async () => ((await read(driver, LAST_ANSWER)) ?? '').includes('Hello'), 10_000);
       assert.equal(await read(driver, LAST_ANSWER, 'data-status'), 'streaming');

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { By, Key } from 'selenium-webdriver';
-import { byTestId, freshDataDir, launchApp, LAST_ANSWER, located, read, repoRoot, screenshot, setUp, startGateway } from './app.mjs';
+import { byTestId, closeSettings, freshDataDir, launchApp, LAST_ANSWER, located, read, repoRoot, screenshot, setUp, startGateway } from './app.mjs';
 
 const serverBinary = join(repoRoot, 'target', 'debug', 'foxtail-mcp-test-server');
 
@@ -56,7 +56,7 @@ test('add a server from pasted JSON, test it, allow one call and deny another; q
       const settingsFile = readFileSync(join(dataDir, 'settings.json'), 'utf8');
       assert.match(settingsFile, /FOXTAIL_TEST_SERVER_NOTE/);
       assert.ok(!settingsFile.includes(note), 'the value is not in the settings file');
-      await (await byTestId(driver, 'close-settings')).click();
+      await closeSettings(driver);
 
       // The model asks for the tool: the card shows the arguments and asks first.
       await (await byTestId(driver, 'composer')).sendKeys('What is x?', Key.ENTER);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { By, Key } from 'selenium-webdriver';
-import { byTestId, fill, freshDataDir, launchApp, LAST_ANSWER, located, read, screenshot, setUp, startGateway } from './app.mjs';
+import { byTestId, closeSettings, fill, freshDataDir, launchApp, LAST_ANSWER, located, read, screenshot, setUp, startGateway } from './app.mjs';
 
 const ANSWERS = '[data-testid="message"][data-role="assistant"]';
 
@@ -79,7 +79,7 @@ test('two providers, a model from each, tokens and cost under each answer, kept 
       await located(driver, By.css('[data-testid="provider-row"][data-id="ollama"]'), 10_000);
       assert.equal((await driver.findElements(By.css('[data-testid="provider-row"]'))).length, 2);
       await screenshot(driver, 'providers-settings');
-      await (await byTestId(driver, 'close-settings')).click();
+      await closeSettings(driver);
 
       // A model of the second provider: the gateway's own cost.
       await pick(driver, 'ollama', 'mock/beta');
