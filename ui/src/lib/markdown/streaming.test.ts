@@ -218,6 +218,40 @@ describe('streaming render', () => {
     expect(container.querySelector('a')).toBe(link);
   });
 
+  it('keeps a definition from an answer that ended, for the text a Continue adds', () => {
+    const container = document.createElement('div');
+    const renderer = streamInto(container);
+    // The whole answer arrives in one update and ends: every block is frozen by the final
+    // render, none by streaming.
+    const ended = 'Intro.\n\n[1]: https://example.com/guide\n\nThe end.\n';
+    renderer.update(ended);
+    renderer.finish();
+    // Continue: more of the same answer, with a link to the definition frozen above.
+    const continued = `${ended}\nSee [the guide][1].\n\nAnd `;
+    renderer.update(continued);
+    expect(container.querySelector('a')?.getAttribute('href')).toBe('https://example.com/guide');
+    renderer.update(`${continued}more.\n`);
+    renderer.finish();
+    expect(container.innerHTML).toBe(oneShot(`${continued}more.\n`));
+  });
+
+  it('does not keep a definition that a Continue may still extend', () => {
+    const container = document.createElement('div');
+    const renderer = streamInto(container);
+    // Cut off by the length limit in the middle of the URL, the last block stays the tail.
+    const ended = 'Intro.\n\nSee [the guide][1].\n\n[1]: https://exa';
+    renderer.update(ended);
+    renderer.finish();
+    const continued = `${ended}mple.com/guide\n\nAnd [again][1].\n\nMore`;
+    renderer.update(continued);
+    const hrefs = () => [...container.querySelectorAll('a')].map((link) => link.getAttribute('href'));
+    expect(hrefs()).toContain('https://example.com/guide');
+    expect(hrefs()).not.toContain('https://exa');
+    renderer.finish();
+    expect(hrefs()).toEqual(['https://example.com/guide', 'https://example.com/guide']);
+    expect(container.innerHTML).toBe(oneShot(continued));
+  });
+
   it('starts over when the text is replaced rather than extended', () => {
     const container = document.createElement('div');
     const renderer = streamInto(container);

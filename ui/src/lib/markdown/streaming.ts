@@ -100,13 +100,18 @@ export function createStreamingMarkdown(
     if (finished > 0) {
       const firstOpen = blocks[finished]!;
       const cut = starts[firstOpen.lines[0]]!;
-      if (!final && hasReferenceDefinition(tail)) {
-        // Parsed on its own, without the unfinished text: a definition there may be half
-        // written, and a link to it would keep half a URL once frozen.
+      const frozenText = tail.slice(0, cut);
+      // The frozen text's definitions are kept for later tails, which a Continue may add
+      // after the end too. They come from the frozen text parsed on its own: a definition
+      // in the unfinished text may be half written, or be extended by a Continue.
+      if (hasReferenceDefinition(final ? frozenText : tail)) {
         const frozenEnv = { references: { ...references } };
-        const frozenTokens = md.parse(tail.slice(0, cut), frozenEnv);
+        const frozenTokens = md.parse(frozenText, frozenEnv);
         references = frozenEnv.references;
-        freeze(frozenTokens, frozenEnv);
+        // At the end every definition is whole, and links to those in the tail are links;
+        // before it, a link to one could keep half a URL once frozen.
+        if (final) freeze(tokens.slice(0, firstOpen.start), env);
+        else freeze(frozenTokens, frozenEnv);
       } else {
         freeze(tokens.slice(0, firstOpen.start), env);
       }
