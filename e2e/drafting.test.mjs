@@ -3,15 +3,45 @@
 // accept / undo / redo, a shorter version of a paragraph is discarded, and the document
 // is there as it was after a restart.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { By, Key } from 'selenium-webdriver';
-import { byTestId, freshDataDir, launchApp, screenshot, setUp, startGateway, located } from './app.mjs';
+import { appPids, byTestId, freshDataDir, launchApp, repoRoot, screenshot, setUp, startGateway, located } from './app.mjs';
 
 /** The editor's text, line by line as shown (the documents here have no Markdown marks). */
 async function docText(/** @type {import('selenium-webdriver').WebDriver} */ driver) {
   return driver.executeScript(
     "return [...document.querySelectorAll('.cm-content .cm-line')].map((l) => l.textContent).join('\\n');",
   );
+}
+
+/** The pending changes saved in the app's database, as it holds them now. */
+function savedPending(/** @type {string} */ dataDir) {
+  const read = spawnSync(
+    'python3',
+    ['-c', 'import sqlite3, sys; print("\\n".join(r[0] for r in sqlite3.connect(sys.argv[1]).execute("SELECT pending FROM documents")))', join(dataDir, 'foxtail.sqlite3')],
+    { encoding: 'utf8' },
+  );
+  assert.equal(read.status, 0, read.stderr);
+  return read.stdout;
+}
+
+/** After a restart: the documents section, and its first document opened. */
+async function openFirstDocument(/** @type {import('selenium-webdriver').WebDriver} */ driver) {
+  await (await byTestId(driver, 'documents')).click();
+  await (await (await byTestId(driver, 'document')).findElement(By.css('.conversation-link'))).click();
+}
+
+/** Sets the app up against `gatewayUrl`, opens a new document and puts the cursor in it. */
+async function newDocument(/** @type {import('selenium-webdriver').WebDriver} */ driver, /** @type {string} */ gatewayUrl) {
+  await setUp(driver, gatewayUrl);
+  await (await byTestId(driver, 'setup-start')).click();
+  await (await byTestId(driver, 'documents')).click();
+  await (await byTestId(driver, 'new-document')).click();
+  const editor = await byTestId(driver, 'editor');
+  await editor.click();
+  return editor;
 }
 
 test('the model writes into a document; accept, undo, redo, discard; it survives a restart', async () => {
@@ -22,12 +52,7 @@ test('the model writes into a document; accept, undo, redo, discard; it survives
     let { driver, close } = await launchApp({ dataDir });
     let expected = '';
     try {
-      await setUp(driver, gateway.url);
-      await (await byTestId(driver, 'setup-start')).click();
-      await (await byTestId(driver, 'documents')).click();
-      await (await byTestId(driver, 'new-document')).click();
-      const editor = await byTestId(driver, 'editor');
-      await editor.click();
+      const editor = await newDocument(driver, gateway.url);
       await editor.sendKeys('Dear Mina,', Key.ENTER, Key.ENTER);
 
       // 1. The model writes at the cursor.
@@ -87,18 +112,13 @@ test('kill -9 while the model writes: after a restart the change is back, stoppe
   try {
     let { driver, close, kill } = await launchApp({ dataDir });
     try {
-      await setUp(driver, gateway.url);
-      await (await byTestId(driver, 'setup-start')).click();
-      await (await byTestId(driver, 'documents')).click();
-      await (await byTestId(driver, 'new-document')).click();
-      const editor = await byTestId(driver, 'editor');
-      await editor.click();
+      const editor = await newDocument(driver, gateway.url);
       await editor.sendKeys('Greeting:', Key.ENTER);
       await (await byTestId(driver, 'ai-prompt')).sendKeys('say hello');
       await (await byTestId(driver, 'ai-run')).click();
       await driver.wait(async () => (await docText(driver)).includes('Hello from the'), 10_000);
-      // The pending change is saved once a second.
-      await driver.sleep(1_300);
+      // The pending change is saved once a second: the kill comes once it is.
+      await driver.wait(() => savedPending(dataDir).includes('Hello from the'), 10_000, 'the pending change was saved');
       assert.equal(kill(), 1, 'the app was running, and was killed');
     } finally {
       await close().catch(() => {});
@@ -106,8 +126,7 @@ test('kill -9 while the model writes: after a restart the change is back, stoppe
 
     ({ driver, close } = await launchApp({ dataDir }));
     try {
-      await (await byTestId(driver, 'documents')).click();
-      await (await (await byTestId(driver, 'document')).findElement(By.css('.conversation-link'))).click();
+      await openFirstDocument(driver);
       const bar = await byTestId(driver, 'pending-bar');
       assert.equal(await bar.getAttribute('data-status'), 'interrupted');
       const kept = await (await byTestId(driver, 'ai-pending')).getText();
@@ -115,6 +134,48 @@ test('kill -9 while the model writes: after a restart the change is back, stoppe
       await screenshot(driver, 'drafting-after-kill');
       await (await byTestId(driver, 'ai-accept')).click();
       await driver.wait(async () => (await docText(driver)).startsWith(`Greeting:\n${kept}`), 5_000);
+    } finally {
+      await close();
+    }
+  } finally {
+    gateway.stop();
+  }
+});
+
+test('closing the window right after typing keeps the typing: the window saves, then closes', async () => {
+  const gateway = await startGateway('ok');
+  const dataDir = freshDataDir();
+  const saved = 'Typed a while before.';
+  const typed = `${saved} Last.`;
+  try {
+    let { driver, close, tag } = await launchApp({ dataDir });
+    try {
+      const editor = await newDocument(driver, gateway.url);
+      await editor.sendKeys(saved);
+      // Saved half a second after the last key; what is typed next is not, yet, when the
+      // close button is pressed at once.
+      await driver.sleep(1_500);
+      await editor.sendKeys(typed.slice(saved.length));
+      const [pid] = appPids(tag);
+      assert.ok(pid, 'the app is running');
+      const closer = spawnSync('python3', [join(repoRoot, 'e2e', 'fixtures', 'close-window.py'), pid, 'Foxtail'], {
+        encoding: 'utf8',
+      });
+      assert.equal(closer.status, 0, `the window was asked to close: ${closer.stderr}`);
+      const deadline = Date.now() + 10_000;
+      while (appPids(tag).length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.deepEqual(appPids(tag), [], 'the app quit once its window closed');
+    } finally {
+      await close().catch(() => {});
+    }
+
+    ({ driver, close } = await launchApp({ dataDir }));
+    try {
+      await openFirstDocument(driver);
+      await byTestId(driver, 'editor');
+      await driver.wait(async () => (await docText(driver)) === typed, 10_000).catch(async () => {
+        assert.equal(await docText(driver), typed, 'the typing was saved before the window closed');
+      });
     } finally {
       await close();
     }

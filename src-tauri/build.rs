@@ -55,6 +55,8 @@ const COMMANDS: &[&str] = &[
     "usage_totals",
     "summarize_conversation",
     "take_updates",
+    "when_closing",
+    "close_window",
 ];
 
 fn main() {

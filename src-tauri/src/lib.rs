@@ -2,6 +2,7 @@
 
 mod attachments;
 mod chat;
+mod closing;
 mod commands;
 mod data_dir;
 mod desktop;
@@ -66,6 +67,7 @@ pub fn run() {
                 &data_dir,
             ))));
             app.manage(Arc::new(outbox::Outboxes::default()));
+            app.manage(closing::Closing::default());
             mcp::manage(app.handle());
 
             let dev_server = match cfg!(debug_assertions) {
@@ -98,6 +100,7 @@ pub fn run() {
             rendering::log_frames(&window);
             Ok(())
         })
+        .on_window_event(closing::on_window_event)
         .invoke_handler(commands())
         .build(tauri::generate_context!())
         .expect("Foxtail failed to start")
@@ -177,6 +180,8 @@ fn commands<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static 
         models::usage_totals,
         models::summarize_conversation,
         outbox::take_updates,
+        closing::when_closing,
+        closing::close_window,
     ]
 }
 

@@ -100,6 +100,26 @@ test('a document deleted right after typing comes back whole with Undo', async (
   }
 });
 
+test('closing the window right after typing saves the typing first, then closes', async () => {
+  const { page, pageErrors, close } = await openWindow({ setup: withKey });
+  try {
+    await newDocument(page);
+    await page.keyboard.type('Typed just before closing.');
+    // Within the half second before the typing is saved, the person closes the window:
+    // Rust tells the window once, on the channel it gave.
+    const toldAt = await page.evaluate(() => {
+      window['foxtailMock'].control.closing.onmessage(null);
+      return window['foxtailMock'].control.documents.at(-1)?.content;
+    });
+    assert.notEqual(toldAt, 'Typed just before closing.', 'the typing was not saved yet when the close came');
+    await page.waitForFunction(() => window['foxtailMock'].control.closed, null, { timeout: 3000 });
+    assert.equal(await savedDoc(page), 'Typed just before closing.');
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await close();
+  }
+});
+
 test('an action on a selection shows the original, makes versions, and discards exactly', async () => {
   const { page, close } = await openWindow({ setup: withKey });
   try {

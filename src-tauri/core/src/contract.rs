@@ -77,47 +77,44 @@ macro_rules! command {
     };
 }
 
-/// The channel an answer or a draft streams over.
-struct UpdateChannel;
+/// A type the window knows by a TypeScript name of its own, with no Rust type behind it.
+macro_rules! named_in_typescript {
+    ($(#[doc = $doc:literal])* $name:ident = $typescript:literal) => {
+        $(#[doc = $doc])*
+        struct $name;
 
-impl TS for UpdateChannel {
-    type WithoutGenerics = Self;
-    type OptionInnerType = Self;
-    fn name(_: &Config) -> String {
-        "Channel<Update>".into()
-    }
-    fn inline(cfg: &Config) -> String {
-        Self::name(cfg)
-    }
+        impl TS for $name {
+            type WithoutGenerics = Self;
+            type OptionInnerType = Self;
+            fn name(_: &Config) -> String {
+                $typescript.into()
+            }
+            fn inline(cfg: &Config) -> String {
+                Self::name(cfg)
+            }
+        }
+    };
 }
 
-/// A file's bytes or a document's UTF-8 text, sent as the request's raw body, not as
-/// JSON (`backend.ts` puts the other arguments in headers).
-struct RawBytes;
-
-impl TS for RawBytes {
-    type WithoutGenerics = Self;
-    type OptionInnerType = Self;
-    fn name(_: &Config) -> String {
-        "Uint8Array".into()
-    }
-    fn inline(cfg: &Config) -> String {
-        Self::name(cfg)
-    }
+named_in_typescript! {
+    /// The channel an answer or a draft streams over.
+    UpdateChannel = "Channel<Update>"
 }
 
-/// Setting changes: any of the settings, each checked by Rust.
-struct SettingChanges;
+named_in_typescript! {
+    /// The channel on which Rust says, once, that the person closed the window.
+    ClosingChannel = "Channel<null>"
+}
 
-impl TS for SettingChanges {
-    type WithoutGenerics = Self;
-    type OptionInnerType = Self;
-    fn name(_: &Config) -> String {
-        "Partial<Settings>".into()
-    }
-    fn inline(cfg: &Config) -> String {
-        Self::name(cfg)
-    }
+named_in_typescript! {
+    /// A file's bytes or a document's UTF-8 text, sent as the request's raw body, not as
+    /// JSON (`backend.ts` puts the other arguments in headers).
+    RawBytes = "Uint8Array"
+}
+
+named_in_typescript! {
+    /// Setting changes: any of the settings, each checked by Rust.
+    SettingChanges = "Partial<Settings>"
 }
 
 /// Every command the window may call.
@@ -176,6 +173,8 @@ pub fn commands() -> Vec<Command> {
         command!("usage_totals"() -> UsageTotals),
         command!("summarize_conversation"("conversationId": i64) -> String),
         command!("take_updates"("outbox": i64) -> Vec<Update>),
+        command!("when_closing"("closing": ClosingChannel) -> ()),
+        command!("close_window"() -> ()),
     ]
 }
 

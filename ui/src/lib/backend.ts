@@ -185,6 +185,14 @@ function channel(onUpdate: (update: StreamUpdate) => void): Channel<Update> {
   return ch;
 }
 
+/** `onClosing` runs when the person closes the window, which then waits for `closeWindow`. */
+export function whenClosing(onClosing: () => void): Promise<void> {
+  const closing = new Channel<null>();
+  closing.onmessage = onClosing;
+  return nothing(call('when_closing', { closing }));
+}
+export const closeWindow = () => nothing(call('close_window', {}));
+
 export const appInfo = () => call('app_info', {});
 export const getSettings = () => call('get_settings', {});
 /** Rust checks each change and answers with all the settings as saved. */

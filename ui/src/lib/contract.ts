@@ -499,6 +499,8 @@ export interface Commands {
   usage_totals: { args: {  }; result: UsageTotals };
   summarize_conversation: { args: { conversationId: number }; result: string };
   take_updates: { args: { outbox: number }; result: Array<Update> };
+  when_closing: { args: { closing: Channel<null> }; result: null };
+  close_window: { args: {  }; result: null };
 }
 
 /** Every error kind, for exhaustive tables. */

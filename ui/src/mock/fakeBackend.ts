@@ -326,6 +326,10 @@ export function createFakeBackend() {
     summaryDelay: 200,
     /** What `usage_totals` answers; null sums up the stored answers' usage instead. */
     usageTotals: null as UsageTotals | null,
+    /** Where the window asked to be told that it is being closed; a test closes it through this. */
+    closing: null as Channel<null> | null,
+    /** The window closed itself (`close_window`) after saving. */
+    closed: false,
   };
 
   const now = () => Date.now();
@@ -1075,6 +1079,14 @@ export function createFakeBackend() {
       found.updates = [];
       if (!updates.length) found.told = false;
       return updates;
+    },
+    when_closing: ({ closing }) => {
+      control.closing = closing;
+      return null;
+    },
+    close_window: () => {
+      control.closed = true;
+      return null;
     },
     summarize_conversation: async ({ conversationId }) => {
       const conv = conversation(conversationId);
