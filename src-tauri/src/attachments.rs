@@ -3,17 +3,16 @@
 
 use std::sync::Arc;
 
+use crate::raw_request;
+use foxtail_core::contract::FILE_NAME_HEADER;
 use foxtail_core::keys::Keys;
 use foxtail_core::message_attachments::{self, Attachment, THUMBNAIL_SIDE};
 use foxtail_core::settings::SettingsFile;
 use foxtail_core::{AppError, ErrorKind};
 use foxtail_engine::CancellationToken;
 use foxtail_storage::Storage;
-use tauri::ipc::{InvokeBody, Request};
+use tauri::ipc::Request;
 use tauri::State;
-
-/// The header that carries the file's name (percent-encoded, as headers are ASCII).
-const NAME_HEADER: &str = "foxtail-file-name";
 
 fn refused(message: &str) -> AppError {
     AppError::Attachment {
@@ -23,27 +22,17 @@ fn refused(message: &str) -> AppError {
 }
 
 /// Prepares and stores a file the person attached: its bytes are the request's raw
-/// body and its name is in the `foxtail-file-name` header. Decoding a photo or reading
+/// body and its name is in the `FILE_NAME_HEADER` header. Decoding a photo or reading
 /// a PDF runs off the async workers, so the window never waits on it.
 #[tauri::command]
 pub async fn add_attachment(
     request: Request<'_>,
     storage: State<'_, Arc<Storage>>,
 ) -> Result<Attachment, AppError> {
-    let InvokeBody::Raw(bytes) = request.body() else {
+    let Some(bytes) = raw_request::body(&request) else {
         return Err(refused("The file's bytes did not arrive."));
     };
-    let name = request
-        .headers()
-        .get(NAME_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            url::form_urlencoded::parse(format!("n={v}").as_bytes())
-                .next()
-                .map(|(_, n)| n.into_owned())
-                .unwrap_or_default()
-        })
-        .unwrap_or_default();
+    let name = raw_request::argument(&request, FILE_NAME_HEADER).unwrap_or_default();
     let bytes = bytes.clone();
     let storage = storage.inner().clone();
     tauri::async_runtime::spawn_blocking(move || message_attachments::add(&storage, &name, &bytes))
@@ -106,6 +95,7 @@ pub async fn attachment_image(
 
 #[cfg(test)]
 mod tests {
+    use foxtail_core::contract::FILE_NAME_HEADER;
     use foxtail_mock_gateway::{script, MockGateway};
     use serde_json::json;
 
@@ -179,7 +169,7 @@ mod tests {
             ("huge.pdf", huge, "attachment_too_large", "50 MB"),
         ] {
             let err = window
-                .call_raw("add_attachment", bytes, &[("foxtail-file-name", name)])
+                .call_raw("add_attachment", bytes, &[(FILE_NAME_HEADER, name)])
                 .unwrap_err();
             assert_eq!(err["kind"], kind, "{name}: {err}");
             let message = err["message"].as_str().unwrap();
@@ -190,7 +180,7 @@ mod tests {
             .call_raw(
                 "add_attachment",
                 b"hello".to_vec(),
-                &[("foxtail-file-name", "note.txt")],
+                &[(FILE_NAME_HEADER, "note.txt")],
             )
             .unwrap();
         assert_eq!(note["kind"], "document");
@@ -207,7 +197,7 @@ mod tests {
             .call_raw(
                 "add_attachment",
                 pdf(),
-                &[("foxtail-file-name", "%EB%B3%B4%EA%B3%A0%EC%84%9C.pdf")],
+                &[(FILE_NAME_HEADER, "%EB%B3%B4%EA%B3%A0%EC%84%9C.pdf")],
             )
             .unwrap();
         assert_eq!(added["name"], "보고서.pdf");
@@ -227,7 +217,7 @@ mod tests {
             .call_raw(
                 "add_attachment",
                 b"PK\x03\x04junk".to_vec(),
-                &[("foxtail-file-name", "x.pdf")],
+                &[(FILE_NAME_HEADER, "x.pdf")],
             )
             .unwrap_err();
         assert!(

@@ -4,7 +4,9 @@
 
 use std::sync::Arc;
 
+use crate::raw_request;
 use foxtail_core::answer_sink::Update;
+use foxtail_core::contract::DOCUMENT_ID_HEADER;
 use foxtail_core::draft_prompts::DraftRequest;
 use foxtail_core::keys::Keys;
 use foxtail_core::mcp::Mcp;
@@ -12,7 +14,7 @@ use foxtail_core::runs::Runs;
 use foxtail_core::settings::SettingsFile;
 use foxtail_core::{drafting, AppError};
 use foxtail_storage::{Document, DocumentHit, DocumentSummary, Storage, StorageError};
-use tauri::ipc::{Channel, InvokeBody, Request};
+use tauri::ipc::{Channel, Request};
 use tauri::State;
 
 #[tauri::command]
@@ -40,9 +42,6 @@ pub fn create_document(
     Ok(storage.create_document(&title, &content)?)
 }
 
-/// The header that names the document a raw `save_document` body belongs to.
-const DOCUMENT_HEADER: &str = "foxtail-document-id";
-
 /// The document as typed, saved a moment after each change. A long document is hundreds
 /// of kilobytes, so its text is the request's raw UTF-8 body (no JSON for the window to
 /// build and Rust to parse) and it is written off the main thread, which draws the window.
@@ -57,13 +56,10 @@ pub async fn save_document(
             "the document's {what} did not arrive, so it was not saved"
         )))
     };
-    let InvokeBody::Raw(bytes) = request.body() else {
+    let Some(bytes) = raw_request::body(&request) else {
         return Err(unreadable("text"));
     };
-    let document_id: i64 = request
-        .headers()
-        .get(DOCUMENT_HEADER)
-        .and_then(|v| v.to_str().ok())
+    let document_id: i64 = raw_request::argument(&request, DOCUMENT_ID_HEADER)
         .and_then(|v| v.parse().ok())
         .ok_or_else(|| unreadable("number"))?;
     let content = String::from_utf8(bytes.clone()).map_err(|_| unreadable("text"))?;
@@ -190,7 +186,7 @@ mod tests {
             .call_raw(
                 "save_document",
                 text.clone().into_bytes(),
-                &[(DOCUMENT_HEADER, &id_header)],
+                &[(DOCUMENT_ID_HEADER, &id_header)],
             )
             .unwrap();
         let opened = window
@@ -201,10 +197,10 @@ mod tests {
         // A save that cannot be read changes nothing and says so.
         for (bytes, headers) in [
             (b"no id".to_vec(), vec![]),
-            (b"bad id".to_vec(), vec![(DOCUMENT_HEADER, "seven")]),
+            (b"bad id".to_vec(), vec![(DOCUMENT_ID_HEADER, "seven")]),
             (
                 vec![0xff, 0xfe],
-                vec![(DOCUMENT_HEADER, id_header.as_str())],
+                vec![(DOCUMENT_ID_HEADER, id_header.as_str())],
             ),
         ] {
             let err = window

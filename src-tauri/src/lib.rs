@@ -12,6 +12,7 @@ mod keys;
 mod mcp;
 mod models;
 mod outbox;
+mod raw_request;
 mod rendering;
 #[cfg(test)]
 mod test_window;

@@ -233,7 +233,11 @@ mod tests {
         // About 40,000 tokens of text: within an assumed 128,000, over mock/beta's 32,000.
         let text = "word ".repeat(32_000).into_bytes();
         let added = window
-            .call_raw("add_attachment", text, &[("foxtail-file-name", "long.txt")])
+            .call_raw(
+                "add_attachment",
+                text,
+                &[(foxtail_core::contract::FILE_NAME_HEADER, "long.txt")],
+            )
             .unwrap();
         let uses = json!([{"id": added["id"], "name": "long.txt"}]);
         let send = |model: &str| {

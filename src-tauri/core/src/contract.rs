@@ -117,6 +117,19 @@ named_in_typescript! {
     SettingChanges = "Partial<Settings>"
 }
 
+/// The header that carries an attached file's name.
+pub const FILE_NAME_HEADER: &str = "foxtail-file-name";
+/// The header that names the document a raw `save_document` body belongs to.
+pub const DOCUMENT_ID_HEADER: &str = "foxtail-document-id";
+
+/// The headers in which a command whose main argument is the raw body (`RawBytes`)
+/// receives its other arguments, percent-encoded as headers are ASCII: command,
+/// argument, header.
+pub const RAW_ARGUMENT_HEADERS: &[(&str, &str, &str)] = &[
+    ("add_attachment", "name", FILE_NAME_HEADER),
+    ("save_document", "documentId", DOCUMENT_ID_HEADER),
+];
+
 /// Every command the window may call.
 pub fn commands() -> Vec<Command> {
     vec![
@@ -278,6 +291,13 @@ pub fn typescript() -> String {
         "/** Every error kind, for exhaustive tables. */\nexport const ERROR_KINDS = [{}] as const satisfies readonly ErrorKind[];\n\n",
         error_kinds.join(", ")
     ));
+    out.push_str(
+        "/** The headers in which a raw-body command receives its other arguments, percent-encoded. */\nexport const RAW_ARGUMENT_HEADERS = {\n",
+    );
+    for (command, argument, header) in RAW_ARGUMENT_HEADERS {
+        out.push_str(&format!("  {command}: {{ {argument}: '{header}' }},\n"));
+    }
+    out.push_str("} as const;\n\n");
     out.push_str(&format!(
         "/** The gateways the setup screen offers. */\nexport const PRESETS: Preset[] = {};\n\n",
         serde_json::to_string_pretty(PRESETS).unwrap_or_default()
@@ -309,6 +329,32 @@ pub fn all_error_kinds() -> Vec<ErrorKind> {
 mod tests {
     use super::*;
     use std::path::PathBuf;
+
+    /// A raw-body command's other arguments each have a header, and every header belongs
+    /// to such an argument.
+    #[test]
+    fn every_argument_beside_a_raw_body_has_a_header() {
+        let raw = ty::<RawBytes>();
+        let mut beside_raw: Vec<(&str, &str)> = commands()
+            .iter()
+            .filter(|command| command.args.iter().any(|(_, ty)| *ty == raw))
+            .flat_map(|command| {
+                command
+                    .args
+                    .iter()
+                    .filter(|(_, ty)| *ty != raw)
+                    .map(|(name, _)| (command.name, *name))
+            })
+            .collect();
+        let mut with_header: Vec<(&str, &str)> = RAW_ARGUMENT_HEADERS
+            .iter()
+            .map(|(command, argument, _)| (*command, *argument))
+            .collect();
+        beside_raw.sort();
+        with_header.sort();
+        assert_eq!(beside_raw, with_header);
+        assert!(!with_header.is_empty());
+    }
 
     /// The checked-in file is what the Rust types make now. With
     /// `FOXTAIL_WRITE_CONTRACT=1` the file is written instead (`make contract`).

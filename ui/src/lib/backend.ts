@@ -4,6 +4,7 @@
 import { Channel, invoke } from '@tauri-apps/api/core';
 import {
   ERROR_KINDS,
+  RAW_ARGUMENT_HEADERS,
   type AttachmentUse,
   type ChatStart,
   type Commands,
@@ -278,7 +279,7 @@ type SaveDocument = Commands['save_document'];
  */
 export const addAttachment = (name: AddAttachment['args']['name'], bytes: AddAttachment['args']['bytes']) =>
   invoke<AddAttachment['result']>('add_attachment', bytes, {
-    headers: { 'foxtail-file-name': encodeURIComponent(name) },
+    headers: { [RAW_ARGUMENT_HEADERS.add_attachment.name]: encodeURIComponent(name) },
   });
 /** A picture attachment as a `data:` URL: a 256-px thumbnail, or exactly what the model got. */
 export const attachmentImage = (id: string, thumbnail: boolean) => call('attachment_image', { id, thumbnail });
@@ -303,7 +304,7 @@ export const saveDocument = (documentId: number, content: string) =>
   inOrder(() =>
     nothing(
       invoke<SaveDocument['result']>('save_document', new TextEncoder().encode(content), {
-        headers: { 'foxtail-document-id': String(documentId) },
+        headers: { [RAW_ARGUMENT_HEADERS.save_document.documentId]: String(documentId) },
       }),
     ),
   );

@@ -506,6 +506,12 @@ export interface Commands {
 /** Every error kind, for exhaustive tables. */
 export const ERROR_KINDS = ['auth', 'rate_limit', 'server', 'network', 'timeout', 'bad_request', 'protocol', 'interrupted', 'cancelled', 'tool_limit', 'tool_file', 'redirect', 'too_large', 'disk_full', 'storage_locked', 'storage_corrupt', 'not_found', 'storage_migration', 'storage', 'keychain_unavailable', 'keychain_platform', 'empty_key', 'keychain_invalid', 'data_dir', 'settings', 'no_key', 'key_origin', 'empty_message', 'busy', 'link_refused', 'link_failed', 'clipboard', 'image_refused', 'image_failed', 'export', 'draft', 'mcp_not_found', 'mcp_exited', 'mcp_handshake', 'mcp_refused', 'mcp_auth', 'mcp_config', 'attachment_too_large', 'attachment_unsupported', 'attachment_unreadable', 'attachment_encrypted', 'attachment_no_text'] as const satisfies readonly ErrorKind[];
 
+/** The headers in which a raw-body command receives its other arguments, percent-encoded. */
+export const RAW_ARGUMENT_HEADERS = {
+  add_attachment: { name: 'foxtail-file-name' },
+  save_document: { documentId: 'foxtail-document-id' },
+} as const;
+
 /** The gateways the setup screen offers. */
 export const PRESETS: Preset[] = [
   {

@@ -12,6 +12,7 @@ import type { Channel, InvokeOptions } from '@tauri-apps/api/core';
 import {
   DEFAULT_SETTINGS,
   PRESETS,
+  RAW_ARGUMENT_HEADERS,
   type AnswerExtras,
   type Attachment,
   type AttachmentUse,
@@ -1114,12 +1115,12 @@ export function createFakeBackend() {
     if (body instanceof Uint8Array || body instanceof ArrayBuffer || Array.isArray(body)) {
       const bytes = body instanceof Uint8Array ? body : new Uint8Array(body);
       const headers = new Headers(options?.headers);
-      const documentId = headers.get('foxtail-document-id');
+      const documentId = headers.get(RAW_ARGUMENT_HEADERS.save_document.documentId);
       if (documentId !== null) {
         args = { documentId: Number(documentId), content: bytes };
         logged = { documentId: Number(documentId), size: bytes.length };
       } else {
-        const name = decodeURIComponent(headers.get('foxtail-file-name') ?? '');
+        const name = decodeURIComponent(headers.get(RAW_ARGUMENT_HEADERS.add_attachment.name) ?? '');
         args = { name, bytes };
         logged = { name, size: bytes.length };
       }
