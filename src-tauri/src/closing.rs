@@ -1,6 +1,6 @@
 //! Closing the window waits for what the person typed and the window has not saved yet:
-//! a document saves half a second after the last key, so a window closed at once would
-//! lose that half second. The window is told once, saves, and closes itself; a window
+//! a document is saved within half a second of a change, so a window closed at once
+//! would lose up to that half second. The window is told once, saves, and closes itself; a window
 //! that has not closed within a few seconds (its page hung) is closed anyway, since
 //! closing must always work.
 
@@ -30,9 +30,10 @@ pub fn when_closing(closing: Channel<()>, state: State<'_, Closing>) {
 }
 
 /// The window saved what it had and closes. Should this fail, the close already under
-/// way still ends it.
+/// way still ends it. Async, so that the window is not torn down from inside its own
+/// call on the main thread.
 #[tauri::command]
-pub fn close_window<R: Runtime>(window: Window<R>) {
+pub async fn close_window<R: Runtime>(window: Window<R>) {
     let _ = window.destroy();
 }
 

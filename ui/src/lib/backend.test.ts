@@ -1,6 +1,6 @@
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { joinUpdates, openDocument, saveDocument, saveDocumentPending } from './backend';
+import { closeWindow, joinUpdates, openDocument, saveDocument, saveDocumentPending } from './backend';
 import type { Update } from './contract';
 
 const text = (t: string): Update => ({ type: 'events', events: [{ type: 'text', text: t }] });
@@ -80,5 +80,24 @@ describe('document calls', () => {
     expect(sent.at(-1)!.cmd).toBe('open_document');
     answer[3]!(false);
     expect(await opened).toEqual({ content: 'two' });
+  });
+
+  it('closes the window only after a save already on its way is answered', async () => {
+    const sent: string[] = [];
+    let answerSave: () => void = () => {};
+    mockIPC((cmd) => {
+      sent.push(cmd);
+      if (cmd === 'save_document') return new Promise((resolve) => (answerSave = () => resolve(null)));
+      return null;
+    });
+    const settle = () => new Promise((resolve) => setTimeout(resolve));
+    const saved = saveDocument(7, 'the last words');
+    const closed = closeWindow();
+    await settle();
+    expect(sent).toEqual(['save_document']);
+    answerSave();
+    await saved;
+    await closed;
+    expect(sent).toEqual(['save_document', 'close_window']);
   });
 });

@@ -192,7 +192,6 @@ export function whenClosing(onClosing: () => void): Promise<void> {
   closing.onmessage = onClosing;
   return nothing(call('when_closing', { closing }));
 }
-export const closeWindow = () => nothing(call('close_window', {}));
 
 export const appInfo = () => call('app_info', {});
 export const getSettings = () => call('get_settings', {});
@@ -304,10 +303,15 @@ export const saveDocument = (documentId: number, content: string) =>
   inOrder(() =>
     nothing(
       invoke<SaveDocument['result']>('save_document', new TextEncoder().encode(content), {
-        headers: { [RAW_ARGUMENT_HEADERS.save_document.documentId]: String(documentId) },
+        headers: { [RAW_ARGUMENT_HEADERS.save_document.documentId]: encodeURIComponent(documentId) },
       }),
     ),
   );
+/**
+ * Closes the window once the document calls sent before it are answered: a save already
+ * on its way when the window was closed lands before the app quits.
+ */
+export const closeWindow = () => inOrder(() => nothing(call('close_window', {})));
 export const saveDocumentPending = (documentId: number, pending: string) =>
   inOrder(() => nothing(call('save_document_pending', { documentId, pending })));
 export const renameDocument = (documentId: number, title: string) =>

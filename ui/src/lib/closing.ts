@@ -1,7 +1,7 @@
-// Closing the window waits for what is typed but not saved yet (a document saves half a
-// second after the last key). Rust tells the window once that it is being closed; the
-// views that hold unsaved work save it, and then the window closes itself. Rust closes
-// it anyway if that takes more than a few seconds (src-tauri/src/closing.rs).
+// Closing the window waits for what is typed but not saved yet (a document is saved
+// within half a second of a change). Rust tells the window once that it is being
+// closed; the views that hold unsaved work save it, and then the window closes itself.
+// Rust closes it anyway if that takes more than a few seconds (src-tauri/src/closing.rs).
 import * as backend from './backend';
 
 const savers = new Set<() => Promise<unknown>>();

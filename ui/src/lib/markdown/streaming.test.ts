@@ -221,8 +221,8 @@ describe('streaming render', () => {
   it('keeps a definition from an answer that ended, for the text a Continue adds', () => {
     const container = document.createElement('div');
     const renderer = streamInto(container);
-    // The whole answer arrives in one update and ends: every block is frozen by the final
-    // render, none by streaming.
+    // The whole answer arrives in one update and ends; with a definition in it, the end
+    // renders it again in full, and what that render froze is all there is.
     const ended = 'Intro.\n\n[1]: https://example.com/guide\n\nThe end.\n';
     renderer.update(ended);
     renderer.finish();

@@ -108,8 +108,8 @@ export function createStreamingMarkdown(
         const frozenEnv = { references: { ...references } };
         const frozenTokens = md.parse(frozenText, frozenEnv);
         references = frozenEnv.references;
-        // At the end every definition is whole, and links to those in the tail are links;
-        // before it, a link to one could keep half a URL once frozen.
+        // At the end the answer is as it will be shown, and links to definitions in the
+        // tail are links; before it, a link to one could keep half a URL once frozen.
         if (final) freeze(tokens.slice(0, firstOpen.start), env);
         else freeze(frozenTokens, frozenEnv);
       } else {
