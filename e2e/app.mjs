@@ -326,6 +326,16 @@ export async function clickOn(
   /** @type {import('selenium-webdriver').WebDriver} */ driver,
   /** @type {import('selenium-webdriver').WebElement} */ element,
 ) {
+  // WebDriver aims at where the element is when it looks; if something above it appears
+  // or goes before the click arrives, the click lands beside it. So wait until it stays
+  // put (an element that keeps moving is clicked after a second anyway).
+  let rect = await element.getRect();
+  for (let tries = 0; tries < 20; tries += 1) {
+    await driver.sleep(50);
+    const now = await element.getRect();
+    if (now.x === rect.x && now.y === rect.y && now.width === rect.width && now.height === rect.height) break;
+    rect = now;
+  }
   try {
     await element.click();
   } catch (err) {
@@ -344,11 +354,16 @@ export async function clickOn(
 /** Closes Settings and waits for the dialog to leave the page, as a person would see it go. */
 export async function closeSettings(/** @type {import('selenium-webdriver').WebDriver} */ driver) {
   await clickOn(driver, await byTestId(driver, 'close-settings'));
-  await driver.wait(
-    async () => (await driver.findElements(By.css('[data-testid="settings-dialog"]'))).length === 0,
-    10_000,
-    'Settings closed within 10 s',
-  );
+  try {
+    await driver.wait(
+      async () => (await driver.findElements(By.css('[data-testid="settings-dialog"]'))).length === 0,
+      10_000,
+      'Settings closed within 10 s',
+    );
+  } catch (err) {
+    await screenshot(driver, 'settings-not-closed').catch(() => {});
+    throw err;
+  }
 }
 
 /** Saves a PNG of the window under artifacts/e2e/. */

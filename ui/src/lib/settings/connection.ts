@@ -130,8 +130,13 @@ export function setupFromForm(form: ConnectionForm): ProviderSetup {
   return { id: form.provider, protocol: form.protocol, base_url: form.base_url.trim() };
 }
 
-/** Saves the connection settings, then the key if one was typed. */
-export async function saveConnection(form: ConnectionForm): Promise<Settings> {
+/**
+ * Saves the connection settings, then the key if one was typed. `keySaved` reads the
+ * key's status again before the field lets go of the key: the other way round, the old
+ * status (bound to the old address) and the empty field would show "type the key again"
+ * for a moment, and move what is below it.
+ */
+export async function saveConnection(form: ConnectionForm, keySaved: () => Promise<void>): Promise<Settings> {
   const saved = await backend.saveSettings({
     provider: form.provider,
     protocol: form.protocol,
@@ -140,6 +145,7 @@ export async function saveConnection(form: ConnectionForm): Promise<Settings> {
   });
   if (form.key.trim()) {
     await backend.saveKey(form.provider, form.key.trim(), form.sessionOnly, saved.base_url);
+    await keySaved();
     form.key = '';
   }
   return saved;
