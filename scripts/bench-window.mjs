@@ -192,14 +192,25 @@ const median = (values) => percentile(values, 50);
 /** The processes started for a launch: the tag is in their environment. */
 const taggedPids = (tag) => taggedProcesses(tag).map((p) => p.pid);
 
-/** PSS in MB of every process started for this launch (the app and its WebKit processes). */
-function pss(tag) {
-  let kb = 0;
+/** The app's processes for this launch, by name: the WebDriver side carries the tag too. */
+function appProcesses(tag) {
+  const out = [];
   for (const pid of taggedPids(tag)) {
     try {
       const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-      // The WebDriver side carries the tag too; it is not the app.
-      if (comm === 'tauri-driver' || comm === 'WebKitWebDriver') continue;
+      if (comm !== 'tauri-driver' && comm !== 'WebKitWebDriver') out.push({ pid, comm });
+    } catch {
+      // Gone.
+    }
+  }
+  return out;
+}
+
+/** PSS in MB of every process started for this launch (the app and its WebKit processes). */
+function pss(tag) {
+  let kb = 0;
+  for (const { pid } of appProcesses(tag)) {
+    try {
       const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
       kb += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
     } catch {
@@ -207,6 +218,48 @@ function pss(tag) {
     }
   }
   return kb / 1024;
+}
+
+/**
+ * PSS in MB by process and by kind of memory (the malloc heap, other private memory,
+ * shared memory such as painted buffers, mapped files), to say where growth went.
+ * @returns {Map<string, number>}
+ */
+function pssParts(tag) {
+  const parts = new Map();
+  for (const { pid, comm } of appProcesses(tag)) {
+    let smaps = '';
+    try {
+      smaps = readFileSync(`/proc/${pid}/smaps`, 'utf8');
+    } catch {
+      continue;
+    }
+    let kind = 'private';
+    for (const line of smaps.split('\n')) {
+      const mapping = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \d+\s*(.*)$/.exec(line);
+      if (mapping) {
+        const name = mapping[1] ?? '';
+        kind = name === '[heap]' ? 'heap' : name.startsWith('/memfd:') || name.startsWith('/dev/shm') || name.includes('(deleted)') ? 'shared' : name.startsWith('/') ? 'files' : 'private';
+        continue;
+      }
+      const value = /^Pss:\s+(\d+)/.exec(line);
+      if (value) {
+        const key = `${comm} ${kind}`;
+        parts.set(key, (parts.get(key) ?? 0) + Number(value[1]) / 1024);
+      }
+    }
+  }
+  return parts;
+}
+
+/** The parts that grew from `before` to `after` by a megabyte or more, largest first. */
+function grown(/** @type {Map<string, number>} */ before, /** @type {Map<string, number>} */ after) {
+  return [...after]
+    .map(([key, mb]) => /** @type {[string, number]} */ ([key, mb - (before.get(key) ?? 0)]))
+    .filter(([, change]) => Math.abs(change) >= 1)
+    .sort((a, b) => b[1] - a[1])
+    .map(([key, change]) => `${key} ${change > 0 ? '+' : ''}${change.toFixed(0)}`)
+    .join(', ');
 }
 
 const RECORD = `
@@ -289,7 +342,7 @@ async function openIdle(dataDir) {
     await byTestId(launched.driver, 'composer');
     await sleep(5_000);
     const idleFrames = await frames({ ...launched, frameLog }, () => sleep(5_000));
-    return { ...launched, frameLog, idleFrames, idlePss: pss(launched.tag) };
+    return { ...launched, frameLog, idleFrames, idlePss: pss(launched.tag), idleParts: pssParts(launched.tag) };
   } catch (err) {
     await launched.close().catch(() => {});
     throw err;
@@ -312,7 +365,7 @@ async function chatPart() {
     const app = await openIdle(dataDir);
     let shownChars = 0;
     try {
-      const { driver, tag, idleFrames, idlePss } = app;
+      const { driver, tag, idleFrames, idlePss, idleParts } = app;
       const composer = await byTestId(driver, 'composer');
       const sent = performance.now();
       const streamFrames = await frames(app, async () => {
@@ -323,6 +376,7 @@ async function chatPart() {
       const afterPss = pss(tag);
       await sleep(SETTLE_S * 1000);
       const settledPss = pss(tag);
+      const settledParts = pssParts(tag);
       shownChars = (await driver.findElement(By.css(LAST_ANSWER)).getAttribute('textContent')).length;
       say([
         `streaming answer: ${tokens} tokens (${text.length} characters of Markdown) at ${RATE} tokens/s`,
@@ -332,6 +386,7 @@ async function chatPart() {
         ['', `took ${streamedS.toFixed(1)} s (${(tokens / streamedS).toFixed(0)} tokens/s), ${shownChars} characters shown`],
         ['  PSS right after the answer', `${mb(afterPss)} (${plus(afterPss, idlePss)})`],
         ['  PSS ' + SETTLE_S + ' s later', `${mb(settledPss)} (${plus(settledPss, idlePss)}; target ≤ +60 MB)`],
+        ['', `grown (MB): ${grown(idleParts, settledParts)}`],
       ]);
     } finally {
       await app.close();
