@@ -252,6 +252,24 @@ describe('streaming render', () => {
     expect(container.innerHTML).toBe(oneShot(continued));
   });
 
+  it('does not keep half a URL in a link frozen by the end, while a Continue completes it', () => {
+    const container = document.createElement('div');
+    const renderer = streamInto(container);
+    // The end renders the link with the definition as it was cut off, and freezes it
+    // with the paragraphs after it.
+    const ended = 'Intro.\n\nSee [the guide][1].\n\nMore text.\n\nAnd more.\n\n[1]: https://exa';
+    renderer.update(ended);
+    renderer.finish();
+    expect(container.querySelector('a')?.getAttribute('href')).toBe('https://exa');
+    const continued = `${ended}mple.com/guide\n\nMore`;
+    renderer.update(continued);
+    const hrefs = () => [...container.querySelectorAll('a')].map((link) => link.getAttribute('href'));
+    expect(hrefs()).not.toContain('https://exa');
+    renderer.finish();
+    expect(hrefs()).toEqual(['https://example.com/guide']);
+    expect(container.innerHTML).toBe(oneShot(continued));
+  });
+
   it('starts over when the text is replaced rather than extended', () => {
     const container = document.createElement('div');
     const renderer = streamInto(container);

@@ -50,6 +50,9 @@ export function createStreamingMarkdown(
   // The reference definitions in the frozen text, so that links to them in the tail are
   // links. The tail's own definitions may be half written, so each parse of it gets a copy.
   let references: Record<string, unknown> = {};
+  // The last render was the end's, and froze blocks with every definition, some of which
+  // may have been cut off (a URL half written); a Continue may still complete them.
+  let frozenWithEveryDefinition = false;
   const stopListening = listenForClicks(container, options);
 
   function reset(): void {
@@ -86,6 +89,9 @@ export function createStreamingMarkdown(
     // A link frozen before its definition arrived is still brackets: the answer in full,
     // parsed once with every definition, makes it a link.
     if (final && frozenLength > 0 && hasReferenceDefinition(fullText)) reset();
+    // A Continue: what the end froze with a definition it may now complete starts over.
+    if (!final && frozenWithEveryDefinition) reset();
+    frozenWithEveryDefinition = final && hasReferenceDefinition(fullText);
     text = fullText;
 
     const tail = fullText.slice(frozenLength);
