@@ -249,11 +249,24 @@ export function appPids(/** @type {string} */ tag) {
     });
 }
 
+/**
+ * Waits up to `ms` for the app launched with `tag` to be gone, and says whether it is.
+ * Synchronous, so that exit handlers can wait too.
+ */
+export function waitUntilAppGone(/** @type {string} */ tag, /** @type {number} */ ms) {
+  const until = Date.now() + ms;
+  while (appPids(tag).length) {
+    if (Date.now() >= until) return false;
+    spawnSync('sleep', ['0.05']);
+  }
+  return true;
+}
+
 /** Kills the app launched with `tag` at once, as a crash or `kill -9` would, and waits until it is gone. */
 function killApp(/** @type {string} */ tag) {
   const pids = appPids(tag);
   if (pids.length) spawnSync('kill', ['-9', ...pids]);
-  for (let i = 0; i < 50 && appPids(tag).length; i++) spawnSync('sleep', ['0.1']);
+  waitUntilAppGone(tag, 5_000);
   return pids.length;
 }
 
@@ -327,8 +340,9 @@ export async function clickOn(
   /** @type {import('selenium-webdriver').WebElement} */ element,
 ) {
   // WebDriver aims at where the element is when it looks; if something above it appears
-  // or goes before the click arrives, the click lands beside it. So wait until it stays
-  // put (an element that keeps moving is clicked after a second anyway).
+  // or goes before the click arrives, the click lands beside it. Waiting until it stays
+  // put narrows that window; it cannot close it (an element that keeps moving is
+  // clicked after a second anyway).
   let rect = await element.getRect();
   for (let tries = 0; tries < 20; tries += 1) {
     await driver.sleep(50);

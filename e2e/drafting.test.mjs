@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { By, Key } from 'selenium-webdriver';
-import { appPids, byTestId, freshDataDir, launchApp, repoRoot, screenshot, setUp, startGateway, located } from './app.mjs';
+import { appPids, byTestId, freshDataDir, launchApp, repoRoot, screenshot, setUp, startGateway, located, waitUntilAppGone } from './app.mjs';
 
 /** The editor's text, line by line as shown (the documents here have no Markdown marks). */
 async function docText(/** @type {import('selenium-webdriver').WebDriver} */ driver) {
@@ -163,8 +163,7 @@ test('closing the window right after typing keeps the typing: the window saves, 
       });
       assert.equal(closer.status, 0, `the window was asked to close: ${closer.stderr}`);
       const closedAt = Date.now();
-      while (appPids(tag).length && Date.now() < closedAt + 10_000) await new Promise((resolve) => setTimeout(resolve, 50));
-      assert.deepEqual(appPids(tag), [], 'the app quit once its window closed');
+      assert.ok(waitUntilAppGone(tag, 10_000), 'the app quit once its window closed');
       // The window closed itself once saved, not by Rust's fallback 3 s after the close.
       assert.ok(Date.now() - closedAt < 2_500, `the app quit ${Date.now() - closedAt} ms after the close`);
     } finally {

@@ -221,8 +221,9 @@ function pss(tag) {
 }
 
 /**
- * PSS in MB by process and by kind of memory (the malloc heap, other private memory,
- * shared memory such as painted buffers, mapped files), to say where growth went.
+ * PSS in MB by process and by kind of memory (glibc's main heap, other private memory:
+ * JavaScriptCore's and WebKit's own allocators and glibc's other arenas; shared memory
+ * such as painted buffers; mapped files), to say where growth went.
  * @returns {Map<string, number>}
  */
 function pssParts(tag) {
@@ -236,10 +237,13 @@ function pssParts(tag) {
     }
     let kind = 'private';
     for (const line of smaps.split('\n')) {
-      const mapping = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \d+\s*(.*)$/.exec(line);
+      const mapping = /^[0-9a-f]+-[0-9a-f]+ (\S+) \S+ \S+ \d+\s*(.*)$/.exec(line);
       if (mapping) {
-        const name = mapping[1] ?? '';
-        kind = name === '[heap]' ? 'heap' : name.startsWith('/memfd:') || name.startsWith('/dev/shm') || name.includes('(deleted)') ? 'shared' : name.startsWith('/') ? 'files' : 'private';
+        const [, permissions = '', name = ''] = mapping;
+        if (permissions.endsWith('s')) kind = 'shared';
+        else if (name === '[heap]') kind = 'brk heap';
+        else if (name.startsWith('/')) kind = 'files';
+        else kind = 'private';
         continue;
       }
       const value = /^Pss:\s+(\d+)/.exec(line);

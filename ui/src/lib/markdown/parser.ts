@@ -28,6 +28,11 @@ export function hasReferenceDefinition(text: string): boolean {
 }
 const REFERENCE_DEFINITION = /^ {0,3}\[[^\]\n]+\]:/m;
 
+/** The text's last line, not ended yet, is a reference definition: its URL may be cut off. */
+export function endsInReferenceDefinition(text: string): boolean {
+  return REFERENCE_DEFINITION.test(text.slice(text.lastIndexOf('\n') + 1));
+}
+
 export const md = new MarkdownIt({
   // Raw HTML in an answer is shown as text, never parsed.
   html: false,

@@ -261,13 +261,31 @@ describe('streaming render', () => {
     renderer.update(ended);
     renderer.finish();
     expect(container.querySelector('a')?.getAttribute('href')).toBe('https://exa');
+    const hrefs = () => [...container.querySelectorAll('a')].map((link) => link.getAttribute('href'));
+    // The Continue's first words only extend the URL.
+    renderer.update(`${ended}mple.com/gu`);
+    expect(hrefs()).not.toContain('https://exa');
     const continued = `${ended}mple.com/guide\n\nMore`;
     renderer.update(continued);
-    const hrefs = () => [...container.querySelectorAll('a')].map((link) => link.getAttribute('href'));
     expect(hrefs()).not.toContain('https://exa');
     renderer.finish();
     expect(hrefs()).toEqual(['https://example.com/guide']);
     expect(container.innerHTML).toBe(oneShot(continued));
+  });
+
+  it('keeps links to whole definitions links while a Continue streams', () => {
+    const container = document.createElement('div');
+    const renderer = streamInto(container);
+    const ended = 'Intro.\n\nSee [the guide][1].\n\nMore text.\n\n[1]: https://example.com/guide\n';
+    renderer.update(ended);
+    renderer.finish();
+    const link = container.querySelector('a');
+    expect(link?.getAttribute('href')).toBe('https://example.com/guide');
+    renderer.update(`${ended}\nAnd `);
+    expect(container.querySelector('a')).toBe(link);
+    renderer.update(`${ended}\nAnd more.\n`);
+    renderer.finish();
+    expect(container.innerHTML).toBe(oneShot(`${ended}\nAnd more.\n`));
   });
 
   it('starts over when the text is replaced rather than extended', () => {

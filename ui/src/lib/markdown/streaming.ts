@@ -9,7 +9,7 @@ import type Token from 'markdown-it/lib/token.mjs';
 import { finishedBlockCount, lineStarts, openBracketMathLine, topLevelBlocks } from './blocks';
 import { completeForDisplay } from './halfwritten';
 import { enhance, listenForClicks, relabel, type StreamingMarkdownOptions } from './interactive';
-import { hasReferenceDefinition, md } from './parser';
+import { endsInReferenceDefinition, hasReferenceDefinition, md } from './parser';
 import { sanitizeToFragment } from './sanitize';
 
 export type { StreamingMarkdownOptions } from './interactive';
@@ -50,9 +50,9 @@ export function createStreamingMarkdown(
   // The reference definitions in the frozen text, so that links to them in the tail are
   // links. The tail's own definitions may be half written, so each parse of it gets a copy.
   let references: Record<string, unknown> = {};
-  // The last render was the end's, and froze blocks with every definition, some of which
-  // may have been cut off (a URL half written); a Continue may still complete them.
-  let frozenWithEveryDefinition = false;
+  // The last render was the end's, and froze blocks with every definition, the last of
+  // which was cut off (half a URL, say): a Continue may still complete it.
+  let frozenWithCutDefinition = false;
   const stopListening = listenForClicks(container, options);
 
   function reset(): void {
@@ -90,8 +90,10 @@ export function createStreamingMarkdown(
     // parsed once with every definition, makes it a link.
     if (final && frozenLength > 0 && hasReferenceDefinition(fullText)) reset();
     // A Continue: what the end froze with a definition it may now complete starts over.
-    if (!final && frozenWithEveryDefinition) reset();
-    frozenWithEveryDefinition = final && hasReferenceDefinition(fullText);
+    // Only then, since until the Continue ends, links to the definitions in the tail are
+    // brackets again.
+    if (!final && frozenWithCutDefinition) reset();
+    frozenWithCutDefinition = final && endsInReferenceDefinition(fullText);
     text = fullText;
 
     const tail = fullText.slice(frozenLength);

@@ -1,6 +1,6 @@
 // The provider, address, model and key, as the setup and the settings screens edit them.
 import * as backend from '../backend';
-import type { ModelRef, Preset, ProviderSetup, Settings } from '../backend';
+import type { KeyReport, ModelRef, Preset, ProviderSetup, Settings } from '../backend';
 
 export type Protocol = Settings['protocol'];
 
@@ -131,12 +131,12 @@ export function setupFromForm(form: ConnectionForm): ProviderSetup {
 }
 
 /**
- * Saves the connection settings, then the key if one was typed. `keySaved` reads the
- * key's status again before the field lets go of the key: the other way round, the old
+ * Saves the connection settings, then the key if one was typed. `keySaved` shows the
+ * saved key's status before the field lets go of the key: the other way round, the old
  * status (bound to the old address) and the empty field would show "type the key again"
  * for a moment, and move what is below it.
  */
-export async function saveConnection(form: ConnectionForm, keySaved: () => Promise<void>): Promise<Settings> {
+export async function saveConnection(form: ConnectionForm, keySaved: (report: KeyReport) => void): Promise<Settings> {
   const saved = await backend.saveSettings({
     provider: form.provider,
     protocol: form.protocol,
@@ -144,8 +144,8 @@ export async function saveConnection(form: ConnectionForm, keySaved: () => Promi
     model: form.model.trim(),
   });
   if (form.key.trim()) {
-    await backend.saveKey(form.provider, form.key.trim(), form.sessionOnly, saved.base_url);
-    await keySaved();
+    // A key the keychain refused stays in the field, to be saved again for this session only.
+    keySaved(await backend.saveKey(form.provider, form.key.trim(), form.sessionOnly, saved.base_url));
     form.key = '';
   }
   return saved;
