@@ -104,16 +104,22 @@ test('closing the window right after typing saves the typing first, then closes'
   const { page, pageErrors, close } = await openWindow({ setup: withKey });
   try {
     await newDocument(page);
-    await page.keyboard.type('Typed just before closing.');
-    // Within the half second before the typing is saved, the person closes the window:
-    // Rust tells the window once, on the channel it gave.
-    const toldAt = await page.evaluate(() => {
+    await page.keyboard.type('Typed before.');
+    await page.waitForFunction(() => window['foxtailMock'].control.documents.at(-1)?.content === 'Typed before.');
+    // More words, and within the half second before they are saved the person closes the
+    // window: Rust tells the window once, on the channel it gave. Both happen in the page,
+    // so that no round trip from the test, slow on a busy machine, comes between them.
+    const toldAt = await page.evaluate(async () => {
+      document.execCommand('insertText', false, ' Typed just before closing.');
+      // CodeMirror reads the change from the page in a moment; then it waits to be saved.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      const saved = window['foxtailMock'].control.documents.at(-1)?.content;
       window['foxtailMock'].control.closing.onmessage(null);
-      return window['foxtailMock'].control.documents.at(-1)?.content;
+      return saved;
     });
-    assert.notEqual(toldAt, 'Typed just before closing.', 'the typing was not saved yet when the close came');
+    assert.equal(toldAt, 'Typed before.', 'the new words were not saved yet when the close came');
     await page.waitForFunction(() => window['foxtailMock'].control.closed, null, { timeout: 3000 });
-    assert.equal(await savedDoc(page), 'Typed just before closing.');
+    assert.equal(await savedDoc(page), 'Typed before. Typed just before closing.');
     assert.deepEqual(pageErrors, []);
   } finally {
     await close();
