@@ -67,3 +67,87 @@ pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
         let _ = window.destroy();
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use std::time::Instant;
+    use tauri::test::{mock_builder, mock_context, noop_assets, MockRuntime};
+    use tauri::{RunEvent, WebviewWindowBuilder};
+
+    /// What the window does when it is told that it is closing.
+    type OnTold = fn(&Window<MockRuntime>);
+
+    /// Runs an app whose one window is closed as the app starts. With `on_told`, the
+    /// window asked to be told first. Returns how often it was told, and how long the app
+    /// took to end.
+    fn close_at_start(on_told: Option<OnTold>) -> (usize, Duration) {
+        // The mock runtime passes window events only to the run callback below, not to a
+        // builder's `on_window_event`: the callback hands them on as the app's would.
+        let app = mock_builder()
+            .manage(Closing::default())
+            .build(mock_context(noop_assets()))
+            .expect("the mock app builds");
+        WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .expect("the mock window opens");
+        let window = app
+            .get_webview_window("main")
+            .expect("the window is there")
+            .as_ref()
+            .window();
+        let told = Arc::new(AtomicUsize::new(0));
+        if let Some(on_told) = on_told {
+            let (told, window) = (told.clone(), window.clone());
+            let channel = Channel::new(move |_| {
+                told.fetch_add(1, Ordering::SeqCst);
+                on_told(&window);
+                Ok(())
+            });
+            when_closing(channel, app.state());
+        }
+        let started = Instant::now();
+        app.run_return(move |app, event| match event {
+            RunEvent::Ready => window.close().expect("the close is asked for"),
+            RunEvent::WindowEvent { label, event, .. } => {
+                if let Some(window) = app.get_webview_window(&label) {
+                    on_window_event(&window.as_ref().window(), &event);
+                }
+            }
+            _ => {}
+        });
+        (told.load(Ordering::SeqCst), started.elapsed())
+    }
+
+    #[test]
+    fn a_window_that_asked_is_told_once_and_closes_itself() {
+        let (told, took) = close_at_start(Some(|window| {
+            window.destroy().expect("the window closes itself");
+        }));
+        assert_eq!(told, 1);
+        assert!(
+            took < SAVE_WAIT,
+            "ended by the window, not the fallback: {took:?}"
+        );
+    }
+
+    #[test]
+    fn a_window_that_does_not_close_itself_is_closed_after_the_wait() {
+        // Closed twice: the second close neither tells the window again nor ends the wait.
+        let (told, took) = close_at_start(Some(|window| {
+            window.close().expect("the second close is asked for");
+        }));
+        assert_eq!(told, 1);
+        assert!(took >= SAVE_WAIT, "the wait was kept: {took:?}");
+        assert!(took < SAVE_WAIT * 4, "the fallback closed it: {took:?}");
+    }
+
+    #[test]
+    fn a_window_that_never_asked_closes_at_once() {
+        let (told, took) = close_at_start(None);
+        assert_eq!(told, 0);
+        assert!(took < SAVE_WAIT, "{took:?}");
+    }
+}
