@@ -28,7 +28,7 @@ async function openConversation(/** @type {import('selenium-webdriver').WebDrive
 }
 
 test('paste a key, stream an answer, stop another, and find both after a restart', async () => {
-  const fast = await startGateway('markdown:15');
+  const fast = await startGateway('markdown:40');
   const stalled = await startGateway('stall');
   const dataDir = freshDataDir();
   const service = `foxtail-e2e-${process.pid}`;

@@ -54,13 +54,16 @@ test('files are attached by button, paste and drop, refused in plain words, sent
       assert.ok(hint.includes(cap), `the attach button says "${cap}": ${hint}`);
     }
 
-    // The file picker: a picture and a PDF, each shown as being prepared first.
+    // The file picker: a picture and a PDF, each shown as being prepared first. Preparing
+    // takes long enough to be seen from here on a busy machine.
+    await page.evaluate(() => (window['foxtailMock'].control.attachmentDelay = 1500));
     await page.getByTestId('attach-input').setInputFiles([
       { name: 'photo.png', mimeType: 'image/png', buffer: PNG },
       { name: 'report.pdf', mimeType: 'application/pdf', buffer: PDF },
     ]);
     await page.getByTestId('attachment-preparing').first().waitFor();
     await composerChips(page).nth(1).waitFor();
+    await page.evaluate(() => (window['foxtailMock'].control.attachmentDelay = 150));
     assert.equal(await page.getByTestId('attachment-preparing').count(), 0);
     assert.deepEqual(await composerChips(page).evaluateAll((els) => els.map((el) => el.getAttribute('data-kind'))), [
       'image',

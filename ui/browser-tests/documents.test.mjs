@@ -27,10 +27,14 @@ async function draftScript(page, steps) {
   await page.evaluate((s) => window['foxtailMock'].control.drafts.push(s), steps);
 }
 
-/** @param {string} text */
-const say = (text) => [
+/**
+ * A draft that writes `text` a word at a time and ends `endAfter` ms after its last word:
+ * a test that looks at the draft while it writes holds it open that long.
+ * @param {string} text
+ */
+const say = (text, endAfter = 10) => [
   ...text.split(/(?<= )/).map((piece) => ({ delay: 30, events: [{ type: 'text', text: piece }] })),
-  { delay: 10, events: [{ type: 'finish', reason: 'stop', raw: 'stop' }] },
+  { delay: endAfter, events: [{ type: 'finish', reason: 'stop', raw: 'stop' }] },
 ];
 
 /** @param {import('playwright-core').Page} page */
@@ -48,7 +52,7 @@ test('write at the cursor, accept as one undo step, and the document is saved', 
     await page.keyboard.type('Dear Mina,');
     await page.keyboard.press('Enter');
     await page.keyboard.press('Enter');
-    await draftScript(page, say('I cannot come on Friday.'));
+    await draftScript(page, say('I cannot come on Friday.', 2000));
     await page.getByTestId('ai-prompt').fill('decline Friday politely');
     await page.getByTestId('ai-run').click();
     const pending = page.getByTestId('ai-pending');

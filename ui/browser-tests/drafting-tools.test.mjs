@@ -59,6 +59,8 @@ test('a draft asks before a tool runs: allowed, its result informs the text; den
     assert.ok(await page.getByTestId('ai-stop').isVisible(), 'Stop works while it asks');
     assert.equal(await page.getByTestId('ai-pending').count(), 0, 'the call and its arguments are not in the document');
 
+    // The tool runs long enough to be seen running from here on a busy machine.
+    await page.evaluate(() => (window['foxtailMock'].control.toolRunDelay = 2000));
     await bar.getByTestId('tool-approve').click();
     const running = page.getByTestId('draft-tool').and(page.locator('[data-state="running"]'));
     await running.waitFor();

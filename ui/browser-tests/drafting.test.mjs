@@ -81,7 +81,8 @@ test('streamed text at the cursor is pending until Enter; then one undo step, an
     await page.keyboard.press('End');
     assert.deepEqual(await selectionOf(page), [{ anchor: 37, head: 37 }]);
     const added = ' It has **more** to say, and then some.';
-    await startStream(page, 'insert', piecesOf(added), 15);
+    // Slow enough that the stream is still seen writing from here on a busy machine.
+    await startStream(page, 'insert', piecesOf(added), 100);
     await page.locator('[data-testid="ai-pending"][data-status="streaming"]').first().waitFor();
     await page.locator('[data-testid="ai-pending"][data-status="done"]').first().waitFor();
     assert.equal(await pendingText(page), added, "the cursor's line shows its marks");
@@ -129,7 +130,7 @@ test('a replaced selection stays visible struck through; Esc restores document a
     const start = doc.indexOf('this clumsy');
     assert.deepEqual(selection, [{ anchor: start + 20, head: start }]);
 
-    await startStream(page, 'replace', piecesOf('a **clearer** sentence', 2), 40);
+    await startStream(page, 'replace', piecesOf('a **clearer** sentence', 2), 200);
     await page.locator('[data-testid="ai-pending"]').first().waitFor();
     const original = page.getByTestId('ai-original');
     assert.equal(await original.textContent(), 'this clumsy sentence');
@@ -169,7 +170,7 @@ test('the person types elsewhere while the model streams; both texts end up wher
       v.dispatch({ selection: { anchor: v.state.doc.toString().indexOf(' ends here') } });
     });
     const added = ' (and the model adds a long clause here, piece by piece)';
-    await startStream(page, 'insert', piecesOf(added, 1), 25);
+    await startStream(page, 'insert', piecesOf(added, 1), 60);
     await page.locator('[data-testid="ai-pending"]').first().waitFor();
     // Up to the first paragraph and type there.
     await page.locator('.cm-line', { hasText: 'The first paragraph' }).click();
@@ -270,7 +271,7 @@ test('Korean IME composition right before text that is streaming into the same l
       v.dispatch({ selection: { anchor: pos } });
     }, at);
     const pieces = Array.from({ length: 80 }, (_, i) => ` 조각${i}`);
-    await startStream(page, 'insert', pieces, 20);
+    await startStream(page, 'insert', pieces, 50);
     await page.locator('[data-testid="ai-pending"]').first().waitFor();
     // The cursor stayed at the insertion point, before the new text: compose there.
     const cdp = await page.context().newCDPSession(page);

@@ -66,7 +66,9 @@ test('a server added by pasting its JSON is tested, saved, switched, given rules
     });
     assert.deepEqual(saved.secrets, { API_KEY: 'sk-test-fake-9999' });
 
-    // Test from the list: busy first, then the tools in plain words.
+    // Test from the list: busy first, then the tools in plain words. The test takes long
+    // enough to be seen busy from here on a busy machine.
+    await page.evaluate(() => (window['foxtailMock'].control.mcpTestDelay = 2000));
     await entry.getByTestId('mcp-test').click();
     assert.equal(await entry.getByTestId('mcp-testing').textContent(), 'Starting the server…');
     await entry.getByTestId('mcp-tools').waitFor();

@@ -415,6 +415,7 @@ test('the context meter counts against the model’s context, warns before an ov
     // Then it works: progress while the model writes, then a new chat with the summary
     // in the composer, to read and edit before sending.
     const conversationId = (await fake(page, 'conversations'))[0].id;
+    await page.evaluate(() => (window['foxtailMock'].control.summaryDelay = 2000));
     await page.getByTestId('summarize-restart').click();
     await page.getByTestId('summarizing').waitFor();
     assert.equal(await page.getByTestId('summarize-restart').isDisabled(), true);

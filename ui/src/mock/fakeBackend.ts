@@ -302,6 +302,8 @@ export function createFakeBackend() {
     mcpSecrets: new Map<string, Record<string, string>>(),
     /** How long a server test takes, so its busy state can be seen. */
     mcpTestDelay: 300,
+    /** How long an approved tool runs in a draft, so its running state can be seen. */
+    toolRunDelay: 200,
     /** Tool calls waiting for the person, by call id, with the answer or draft run they hold up. */
     waiting: new Map<string, { owner: number; decide: (decision: Decision) => void }>(),
     /** What the gateway's model list says of the saved model; unknown unless a test sets it. */
@@ -631,7 +633,7 @@ export function createFakeBackend() {
                 ]
               : [
                   staged({ stage: 'running' }),
-                  step([{ type: 'tool_result', id, name: tool.name, content: tool.result, is_error: false }], { result: tool.result }, 200),
+                  step([{ type: 'tool_result', id, name: tool.name, content: tool.result, is_error: false }], { result: tool.result }, control.toolRunDelay),
                   ...after(tool.allowed),
                   finish,
                 ];
