@@ -47,6 +47,15 @@ function streamInto(container: HTMLElement): StreamingMarkdown {
   return renderer;
 }
 
+/** A renderer whose answer ended as `text`, as a Continue finds it. */
+function endedAs(text: string): { container: HTMLElement; renderer: StreamingMarkdown } {
+  const container = document.createElement('div');
+  const renderer = streamInto(container);
+  renderer.update(text);
+  renderer.finish();
+  return { container, renderer };
+}
+
 afterEach(() => {
   for (const renderer of renderers) renderer.destroy();
   renderers = [];
@@ -219,13 +228,10 @@ describe('streaming render', () => {
   });
 
   it('keeps a definition from an answer that ended, for the text a Continue adds', () => {
-    const container = document.createElement('div');
-    const renderer = streamInto(container);
     // The whole answer arrives in one update and ends; with a definition in it, the end
     // renders it again in full, and what that render froze is all there is.
     const ended = 'Intro.\n\n[1]: https://example.com/guide\n\nThe end.\n';
-    renderer.update(ended);
-    renderer.finish();
+    const { container, renderer } = endedAs(ended);
     // Continue: more of the same answer, with a link to the definition frozen above.
     const continued = `${ended}\nSee [the guide][1].\n\nAnd `;
     renderer.update(continued);
@@ -236,12 +242,9 @@ describe('streaming render', () => {
   });
 
   it('does not keep a definition that a Continue may still extend', () => {
-    const container = document.createElement('div');
-    const renderer = streamInto(container);
     // Cut off by the length limit in the middle of the URL, the last block stays the tail.
     const ended = 'Intro.\n\nSee [the guide][1].\n\n[1]: https://exa';
-    renderer.update(ended);
-    renderer.finish();
+    const { container, renderer } = endedAs(ended);
     const continued = `${ended}mple.com/guide\n\nAnd [again][1].\n\nMore`;
     renderer.update(continued);
     const hrefs = () => [...container.querySelectorAll('a')].map((link) => link.getAttribute('href'));
@@ -253,13 +256,10 @@ describe('streaming render', () => {
   });
 
   it('does not keep half a URL in a link frozen by the end, while a Continue completes it', () => {
-    const container = document.createElement('div');
-    const renderer = streamInto(container);
     // The end renders the link with the definition as it was cut off, and freezes it
     // with the paragraphs after it.
     const ended = 'Intro.\n\nSee [the guide][1].\n\nMore text.\n\nAnd more.\n\n[1]: https://exa';
-    renderer.update(ended);
-    renderer.finish();
+    const { container, renderer } = endedAs(ended);
     expect(container.querySelector('a')?.getAttribute('href')).toBe('https://exa');
     const hrefs = () => [...container.querySelectorAll('a')].map((link) => link.getAttribute('href'));
     // The Continue's first words only extend the URL.
@@ -274,11 +274,8 @@ describe('streaming render', () => {
   });
 
   it('keeps links to whole definitions links while a Continue streams', () => {
-    const container = document.createElement('div');
-    const renderer = streamInto(container);
     const ended = 'Intro.\n\nSee [the guide][1].\n\nMore text.\n\n[1]: https://example.com/guide\n';
-    renderer.update(ended);
-    renderer.finish();
+    const { container, renderer } = endedAs(ended);
     const link = container.querySelector('a');
     expect(link?.getAttribute('href')).toBe('https://example.com/guide');
     renderer.update(`${ended}\nAnd `);

@@ -131,11 +131,23 @@ export function setupFromForm(form: ConnectionForm): ProviderSetup {
 }
 
 /**
- * Saves the connection settings, then the key if one was typed. `keySaved` shows the
- * saved key's status before the field lets go of the key: the other way round, the old
- * status (bound to the old address) and the empty field would show "type the key again"
- * for a moment, and move what is below it.
+ * Saves the key typed in the form, if any, for `baseUrl`, and then lets go of it so that
+ * the key does not sit in the page. `keySaved` shows the saved key's status first: the
+ * other way round, the old status (bound to the old address) and the empty field would
+ * show "type the key again" for a moment, and move what is below it. A key the keychain
+ * refused stays in the field, to be saved again for this session only.
  */
+export async function saveTypedKey(
+  form: ConnectionForm,
+  baseUrl: string,
+  keySaved: (report: KeyReport) => void,
+): Promise<void> {
+  if (!form.key.trim()) return;
+  keySaved(await backend.saveKey(form.provider, form.key.trim(), form.sessionOnly, baseUrl));
+  form.key = '';
+}
+
+/** Saves the connection settings, then the key if one was typed (see `saveTypedKey`). */
 export async function saveConnection(form: ConnectionForm, keySaved: (report: KeyReport) => void): Promise<Settings> {
   const saved = await backend.saveSettings({
     provider: form.provider,
@@ -143,10 +155,6 @@ export async function saveConnection(form: ConnectionForm, keySaved: (report: Ke
     base_url: form.base_url.trim(),
     model: form.model.trim(),
   });
-  if (form.key.trim()) {
-    // A key the keychain refused stays in the field, to be saved again for this session only.
-    keySaved(await backend.saveKey(form.provider, form.key.trim(), form.sessionOnly, saved.base_url));
-    form.key = '';
-  }
+  await saveTypedKey(form, saved.base_url, keySaved);
   return saved;
 }
