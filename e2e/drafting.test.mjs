@@ -148,7 +148,9 @@ test('closing the window right after typing keeps the typing: the window saves, 
   const saved = 'Typed a while before.';
   const typed = `${saved} Last.`;
   try {
-    let { driver, close, tag } = await launchApp({ dataDir });
+    // Rust's own close, should the window not close itself, waits 30 s here (3 s for a
+    // person): a window closed within 10 s closed itself once saved, however slow the machine.
+    let { driver, close, tag } = await launchApp({ dataDir, env: { FOXTAIL_CLOSE_WAIT_MS: '30000' } });
     try {
       const editor = await newDocument(driver, gateway.url);
       await editor.sendKeys(saved);
@@ -162,10 +164,7 @@ test('closing the window right after typing keeps the typing: the window saves, 
         encoding: 'utf8',
       });
       assert.equal(closer.status, 0, `the window was asked to close: ${closer.stderr}`);
-      const closedAt = Date.now();
-      assert.ok(waitUntilAppGone(tag, 10_000), 'the app quit once its window closed');
-      // The window closed itself once saved, not by Rust's fallback 3 s after the close.
-      assert.ok(Date.now() - closedAt < 2_500, `the app quit ${Date.now() - closedAt} ms after the close`);
+      assert.ok(waitUntilAppGone(tag, 10_000), 'the app quit once its window closed itself');
     } finally {
       await close().catch(() => {});
     }

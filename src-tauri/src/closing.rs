@@ -12,6 +12,18 @@ use tauri::{Manager, Runtime, State, Window, WindowEvent};
 
 /// How long a close waits for the window's last saves.
 const SAVE_WAIT: Duration = Duration::from_secs(3);
+/// Tests set a longer wait, so that a window closed by its own save and one closed by the
+/// wait are told apart by far more than a slow machine's delay.
+const SAVE_WAIT_VAR: &str = "FOXTAIL_CLOSE_WAIT_MS";
+
+fn save_wait() -> Duration {
+    save_wait_from(std::env::var(SAVE_WAIT_VAR).ok())
+}
+
+fn save_wait_from(ms: Option<String>) -> Duration {
+    ms.and_then(|ms| ms.trim().parse().ok())
+        .map_or(SAVE_WAIT, Duration::from_millis)
+}
 
 #[derive(Default)]
 pub struct Closing {
@@ -63,7 +75,7 @@ pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
     api.prevent_close();
     let window = window.clone();
     tauri::async_runtime::spawn(async move {
-        tokio::time::sleep(SAVE_WAIT).await;
+        tokio::time::sleep(save_wait()).await;
         let _ = window.destroy();
     });
 }
@@ -142,6 +154,16 @@ mod tests {
         assert_eq!(told, 1);
         assert!(took >= SAVE_WAIT, "the wait was kept: {took:?}");
         assert!(took < SAVE_WAIT * 4, "the fallback closed it: {took:?}");
+    }
+
+    #[test]
+    fn the_wait_is_three_seconds_unless_a_test_sets_another() {
+        assert_eq!(save_wait_from(None), SAVE_WAIT);
+        assert_eq!(
+            save_wait_from(Some("30000".into())),
+            Duration::from_secs(30)
+        );
+        assert_eq!(save_wait_from(Some("soon".into())), SAVE_WAIT);
     }
 
     #[test]

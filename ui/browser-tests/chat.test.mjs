@@ -2,7 +2,7 @@
 // The chat window in headless Chromium against the in-page fake backend.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { openWindow, useBrowser, withKey } from './harness.mjs';
+import { eventually, openWindow, settledScrollTop, useBrowser, withKey } from './harness.mjs';
 
 useBrowser();
 
@@ -378,8 +378,7 @@ test('the list follows a growing answer until the person scrolls up, and again a
     // Scrolling up to read stops the following.
     await list.hover();
     await page.mouse.wheel(0, -600);
-    await page.waitForTimeout(100);
-    const readingAt = await list.evaluate((el) => el.scrollTop);
+    const readingAt = await settledScrollTop(list);
     await answer(page).getByText('Line 120.').waitFor();
     assert.equal(await list.evaluate((el) => el.scrollTop), readingAt, 'the text being read stays put');
     assert.ok((await gap()) > 100, `no longer at the bottom (gap ${await gap()})`);
@@ -387,8 +386,7 @@ test('the list follows a growing answer until the person scrolls up, and again a
     // Back at the bottom, it follows again.
     await list.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
     await answer(page).getByText('Line 180.').waitFor();
-    await page.waitForTimeout(100);
-    assert.ok((await gap()) < 60, `follows again (gap ${await gap()})`);
+    assert.ok(await eventually(async () => (await gap()) < 60), `follows again (gap ${await gap()})`);
   } finally {
     await close();
   }

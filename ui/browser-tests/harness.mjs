@@ -87,3 +87,41 @@ export function withKey(/** @type {any} */ fake) {
   fake.control.keys.set('ofox', { key: 'sk-test-fake-1234', sessionOnly: false });
   fake.control.settings.setup_done = true;
 }
+
+/**
+ * Waits until `check` holds, asking again every 50 ms for up to `ms`, and says whether it
+ * did. For a state the window reaches in its own time (a position corrected as rows are
+ * measured): a fixed wait is too short on a busy machine and longer than needed elsewhere.
+ */
+export async function eventually(/** @type {() => Promise<boolean>} */ check, ms = 5_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * The element's scrollTop once it has stayed the same for five frames in a row: a wheel
+ * scrolls smoothly, over as many frames as the machine takes. Throws if it never settles.
+ */
+export function settledScrollTop(/** @type {import('playwright-core').Locator} */ element, ms = 5_000) {
+  return element.evaluate(
+    (el, limit) =>
+      new Promise((resolve, reject) => {
+        const started = performance.now();
+        let last = el.scrollTop;
+        let still = 0;
+        const check = () => {
+          if (el.scrollTop === last) still++;
+          else [last, still] = [el.scrollTop, 0];
+          if (still >= 5) resolve(last);
+          else if (performance.now() - started > limit) reject(new Error(`the scroll did not settle within ${limit} ms`));
+          else requestAnimationFrame(check);
+        };
+        requestAnimationFrame(check);
+      }),
+    ms,
+  );
+}

@@ -5,7 +5,7 @@
 // answers on screen whole when it opens or jumps (not a slice a frame).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { openWindow, useBrowser } from './harness.mjs';
+import { eventually, openWindow, useBrowser } from './harness.mjs';
 
 useBrowser();
 
@@ -78,8 +78,7 @@ test('a search hit opens the conversation at the message that matched, and a new
     await page.getByTestId('search').fill('needle');
     await page.getByTestId('search-hit').click();
     await page.getByTestId('message-list').getByText('Question 250 about the needle', { exact: true }).waitFor();
-    await page.waitForTimeout(300);
-    assert.ok(await visible(page, 'Question 250 about the needle'), 'the hit is in view');
+    assert.ok(await eventually(() => visible(page, 'Question 250 about the needle')), 'the hit is in view');
     assert.equal(await page.getByRole('heading', { name: 'Answer 499' }).count(), 0, 'the end is not loaded');
 
     // Scrolling down from the hit reads the newer pages.
@@ -103,9 +102,8 @@ test('a search hit opens the conversation at the message that matched, and a new
     await page.getByTestId('composer').press('Enter');
     await page.locator('[data-testid="message"][data-role="assistant"]').last().getByText('word299', { exact: false }).waitFor();
     await page.locator('[data-testid="message"][data-role="assistant"][data-status="done"]').last().waitFor();
-    await page.waitForTimeout(200);
-    const gap = await list.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
-    assert.ok(gap < 50, `the answer was followed to its end (${gap}px left)`);
+    const gap = () => list.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+    assert.ok(await eventually(async () => (await gap()) < 50), `the answer was followed to its end (${await gap()}px left)`);
     // Just above the new question is the conversation's last answer, not the hit.
     await page.getByTestId('message-list').getByText('One more', { exact: true }).evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await page.getByRole('heading', { name: 'Answer 500' }).waitFor();
