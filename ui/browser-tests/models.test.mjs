@@ -343,6 +343,13 @@ test('the context meter counts against the model’s context, warns before an ov
     assert.match((await meter.getAttribute('title')) ?? '', /estimated/);
     await page.getByTestId('composer').fill('a'.repeat(4000));
     assert.equal(await text(meterText), '1k of 128k');
+    // The bar moves in the tooltip's steps of 100 tokens, not on every token.
+    const bar = () => meter.locator('meter').evaluate((el) => /** @type {HTMLMeterElement} */ (el).value);
+    assert.equal(await bar(), 1000);
+    await page.getByTestId('composer').fill('a'.repeat(4120));
+    assert.equal(await bar(), 1000, '1,030 tokens show as 1,000');
+    await page.getByTestId('composer').fill('a'.repeat(4240));
+    assert.equal(await bar(), 1100, '1,060 tokens show as 1,100');
     // Korean counts a token a syllable.
     await page.getByTestId('composer').fill('가'.repeat(3000));
     assert.equal(await text(meterText), '3k of 128k');
