@@ -374,8 +374,11 @@ async function chatPart() {
       const sent = performance.now();
       const streamFrames = await frames(app, async () => {
         await composer.sendKeys('Explain ownership at length', Key.ENTER);
-        const ended = await driver.executeAsyncScript(ANSWER_ENDED, LAST_ANSWER, 110_000);
-        if (ended !== true) throw new Error(ended);
+        // Three times as long as the answer should take, and WebDriver's own limit past it.
+        const limitMs = Math.max(60_000, ((3 * TOKENS) / RATE) * 1000);
+        await driver.manage().setTimeouts({ script: limitMs + 10_000 });
+        const ended = await driver.executeAsyncScript(ANSWER_ENDED, LAST_ANSWER, limitMs);
+        if (ended !== true) throw new Error(String(ended));
       });
       const streamedS = (performance.now() - sent) / 1000;
       const afterPss = pss(tag);

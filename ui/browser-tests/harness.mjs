@@ -92,23 +92,34 @@ export function withKey(/** @type {any} */ fake) {
  * Waits until `check` holds, asking again every 50 ms for up to `ms`, and says whether it
  * did. For a state the window reaches in its own time (a position corrected as rows are
  * measured): a fixed wait is too short on a busy machine and longer than needed elsewhere.
+ * With `holdMs`, the state must then go on holding that long, so that a state passed
+ * through on the way to another does not count.
  */
-export async function eventually(/** @type {() => Promise<boolean>} */ check, ms = 5_000) {
+export async function eventually(/** @type {() => Promise<boolean>} */ check, ms = 5_000, holdMs = 0) {
   const deadline = Date.now() + ms;
+  /** @type {number | null} */
+  let heldSince = null;
   for (;;) {
-    if (await check()) return true;
+    if (await check()) {
+      heldSince ??= Date.now();
+      if (Date.now() - heldSince >= holdMs) return true;
+    } else {
+      heldSince = null;
+    }
     if (Date.now() > deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
 /**
- * The element's scrollTop once it has stayed the same for five frames in a row: a wheel
- * scrolls smoothly, over as many frames as the machine takes. Throws if it never settles.
+ * The element's scrollTop once it has moved above `from` and then stayed the same for five
+ * frames in a row: a wheel scrolls smoothly, starting and ending in as many frames as the
+ * machine takes. Throws if it never does.
+ * @returns {Promise<number>}
  */
-export function settledScrollTop(/** @type {import('playwright-core').Locator} */ element, ms = 5_000) {
+export function settledScrollTop(/** @type {import('playwright-core').Locator} */ element, from = Infinity, ms = 5_000) {
   return element.evaluate(
-    (el, limit) =>
+    (el, [above, limit]) =>
       new Promise((resolve, reject) => {
         const started = performance.now();
         let last = el.scrollTop;
@@ -116,12 +127,13 @@ export function settledScrollTop(/** @type {import('playwright-core').Locator} *
         const check = () => {
           if (el.scrollTop === last) still++;
           else [last, still] = [el.scrollTop, 0];
-          if (still >= 5) resolve(last);
-          else if (performance.now() - started > limit) reject(new Error(`the scroll did not settle within ${limit} ms`));
-          else requestAnimationFrame(check);
+          if (still >= 5 && last < above) resolve(last);
+          else if (performance.now() - started > limit) {
+            reject(new Error(`the scroll did not move above ${above} and settle within ${limit} ms (at ${last})`));
+          } else requestAnimationFrame(check);
         };
         requestAnimationFrame(check);
       }),
-    ms,
+    [from, ms],
   );
 }

@@ -78,7 +78,7 @@ test('a search hit opens the conversation at the message that matched, and a new
     await page.getByTestId('search').fill('needle');
     await page.getByTestId('search-hit').click();
     await page.getByTestId('message-list').getByText('Question 250 about the needle', { exact: true }).waitFor();
-    assert.ok(await eventually(() => visible(page, 'Question 250 about the needle')), 'the hit is in view');
+    assert.ok(await eventually(() => visible(page, 'Question 250 about the needle'), 5_000, 500), 'the hit is in view, and stays');
     assert.equal(await page.getByRole('heading', { name: 'Answer 499' }).count(), 0, 'the end is not loaded');
 
     // Scrolling down from the hit reads the newer pages.
@@ -103,7 +103,7 @@ test('a search hit opens the conversation at the message that matched, and a new
     await page.locator('[data-testid="message"][data-role="assistant"]').last().getByText('word299', { exact: false }).waitFor();
     await page.locator('[data-testid="message"][data-role="assistant"][data-status="done"]').last().waitFor();
     const gap = () => list.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
-    assert.ok(await eventually(async () => (await gap()) < 50), `the answer was followed to its end (${await gap()}px left)`);
+    assert.ok(await eventually(async () => (await gap()) < 50, 5_000, 500), `the answer was followed to its end (${await gap()}px left)`);
     // Just above the new question is the conversation's last answer, not the hit.
     await page.getByTestId('message-list').getByText('One more', { exact: true }).evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await page.getByRole('heading', { name: 'Answer 500' }).waitFor();

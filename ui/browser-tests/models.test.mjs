@@ -343,7 +343,7 @@ test('the context meter counts against the model’s context, warns before an ov
     assert.match((await meter.getAttribute('title')) ?? '', /estimated/);
     await page.getByTestId('composer').fill('a'.repeat(4000));
     assert.equal(await text(meterText), '1k of 128k');
-    // The bar moves in the tooltip's steps of 100 tokens, not on every token.
+    // The bar moves in the tooltip's steps (100 tokens from 1,000 on), not on every token.
     const bar = () => meter.locator('meter').evaluate((el) => /** @type {HTMLMeterElement} */ (el).value);
     assert.equal(await bar(), 1000);
     await page.getByTestId('composer').fill('a'.repeat(4120));
