@@ -7,9 +7,8 @@
 // tokens.
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { By, Key } from 'selenium-webdriver';
@@ -19,6 +18,7 @@ import {
   byTestId,
   closeSettings,
   freshDataDir,
+  tempDir,
   KEY,
   LAST_ANSWER,
   launchApp,
@@ -65,7 +65,7 @@ function longAnswer() {
   const paragraphs = [];
   for (let i = 0; i < sentences.length; i += 5) paragraphs.push(sentences.slice(i, i + 5).join(' '));
   const text = paragraphs.join('\n\n');
-  const dir = mkdtempSync(join(tmpdir(), 'foxtail-a11y-'));
+  const dir = tempDir('foxtail-a11y-');
   const path = join(dir, 'long-answer.md');
   writeFileSync(path, text);
   // The scenario cuts the text into pieces of 2 to 6 bytes: about one token each.

@@ -3,7 +3,7 @@
 // with its data folder and keychain service moved out of the way of a person's own.
 import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { mkdtempSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { after } from 'node:test';
@@ -17,9 +17,23 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const appBinary = process.env.FOXTAIL_APP_BINARY ?? join(repoRoot, 'target', 'debug', 'foxtail');
 export const artifactsDir = join(repoRoot, 'artifacts', 'e2e');
 
+/** The folders tempDir made, removed when the process exits. */
+const tempDirs = new Set();
+
+/**
+ * A new, empty folder under the system's temporary folder, removed when this process
+ * exits, however it exits (a failed test, a timeout's signal): each run made a few dozen,
+ * and nothing else removed them.
+ */
+export function tempDir(/** @type {string} */ prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
+}
+
 /** A fresh, empty data folder for one test. */
 export function freshDataDir() {
-  return mkdtempSync(join(tmpdir(), 'foxtail-e2e-'));
+  return tempDir('foxtail-e2e-');
 }
 
 /** Every child process this test file started and has not stopped yet. */
@@ -66,6 +80,10 @@ export function stopEverything() {
 // included), nothing this file started may outlive it.
 after(stopEverything);
 process.once('exit', stopEverything);
+// Registered after stopEverything, so the apps using these folders are gone first.
+process.once('exit', () => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
 // Node runs no 'exit' handlers when a signal ends it, as the test runner's timeout or an
 // outer `timeout` does: a tauri-driver left then has no display to lose and lives on.
 for (const [signal, number] of /** @type {const} */ ([['SIGTERM', 15], ['SIGINT', 2], ['SIGHUP', 1]])) {

@@ -3,12 +3,11 @@
 // that the request carries both in the protocol's shape, find them again after a
 // restart, and export the conversation with its files beside it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { By, Key } from 'selenium-webdriver';
-import { byTestId, freshDataDir, launchApp, LAST_ANSWER, located, read, repoRoot, screenshot, setUp, startGateway } from './app.mjs';
+import { byTestId, freshDataDir, tempDir, launchApp, LAST_ANSWER, located, read, repoRoot, screenshot, setUp, startGateway } from './app.mjs';
 
 const pdf = readFileSync(join(repoRoot, 'src-tauri/core/tests/fixtures/attachments/two-pages.pdf')).toString('base64');
 /** A 64×48 PNG with colour in it (e2e/fixtures/picture.png). */
@@ -45,8 +44,8 @@ const chips = '.composer [data-testid="attachment"]';
 const sentChips = '[data-testid="message"][data-role="user"] [data-testid="attachment"]';
 
 test('paste a picture and drop a PDF, send both, find them after a restart, and export them', async () => {
-  const requests = mkdtempSync(join(tmpdir(), 'foxtail-e2e-requests-'));
-  const exports = mkdtempSync(join(tmpdir(), 'foxtail-e2e-exports-'));
+  const requests = tempDir('foxtail-e2e-requests-');
+  const exports = tempDir('foxtail-e2e-exports-');
   const gateway = await startGateway('ok', ['--record', requests]);
   const dataDir = freshDataDir();
   try {

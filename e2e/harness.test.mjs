@@ -3,6 +3,7 @@
 // runner would wait for it for ever.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -39,24 +40,28 @@ test('a runner ended by a signal stops the app and its drivers first', async (t)
       '--input-type=module',
       '-e',
       `const { freshDataDir, launchApp } = await import(${JSON.stringify(new URL('./app.mjs', import.meta.url).href)});
-       const { tag } = await launchApp({ dataDir: freshDataDir() });
-       console.log(tag);
+       const dataDir = freshDataDir();
+       const { tag } = await launchApp({ dataDir });
+       console.log(JSON.stringify({ tag, dataDir }));
        setInterval(() => {}, 1000);`,
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  /** @type {string} */
   let tag = '';
+  let dataDir = '';
   t.after(() => {
     runner.kill('SIGKILL');
     // Should this test fail, what the runner left must not outlive it either.
     if (tag) killTagged(tag);
   });
   const lines = createInterface({ input: /** @type {import('node:stream').Readable} */ (runner.stdout) });
-  tag = await new Promise((resolve, reject) => {
-    lines.once('line', resolve);
-    runner.once('exit', (code) => reject(new Error(`the runner ended before the window opened (${code})`)));
-  });
+  ({ tag, dataDir } = JSON.parse(
+    await new Promise((resolve, reject) => {
+      lines.once('line', resolve);
+      runner.once('exit', (code) => reject(new Error(`the runner ended before the window opened (${code})`)));
+    }),
+  ));
+  assert.ok(existsSync(dataDir), 'the app has its data folder');
   const names = () => taggedProcesses(tag).map((p) => p.comm);
   assert.ok(names().includes('tauri-driver'), `the launch's processes are found by its tag: ${names()}`);
   assert.ok(names().length >= 3, `the app, WebKit and the drivers run: ${names()}`);
@@ -71,4 +76,25 @@ test('a runner ended by a signal stops the app and its drivers first', async (t)
   }
   assert.deepEqual(left, [], 'nothing of that launch is left running');
   assert.equal(ended, 128 + 15, 'the runner ends with the status a SIGTERM gives');
+  assert.ok(!existsSync(dataDir), 'the data folder it made is removed');
+});
+
+test('the folders a runner makes are removed when it ends normally', async () => {
+  const runner = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `import { writeFileSync } from 'node:fs';
+       const { tempDir } = await import(${JSON.stringify(new URL('./app.mjs', import.meta.url).href)});
+       const dir = tempDir('foxtail-e2e-harness-');
+       writeFileSync(dir + '/file', 'x');
+       console.log(dir);`,
+    ],
+    { encoding: 'utf8' },
+  );
+  assert.equal(runner.status, 0, runner.stderr);
+  const dir = runner.stdout.trim();
+  assert.match(dir, /foxtail-e2e-harness-/);
+  assert.ok(!existsSync(dir), `${dir} is removed`);
 });

@@ -4,12 +4,11 @@
 // cost, then another model from the first provider, costed from its published prices;
 // after a restart both answers still say which model wrote them and what they cost.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { By, Key } from 'selenium-webdriver';
-import { byTestId, closeSettings, fill, freshDataDir, launchApp, LAST_ANSWER, located, read, screenshot, setUp, startGateway } from './app.mjs';
+import { byTestId, closeSettings, fill, freshDataDir, tempDir, launchApp, LAST_ANSWER, located, read, screenshot, setUp, startGateway } from './app.mjs';
 
 const ANSWERS = '[data-testid="message"][data-role="assistant"]';
 
@@ -50,8 +49,8 @@ async function usages(/** @type {import('selenium-webdriver').WebDriver} */ driv
 }
 
 test('two providers, a model from each, tokens and cost under each answer, kept across a restart', async () => {
-  const recordA = mkdtempSync(join(tmpdir(), 'foxtail-e2e-a-'));
-  const recordB = mkdtempSync(join(tmpdir(), 'foxtail-e2e-b-'));
+  const recordA = tempDir('foxtail-e2e-a-');
+  const recordB = tempDir('foxtail-e2e-b-');
   // The first publishes prices; the second sends its own cost, as OpenRouter does.
   const first = await startGateway('ok', ['--record', recordA]);
   /** @type {{ url: string, stop: () => void } | null} */

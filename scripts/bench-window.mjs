@@ -40,8 +40,7 @@
 // window (target/release/foxtail-empty-window) and the mock gateway (target/debug).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, openSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { openSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -83,7 +82,7 @@ const DOC_WORDS = values.words.split(',').map(Number);
 const STARTS = Number(values.starts);
 
 const { Builder, By, Key } = await import('selenium-webdriver');
-const { alsoStop, byTestId, freePort, freshDataDir, killTagged, launchApp, LAST_ANSWER, located, read, startGateway, stopEverything, taggedProcesses } = await import(
+const { alsoStop, byTestId, freePort, freshDataDir, killTagged, launchApp, LAST_ANSWER, located, read, startGateway, stopEverything, taggedProcesses, tempDir } = await import(
   '../e2e/app.mjs'
 );
 
@@ -356,7 +355,7 @@ async function openIdle(dataDir) {
 // ---------------------------------------------------------------------------------------
 // The parts
 
-const work = mkdtempSync(join(tmpdir(), 'foxtail-bench-window-'));
+const work = tempDir('foxtail-bench-window-');
 
 async function chatPart() {
   const answerFile = join(work, 'answer.md');
