@@ -22,7 +22,12 @@ const fake = (/** @type {Page} */ page, /** @type {(f: any) => any} */ read) =>
   page.evaluate(`(${read.toString()})(window.foxtailMock)`);
 
 const lastCall = (/** @type {Page} */ page, /** @type {string} */ cmd) =>
-  fake(page, new Function('f', `return f.control.calls.filter((c) => c.cmd === ${JSON.stringify(cmd)}).at(-1)?.args`));
+  fake(
+    page,
+    /** @type {(f: any) => any} */ (
+      new Function('f', `return f.control.calls.filter((c) => c.cmd === ${JSON.stringify(cmd)}).at(-1)?.args`)
+    ),
+  );
 
 test('a server added by pasting its JSON is tested, saved, switched, given rules and removed', async () => {
   const { page, pageErrors, close } = await openWindow({ setup: withKey });

@@ -233,10 +233,12 @@ test('saving or listing models with the key typed for a new address never flashe
         }
       }).observe(document.body, { childList: true, subtree: true });
     });
-    for (const [address, action, done] of [
+    /** @type {[string, string, import('playwright-core').Locator][]} */
+    const steps = [
       ['https://other.example.net/v1', 'save-settings', page.getByTestId('settings-note').getByText('Saved.')],
       ['https://third.example.org/v1', 'load-models', page.getByTestId('models-note').getByText('models')],
-    ]) {
+    ];
+    for (const [address, action, done] of steps) {
       await page.getByTestId('base-url').fill(address);
       await page.getByTestId('key-elsewhere').waitFor();
       await page.getByTestId('api-key').fill('sk-test-again-9999');
