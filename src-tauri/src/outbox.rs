@@ -6,8 +6,10 @@
 //! second). At one message per frame, a long answer meant thousands of scripts. Now the
 //! channel carries only "there is something" (`Update::Pending`), once, and the window
 //! takes what waits with `take_updates` (an ordinary command, whose answer is fetched,
-//! not evaluated) once per frame for as long as it finds something; when it finds the
-//! outbox empty, the next update notifies again.
+//! not evaluated) once per frame while it finds something, and for half a second after,
+//! so that a model slower than the frames still costs one notice. Only a take that says
+//! the window will wait (`wait_after`) and finds the outbox empty makes the next update
+//! notify again.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -64,16 +66,17 @@ impl Outboxes {
         }
     }
 
-    /// What waits in `outbox`, oldest first. An empty answer means the window has
-    /// caught up: the next update tells it again. An unknown outbox (taken to its end
-    /// already) is empty.
-    pub fn take(&self, outbox: i64) -> Vec<Update> {
+    /// What waits in `outbox`, oldest first. An unknown outbox (taken to its end already)
+    /// is empty. With `wait_after`, the window waits for a notice if it finds nothing, so
+    /// an empty answer makes the next update tell it again; without, it comes back on
+    /// its own next frame, and telling it would only cost a script evaluated in the page.
+    pub fn take(&self, outbox: i64, wait_after: bool) -> Vec<Update> {
         let mut all = self.lock();
         let Some(found) = all.get_mut(&outbox) else {
             return Vec::new();
         };
         let updates = std::mem::take(&mut found.updates);
-        if updates.is_empty() {
+        if updates.is_empty() && wait_after {
             found.told = false;
         } else if found.ended {
             all.remove(&outbox);
@@ -84,8 +87,12 @@ impl Outboxes {
 
 /// Takes what waits in an outbox (see the module's documentation).
 #[tauri::command]
-pub fn take_updates(outbox: i64, outboxes: tauri::State<'_, Arc<Outboxes>>) -> Vec<Update> {
-    outboxes.take(outbox)
+pub fn take_updates(
+    outbox: i64,
+    wait_after: bool,
+    outboxes: tauri::State<'_, Arc<Outboxes>>,
+) -> Vec<Update> {
+    outboxes.take(outbox, wait_after)
 }
 
 #[cfg(test)]
@@ -116,13 +123,18 @@ mod tests {
         send(text("b"));
         assert_eq!(told.load(Ordering::SeqCst), 1, "one notice for two updates");
         let id = outboxes.next.load(Ordering::SeqCst);
-        assert_eq!(outboxes.take(id), vec![text("a"), text("b")]);
+        assert_eq!(outboxes.take(id, false), vec![text("a"), text("b")]);
         // Still being taken: no new notice.
         send(text("c"));
         assert_eq!(told.load(Ordering::SeqCst), 1);
-        assert_eq!(outboxes.take(id), vec![text("c")]);
-        // Found empty: the window stops taking, so the next update tells it again.
-        assert!(outboxes.take(id).is_empty());
+        assert_eq!(outboxes.take(id, true), vec![text("c")]);
+        // Found empty by a window that comes back next frame: still no notice.
+        assert!(outboxes.take(id, false).is_empty());
+        send(text("d"));
+        assert_eq!(told.load(Ordering::SeqCst), 1);
+        assert_eq!(outboxes.take(id, false), vec![text("d")]);
+        // Found empty by a window that then waits: the next update tells it again.
+        assert!(outboxes.take(id, true).is_empty());
         send(text("d"));
         assert_eq!(told.load(Ordering::SeqCst), 2);
         let end = Update::Events {
@@ -132,9 +144,9 @@ mod tests {
             }],
         };
         send(end.clone());
-        assert_eq!(outboxes.take(id), vec![text("d"), end]);
+        assert_eq!(outboxes.take(id, false), vec![text("d"), end]);
         // Taken to its end, the outbox is gone.
         assert!(outboxes.lock().is_empty());
-        assert!(outboxes.take(id).is_empty());
+        assert!(outboxes.take(id, true).is_empty());
     }
 }

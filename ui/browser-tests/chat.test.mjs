@@ -19,6 +19,32 @@ async function send(/** @type {import('playwright-core').Page} */ page, /** @typ
   await page.getByTestId('composer').press('Enter');
 }
 
+test('a steady stream slower than the frames costs one channel notice, not one a token', async () => {
+  const { page, pageErrors, close } = await openWindow({ setup: withKey });
+  try {
+    // 40 tokens 40 ms apart: the window empties the outbox between two of them.
+    const text = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ');
+    await page.evaluate((t) => {
+      const fake = window['foxtailMock'];
+      fake.control.answers.push([...fake.tokens(t, 40), { delay: 10, events: [{ type: 'finish', reason: 'stop', raw: 'stop' }] }]);
+    }, text);
+    await send(page, 'Go slowly');
+    await page.locator('[data-testid="message"][data-status="done"][data-role="assistant"]').waitFor();
+    assert.equal(((await answer(page).textContent()) ?? '').includes('word39'), true, 'every token shown');
+    const { notices, takes } = await page.evaluate(() => {
+      const control = window['foxtailMock'].control;
+      return { notices: control.notices, takes: control.calls.filter((c) => c.cmd === 'take_updates').length };
+    });
+    assert.equal(notices, 1, 'one notice for the whole answer');
+    // About one take a frame while it streams (1.6 s at 60 frames a second, and half a
+    // second after), not two a token and a notice each.
+    assert.ok(takes > 40, `taken each frame: ${takes}`);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await close();
+  }
+});
+
 test('an answer streams in as Markdown, is announced by sentence, and lands in the sidebar', async () => {
   const { page, pageErrors, close } = await openWindow({ setup: withKey });
   try {
@@ -33,7 +59,9 @@ test('an answer streams in as Markdown, is announced by sentence, and lands in t
       fake.control.answers.push([
         ...fake.tokens(h, 60),
         ...later,
-        { delay: 10, events: [{ type: 'finish', reason: 'stop', raw: 'stop' }] },
+        // Frames apart from the last token, which closes the code block: the window takes
+        // once a frame, and what arrives within one frame is heard together.
+        { delay: 200, events: [{ type: 'finish', reason: 'stop', raw: 'stop' }] },
       ]);
     }, [head, rest]);
     await send(page, 'Make a plan');

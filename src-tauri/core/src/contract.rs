@@ -185,7 +185,7 @@ pub fn commands() -> Vec<Command> {
         command!("choose_model"("conversationId": Option<i64>, "provider": String, "model": String) -> Settings),
         command!("usage_totals"() -> UsageTotals),
         command!("summarize_conversation"("conversationId": i64) -> String),
-        command!("take_updates"("outbox": i64) -> Vec<Update>),
+        command!("take_updates"("outbox": i64, "waitAfter": bool) -> Vec<Update>),
         command!("when_closing"("closing": ClosingChannel) -> ()),
         command!("close_window"() -> ()),
     ]

@@ -148,11 +148,22 @@ function nextFrame(): Promise<void> {
 }
 
 /**
+ * Frames the window goes on taking after it found the outbox empty. A model writing 100
+ * tokens a second fills it about every other frame: stopping at the first empty take
+ * meant a notice (a script evaluated) and two takes for each token, and in the real
+ * window each cost the web process memory it kept. Half a second covers the gaps of a
+ * steady stream; a longer pause (a tool running, a slow model) ends the taking with a
+ * take that says so (`waitAfter`), and the next update notifies again.
+ */
+const KEEP_TAKING_FRAMES = 30;
+
+/**
  * The channel an answer or a draft streams over. Rust keeps the updates in an outbox
  * and says only that something waits (`pending`): each channel message is a script
  * evaluated in the web view, which WebKitGTK pays for in memory. The window takes what
- * waits once a frame for as long as it finds something, so a streaming answer costs
- * one channel message, not one per frame (Rust's `outbox` module has the why).
+ * waits once a frame while it finds something and for half a second after, so a
+ * streaming answer costs one channel message, not one per frame or per token (Rust's
+ * `outbox` module has the why).
  */
 function channel(onUpdate: (update: StreamUpdate) => void): Channel<Update> {
   const ch = new Channel<Update>();
@@ -168,11 +179,16 @@ function channel(onUpdate: (update: StreamUpdate) => void): Channel<Update> {
     try {
       do {
         again = false;
-        for (;;) {
-          const waiting = await call('take_updates', { outbox });
-          if (!waiting.length) break;
+        for (let empty = 0; empty < KEEP_TAKING_FRAMES; ) {
+          const waitAfter = empty === KEEP_TAKING_FRAMES - 1;
+          const waiting = await call('take_updates', { outbox, waitAfter });
+          empty = waiting.length ? 0 : empty + 1;
           for (const next of joinUpdates(waiting)) onUpdate(next);
-          await nextFrame();
+          // Rust drops an outbox once its end is taken (Event::is_end): nothing more comes.
+          if (waiting.some((u) => u.type === 'events' && u.events.some((e) => e.type === 'finish' || e.type === 'error'))) {
+            return;
+          }
+          if (empty < KEEP_TAKING_FRAMES) await nextFrame();
         }
       } while (again);
     } finally {

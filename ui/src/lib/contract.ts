@@ -498,7 +498,7 @@ export interface Commands {
   choose_model: { args: { conversationId: number | null; provider: string; model: string }; result: Settings };
   usage_totals: { args: {  }; result: UsageTotals };
   summarize_conversation: { args: { conversationId: number }; result: string };
-  take_updates: { args: { outbox: number }; result: Array<Update> };
+  take_updates: { args: { outbox: number; waitAfter: boolean }; result: Array<Update> };
   when_closing: { args: { closing: Channel<null> }; result: null };
   close_window: { args: {  }; result: null };
 }

@@ -285,6 +285,8 @@ export function createFakeBackend() {
     /** Scripts for the next answers, first in first out; the default answer after. */
     answers: [] as ScriptStep[][],
     calls: [] as { cmd: string; args: Record<string, unknown> }[],
+    /** Channel notices sent ("something waits in the outbox"), each a script Rust has evaluated in the page. */
+    notices: 0,
     clipboard: '',
     clipboardHtml: '',
     opened: [] as string[],
@@ -496,6 +498,7 @@ export function createFakeBackend() {
     outbox.updates.push(update);
     if (!outbox.told) {
       outbox.told = true;
+      control.notices += 1;
       channel.onmessage({ type: 'pending', outbox: id });
     }
   }
@@ -1075,12 +1078,12 @@ export function createFakeBackend() {
       return settings;
     },
     usage_totals: () => control.usageTotals ?? summedUsage(),
-    take_updates: ({ outbox }) => {
+    take_updates: ({ outbox, waitAfter }) => {
       const found = outboxes.get(outbox);
       if (!found) return [];
       const updates = found.updates;
       found.updates = [];
-      if (!updates.length) found.told = false;
+      if (!updates.length && waitAfter) found.told = false;
       return updates;
     },
     when_closing: ({ closing }) => {
