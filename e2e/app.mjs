@@ -81,8 +81,17 @@ export function stopEverything() {
 after(stopEverything);
 process.once('exit', stopEverything);
 // Registered after stopEverything, so the apps using these folders are gone first.
+// WebKit's processes, killed and not waited for, may still be writing in a data folder:
+// rmSync retries, and one folder that cannot go neither keeps the others nor changes the
+// process's exit status.
 process.once('exit', () => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  for (const dir of tempDirs) {
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+    } catch (err) {
+      console.error(`could not remove ${dir}: ${err}`);
+    }
+  }
 });
 // Node runs no 'exit' handlers when a signal ends it, as the test runner's timeout or an
 // outer `timeout` does: a tauri-driver left then has no display to lose and lives on.

@@ -3,7 +3,7 @@
 // runner would wait for it for ever.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -42,7 +42,7 @@ test('a runner ended by a signal stops the app and its drivers first', async (t)
       `const { freshDataDir, launchApp } = await import(${JSON.stringify(new URL('./app.mjs', import.meta.url).href)});
        const dataDir = freshDataDir();
        const { tag } = await launchApp({ dataDir });
-       console.log(JSON.stringify({ tag, dataDir }));
+       console.log('LAUNCHED ' + JSON.stringify({ tag, dataDir }));
        setInterval(() => {}, 1000);`,
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
@@ -53,11 +53,16 @@ test('a runner ended by a signal stops the app and its drivers first', async (t)
     runner.kill('SIGKILL');
     // Should this test fail, what the runner left must not outlive it either.
     if (tag) killTagged(tag);
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
   const lines = createInterface({ input: /** @type {import('node:stream').Readable} */ (runner.stdout) });
+  // app.mjs registers a test hook, so the runner may also print a test report: its own
+  // line is the one marked.
   ({ tag, dataDir } = JSON.parse(
     await new Promise((resolve, reject) => {
-      lines.once('line', resolve);
+      lines.on('line', (line) => {
+        if (line.startsWith('LAUNCHED ')) resolve(line.slice('LAUNCHED '.length));
+      });
       runner.once('exit', (code) => reject(new Error(`the runner ended before the window opened (${code})`)));
     }),
   ));
@@ -89,12 +94,13 @@ test('the folders a runner makes are removed when it ends normally', async () =>
        const { tempDir } = await import(${JSON.stringify(new URL('./app.mjs', import.meta.url).href)});
        const dir = tempDir('foxtail-e2e-harness-');
        writeFileSync(dir + '/file', 'x');
-       console.log(dir);`,
+       console.log('TEMPDIR ' + dir);`,
     ],
-    { encoding: 'utf8' },
+    { encoding: 'utf8', timeout: 60_000 },
   );
   assert.equal(runner.status, 0, runner.stderr);
-  const dir = runner.stdout.trim();
-  assert.match(dir, /foxtail-e2e-harness-/);
+  // The runner may also print a test report (app.mjs registers a test hook).
+  const dir = /^TEMPDIR (\/.*foxtail-e2e-harness-\w+)$/m.exec(runner.stdout)?.[1];
+  assert.ok(dir, `the runner said which folder it made: ${runner.stdout}`);
   assert.ok(!existsSync(dir), `${dir} is removed`);
 });

@@ -6,14 +6,13 @@
 // payload that would run leaves its tag in window.__xss or the title, and every remote
 // reference points at a canary server that records each connection.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { By, Key } from 'selenium-webdriver';
-import { byTestId, freshDataDir, launchApp, repoRoot, screenshot, setUp, startGateway, LAST_ANSWER, located, read } from './app.mjs';
+import { byTestId, freshDataDir, launchApp, repoRoot, screenshot, setUp, startGateway, LAST_ANSWER, located, read, tempDir } from './app.mjs';
 
 const CORPUS = join(repoRoot, 'e2e', 'xss-corpus.md');
 
@@ -204,8 +203,7 @@ test('no payload in a hostile answer runs script, navigates, or fetches anything
   t.diagnostic(`${tags.length} tagged payloads, ${source.length} characters`);
 
   const canary = await startCanary();
-  const dir = mkdtempSync(join(tmpdir(), 'foxtail-xss-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('foxtail-xss-');
   t.after(canary.stop);
   const corpusPath = join(dir, 'corpus.md');
   const corpus = prepareCorpus(source, canary.port);

@@ -774,7 +774,8 @@ async function startWindow(binary, dataDir, selector, env = {}) {
   const nativePort = await freePort();
   const tag = `foxtail-bench-${process.pid}-${randomUUID()}`;
   openTags.add(tag);
-  const log = openSync(join(work, `tauri-driver-${tag}.log`), 'a');
+  const logPath = join(work, `tauri-driver-${tag}.log`);
+  const log = openSync(logPath, 'a');
   const driverProcess = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
     stdio: ['ignore', log, log],
     detached: true,
@@ -803,7 +804,10 @@ async function startWindow(binary, dataDir, selector, env = {}) {
         await fetch(`http://127.0.0.1:${port}/status`, { signal: AbortSignal.timeout(2_000) });
         break;
       } catch (err) {
-        if (driverProcess.exitCode !== null || Date.now() > deadline) throw new Error(`tauri-driver did not answer: ${err}`);
+        if (driverProcess.exitCode !== null || Date.now() > deadline) {
+          // The log is in the temporary folder, removed at exit: its end goes with the error.
+          throw new Error(`tauri-driver did not answer: ${err}\n${readFileSync(logPath, 'utf8').slice(-2_000)}`);
+        }
         await sleep(50);
       }
     }

@@ -22,7 +22,8 @@ use tauri::ipc::Channel;
 #[derive(Default)]
 struct Outbox {
     updates: Vec<Update>,
-    /// The window was told and has not yet found the outbox empty.
+    /// The window was told, and has not since found the outbox empty with a take after
+    /// which it waits (`wait_after`).
     told: bool,
     /// The end is among the updates: once taken, the outbox goes.
     ended: bool,

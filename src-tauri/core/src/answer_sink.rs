@@ -23,8 +23,9 @@ pub enum Update {
     /// The answer could not be saved; it stays on screen, and the save is tried again.
     SaveFailed { kind: ErrorKind, message: String },
     /// Updates wait in the outbox `outbox`, for the window to take with `take_updates`.
-    /// Sent once until the window finds the outbox empty: the updates themselves never
-    /// cross the channel (see the shell's `outbox` module for why).
+    /// Sent once until the window finds the outbox empty with a take after which it waits
+    /// for the next notice: the updates themselves never cross the channel (see the
+    /// shell's `outbox` module for why).
     Pending { outbox: i64 },
 }
 

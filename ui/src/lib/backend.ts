@@ -148,27 +148,28 @@ function nextFrame(): Promise<void> {
 }
 
 /**
- * Frames the window goes on taking after it found the outbox empty. A model writing 100
- * tokens a second fills it about every other frame: stopping at the first empty take
- * meant a notice (a script evaluated) and two takes for each token, and in the real
- * window each cost the web process memory it kept. Half a second covers the gaps of a
- * steady stream; a longer pause (a tool running, a slow model) ends the taking with a
- * take that says so (`waitAfter`), and the next update notifies again.
+ * How long the window goes on taking, once a frame, after it last found something. A
+ * model writing 100 tokens a second fills the outbox about every other frame: stopping
+ * at the first empty take meant a notice (a script evaluated) and two takes for each
+ * update, and in the real window each cost the web process memory it kept. Half a
+ * second covers the gaps of a steady stream; a longer pause (a tool running, a slow
+ * model) ends the taking with a take that says so (`waitAfter`), and the next update
+ * notifies again. Time, not frames: a hidden window's frames are 100 ms or more apart.
  */
-const KEEP_TAKING_FRAMES = 30;
+const KEEP_TAKING_MS = 500;
 
 /**
  * The channel an answer or a draft streams over. Rust keeps the updates in an outbox
  * and says only that something waits (`pending`): each channel message is a script
  * evaluated in the web view, which WebKitGTK pays for in memory. The window takes what
  * waits once a frame while it finds something and for half a second after, so a
- * streaming answer costs one channel message, not one per frame or per token (Rust's
+ * streaming answer costs one channel message, not one per frame or per update (Rust's
  * `outbox` module has the why).
  */
 function channel(onUpdate: (update: StreamUpdate) => void): Channel<Update> {
   const ch = new Channel<Update>();
   let taking = false;
-  // A notice can arrive while an empty take is on its way back: it is not lost.
+  // A notice can arrive while the last take (`waitAfter`) is on its way back: it is not lost.
   let again = false;
   const take = async (outbox: number): Promise<void> => {
     if (taking) {
@@ -179,16 +180,18 @@ function channel(onUpdate: (update: StreamUpdate) => void): Channel<Update> {
     try {
       do {
         again = false;
-        for (let empty = 0; empty < KEEP_TAKING_FRAMES; ) {
-          const waitAfter = empty === KEEP_TAKING_FRAMES - 1;
+        let found = performance.now();
+        for (;;) {
+          const waitAfter = performance.now() - found >= KEEP_TAKING_MS;
           const waiting = await call('take_updates', { outbox, waitAfter });
-          empty = waiting.length ? 0 : empty + 1;
           for (const next of joinUpdates(waiting)) onUpdate(next);
           // Rust drops an outbox once its end is taken (Event::is_end): nothing more comes.
           if (waiting.some((u) => u.type === 'events' && u.events.some((e) => e.type === 'finish' || e.type === 'error'))) {
             return;
           }
-          if (empty < KEEP_TAKING_FRAMES) await nextFrame();
+          if (waiting.length) found = performance.now();
+          else if (waitAfter) break;
+          await nextFrame();
         }
       } while (again);
     } finally {

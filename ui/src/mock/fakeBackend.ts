@@ -486,7 +486,8 @@ export function createFakeBackend() {
   const outboxOf = new WeakMap<Channel<Update>, number>();
 
   /** Puts an update in the channel's outbox and, as Rust does, says so once until the
-   * window finds the outbox empty: the window's taking is what the tests exercise. */
+   * window finds the outbox empty with a take after which it waits (`waitAfter`): the
+   * window's taking is what the tests exercise. */
   function post(channel: Channel<Update>, update: Update): void {
     let id = outboxOf.get(channel);
     if (id === undefined) {
