@@ -1,9 +1,18 @@
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeWindow, joinUpdates, openDocument, saveDocument, saveDocumentPending } from './backend';
+import { closeWindow, endsStream, joinUpdates, openDocument, saveDocument, saveDocumentPending } from './backend';
 import type { Update } from './contract';
 
 const text = (t: string): Update => ({ type: 'events', events: [{ type: 'text', text: t }] });
+
+describe('the end of a stream', () => {
+  it('is an update that carries a finish or an error, nothing else', () => {
+    expect(endsStream({ type: 'events', events: [{ type: 'text', text: 'a' }, { type: 'finish', reason: 'stop', raw: 'stop' }] })).toBe(true);
+    expect(endsStream({ type: 'events', events: [{ type: 'error', kind: 'network', message: 'cut' }] })).toBe(true);
+    expect(endsStream(text('finish'))).toBe(false);
+    expect(endsStream({ type: 'pending', outbox: 1 })).toBe(false);
+  });
+});
 
 describe('updates taken in one frame', () => {
   it('become one update with the text joined, in order', () => {

@@ -108,6 +108,11 @@ async function nothing(pending: Promise<null>): Promise<void> {
 /** What an answer or a draft sends the window; `pending` never reaches the caller. */
 export type StreamUpdate = Exclude<Update, { type: 'pending' }>;
 
+/** Whether `update` carries the stream's one end, after which nothing more comes (Rust's `Event::is_end`). */
+export function endsStream(update: Update): boolean {
+  return update.type === 'events' && update.events.some((e) => e.type === 'finish' || e.type === 'error');
+}
+
 /**
  * What waited in an outbox as few updates as it can be: runs of events become one update,
  * and runs of text (or reasoning) one event. Rust batches a frame's events, but it also
@@ -186,9 +191,7 @@ function channel(onUpdate: (update: StreamUpdate) => void): Channel<Update> {
           const waiting = await call('take_updates', { outbox, waitAfter });
           for (const next of joinUpdates(waiting)) onUpdate(next);
           // Rust drops an outbox once its end is taken (Event::is_end): nothing more comes.
-          if (waiting.some((u) => u.type === 'events' && u.events.some((e) => e.type === 'finish' || e.type === 'error'))) {
-            return;
-          }
+          if (waiting.some(endsStream)) return;
           if (waiting.length) found = performance.now();
           else if (waitAfter) break;
           await nextFrame();

@@ -5,6 +5,7 @@ import { tick } from 'svelte';
 import * as backend from '../backend';
 import {
   asBackendError,
+  endsStream,
   type AnswerUsage,
   type AttachmentUse,
   type BackendError,
@@ -282,7 +283,7 @@ export class ChatSession {
       for (const event of update.events) applyEvent(message, event);
       // An answer written in a conversation not open is heard when it is opened again.
       if (this.messages.some((m) => m.id === answerId)) this.announcer.follow(message, reading.announce);
-      if (update.events.some((e) => e.type === 'finish' || e.type === 'error')) {
+      if (endsStream(update)) {
         this.#live.delete(answerId);
         this.#liveCount = this.#live.size;
         void this.refreshList();
