@@ -28,7 +28,7 @@ bench-markdown: ## a 21k-token answer at 1,000 tokens/s into the renderer, in Ch
 bench-drafting: ## 5k tokens at 1,000 tokens/s into 2k- and 100k-word documents, typing meanwhile
 	node scripts/bench-drafting.mjs
 
-bench-window:   ## the release app in the real window: an answer, a 500-turn chat, drafting, cold start (~8 min + builds)
+bench-window:   ## the release app in the real window: an answer (fast, and at a model's pace), a 500-turn chat, drafting, cold start (~10 min + builds)
 	bash scripts/bench-window.sh
 
 bench-attachments: ## peak memory added by ten 12-megapixel photos attached to one message

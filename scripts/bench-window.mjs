@@ -10,6 +10,9 @@
 //                       lists, code blocks, tables) streams at 1,000 tokens/s, as a ratio
 //                       to idle; PSS right after it and 30 s later; then PSS with the
 //                       same answer opened from the sidebar after a restart (its floor)
+//   slow answer         the same at a model's own pace, 3,000 tokens at 100 tokens/s:
+//                       the memory an answer leaves grows with the number of updates
+//                       (about one a token at that pace), not with the answer's length
 //   500-turn chat       a conversation of 500 questions and answers (~2 million
 //                       characters of Markdown with code blocks and tables) seeded in the
 //                       history: from the click on it in the sidebar to its last message
@@ -31,8 +34,9 @@
 // idle PSS ≤ 40 MB above the empty Tauri window; first paint within 0.5 s.
 //
 //   bash scripts/bench-window.sh            (builds everything in release, then runs this)
-//   node scripts/bench-window.mjs [--only chat,history,drafting,start] [--tokens 20000]
-//        [--rate 1000] [--settle 30] [--turns 500] [--chars 2000000] [--step 300]
+//   node scripts/bench-window.mjs [--only chat,slow-chat,history,drafting,start]
+//        [--tokens 20000] [--rate 1000] [--slow-tokens 3000] [--slow-rate 100]
+//        [--settle 30] [--turns 500] [--chars 2000000] [--step 300]
 //        [--draft-words 5000] [--word-rate 1000] [--words 2000,100000] [--starts 3]
 //
 // Run it under Xvfb with a D-Bus session (bench-window.sh does). It needs the release app
@@ -54,9 +58,11 @@ const SEEDER = process.env.FOXTAIL_SEED_BINARY ?? join(repo, 'target', 'release'
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'chat,history,drafting,start' },
+    only: { type: 'string', default: 'chat,slow-chat,history,drafting,start' },
     tokens: { type: 'string', default: '20000' },
     rate: { type: 'string', default: '1000' },
+    'slow-tokens': { type: 'string', default: '3000' },
+    'slow-rate': { type: 'string', default: '100' },
     settle: { type: 'string', default: '30' },
     turns: { type: 'string', default: '500' },
     chars: { type: 'string', default: '2000000' },
@@ -71,6 +77,8 @@ const { values } = parseArgs({
 const PARTS = new Set(values.only.split(','));
 const TOKENS = Number(values.tokens);
 const RATE = Number(values.rate);
+const SLOW_TOKENS = Number(values['slow-tokens']);
+const SLOW_RATE = Number(values['slow-rate']);
 const SETTLE_S = Number(values.settle);
 const TURNS = Number(values.turns);
 const CHARS = Number(values.chars);
@@ -357,12 +365,13 @@ async function openIdle(dataDir) {
 
 const work = tempDir('foxtail-bench-window-');
 
-async function chatPart() {
-  const answerFile = join(work, 'answer.md');
-  const text = answerText(TOKENS);
+/** An answer of about `size` tokens streamed at `rate` tokens/s, then the same answer reopened. */
+async function chatPart(size, rate) {
+  const answerFile = join(work, `answer-${size}.md`);
+  const text = answerText(size);
   writeFileSync(answerFile, text);
   const tokens = gatewayPieces(text);
-  const gateway = await startGateway(`tokens:${RATE}:${answerFile}`);
+  const gateway = await startGateway(`tokens:${rate}:${answerFile}`);
   try {
     const dataDir = setUpDataDir(freshDataDir(), gateway.url);
     const app = await openIdle(dataDir);
@@ -374,7 +383,7 @@ async function chatPart() {
       const streamFrames = await frames(app, async () => {
         await composer.sendKeys('Explain ownership at length', Key.ENTER);
         // Three times as long as the answer should take, and WebDriver's own limit past it.
-        const limitMs = Math.max(60_000, ((3 * TOKENS) / RATE) * 1000);
+        const limitMs = Math.max(60_000, ((3 * size) / rate) * 1000);
         await driver.manage().setTimeouts({ script: limitMs + 10_000 });
         const ended = await driver.executeAsyncScript(ANSWER_ENDED, LAST_ANSWER, limitMs);
         if (ended !== true) throw new Error(String(ended));
@@ -386,7 +395,7 @@ async function chatPart() {
       const settledParts = pssParts(tag);
       shownChars = (await driver.findElement(By.css(LAST_ANSWER)).getAttribute('textContent')).length;
       say([
-        `streaming answer: ${tokens} tokens (${text.length} characters of Markdown) at ${RATE} tokens/s`,
+        `streaming answer: ${tokens} tokens (${text.length} characters of Markdown) at ${rate} tokens/s`,
         ['  idle', `${describe(idleFrames.updates)}; PSS ${mb(idlePss)}`],
         ['  while the answer streams', ''],
         ...painted(streamFrames, idleFrames),
@@ -935,7 +944,8 @@ writeFileSync(draftFile, draft);
 const draftTps = Math.round((gatewayPieces(draft) * WORD_RATE) / countWords(draft));
 const draftGateway = await startGateway(`tokens:${draftTps}:${draftFile}`);
 try {
-  await part('chat', chatPart);
+  await part('chat', () => chatPart(TOKENS, RATE));
+  await part('slow-chat', () => chatPart(SLOW_TOKENS, SLOW_RATE));
   await part('history', () => historyPart(draftGateway.url));
   for (const words of DOC_WORDS) await part('drafting', () => draftingPart(draftGateway.url, draft, words));
   await part('start', () => startPart(draftGateway.url));
