@@ -12,7 +12,7 @@
 //                       same answer opened from the sidebar after a restart (its floor)
 //   slow answer         the same at a model's own pace, 3,000 tokens at 100 tokens/s:
 //                       the memory an answer leaves grows with the number of updates
-//                       (about one a token at that pace), not with the answer's length
+//                       (about one a frame at that pace), not with the answer's length
 //   500-turn chat       a conversation of 500 questions and answers (~2 million
 //                       characters of Markdown with code blocks and tables) seeded in the
 //                       history: from the click on it in the sidebar to its last message

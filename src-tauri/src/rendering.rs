@@ -33,10 +33,10 @@ const GLIBC_TUNABLES: &str = "GLIBC_TUNABLES";
 const FULL_GC_TIMER: &str = "JSC_percentCPUPerMBForFullTimer";
 const FULL_GC_TIMER_SHARE: &str = "0.1";
 
-// Not chosen: `JSC_forceMiniVMMode=1`. It made WebKit's allocator give memory back at
-// once and every collection full, which kept a long answer's memory near the target, but
-// typing while a draft streams into a document took twice as long to appear (README,
-// "A seventh run").
+// Not chosen: `JSC_forceMiniVMMode=1`. It made every collection full and WebKit's
+// allocator give memory back at once, which kept a long answer's memory near the target,
+// but typing while a draft streams into a document took up to twice as long to appear
+// (README, "A seventh run").
 
 /// The variables to set, given whether a GPU is there and what is set already.
 fn choices(
