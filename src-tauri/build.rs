@@ -24,6 +24,7 @@ const COMMANDS: &[&str] = &[
     "open_document",
     "create_document",
     "save_document",
+    "edit_document",
     "save_document_pending",
     "rename_document",
     "delete_document",

@@ -42,8 +42,9 @@ pub fn create_document(
     Ok(storage.create_document(&title, &content)?)
 }
 
-/// The document as typed, saved a moment after each change. A long document is hundreds
-/// of kilobytes, so its text is the request's raw UTF-8 body (no JSON for the window to
+/// The whole document, when an edit (`edit_document`) was refused or could not be sent,
+/// or its text was replaced. A long document is hundreds of kilobytes, so its text is the
+/// request's raw UTF-8 body (no JSON for the window to
 /// build and Rust to parse) and it is written off the main thread, which draws the window.
 /// The window sends one document call at a time (`backend.ts`), so saves land in order.
 #[tauri::command]
@@ -69,8 +70,27 @@ pub async fn save_document(
     .await
 }
 
+/// What was typed since the last save, as one range of the saved text in UTF-16 code
+/// units (`Storage::edit_document`); false when the saved text is not the one the window
+/// counted from, and the window saves the whole document instead. Off the main thread:
+/// the document around the edit is read and written whole.
+#[tauri::command]
+pub async fn edit_document(
+    document_id: i64,
+    from: u64,
+    to: u64,
+    length: u64,
+    text: String,
+    storage: State<'_, Arc<Storage>>,
+) -> Result<bool, AppError> {
+    blocking(&storage, move |storage| {
+        storage.edit_document(document_id, from, to, length, &text)
+    })
+    .await
+}
+
 /// The change the model is writing, saved every second while it streams; "" when it was
-/// accepted or discarded. It holds the text around the change, so off the main thread too.
+/// accepted or discarded. It grows with the model's text, so off the main thread too.
 #[tauri::command]
 pub async fn save_document_pending(
     document_id: i64,

@@ -150,6 +150,7 @@ fn commands<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static 
         documents::open_document,
         documents::create_document,
         documents::save_document,
+        documents::edit_document,
         documents::save_document_pending,
         documents::rename_document,
         documents::delete_document,

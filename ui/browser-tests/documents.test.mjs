@@ -13,13 +13,13 @@ useBrowser();
 const shots = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'artifacts', 'ui');
 
 /** @param {import('playwright-core').Page} page */
-const savedDoc = (page) => page.evaluate(() => window['foxtailMock'].control.documents.at(-1)?.content);
+const savedDoc = (page, at = -1) => page.evaluate((at) => window['foxtailMock'].control.documents.at(at)?.content, at);
 
-/** Waits until the fake backend holds `expected` as the last document's text. */
-async function waitSaved(/** @type {import('playwright-core').Page} */ page, /** @type {string} */ expected) {
+/** Waits until the fake backend holds `expected` as the text of the last document (or the one `at`). */
+async function waitSaved(/** @type {import('playwright-core').Page} */ page, /** @type {string} */ expected, at = -1) {
   await page
-    .waitForFunction((text) => window['foxtailMock'].control.documents.at(-1)?.content === text, expected, { timeout: 5000 })
-    .catch(async () => assert.equal(await savedDoc(page), expected));
+    .waitForFunction(([text, at]) => window['foxtailMock'].control.documents.at(at)?.content === text, [expected, at], { timeout: 5000 })
+    .catch(async () => assert.equal(await savedDoc(page, at), expected));
 }
 
 /** @param {import('playwright-core').Page} page @param {any[]} steps */
@@ -81,6 +81,51 @@ test('write at the cursor, accept as one undo step, and the document is saved', 
     await page.keyboard.press('Control+Shift+Z');
     await waitSaved(page, 'Dear Mina,\n\nI cannot come on Friday.');
     assert.equal(await page.getByTestId('document').count(), 1);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('typing sends only what was typed; a save the backend refuses sends the whole document', async () => {
+  const { page, pageErrors, close } = await openWindow({ setup: withKey });
+  try {
+    await newDocument(page);
+    const long = Array.from({ length: 2000 }, (_, i) => `Line ${i} of a long document, 회의 😀.`).join('\n');
+    await page.evaluate((text) => {
+      const doc = window['foxtailMock'].control.documents.at(-1);
+      doc.content = text;
+    }, long);
+    // Opened again, so that the editor holds the long text.
+    await page.getByTestId('new-document').click();
+    await page.getByTestId('document').nth(1).locator('.conversation-link').click();
+    await page.getByTestId('editor').getByText('Line 0 of a long').waitFor();
+    await page.getByTestId('editor').getByText('Line 0 of a long').click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' Typed.');
+    const typed = long.replace('😀.', '😀. Typed.');
+    await waitSaved(page, typed, -2);
+    const saves = () =>
+      page.evaluate(() =>
+        window['foxtailMock'].control.calls.filter((c) => c.cmd === 'edit_document' || c.cmd === 'save_document').map((c) => ({ cmd: c.cmd, ...c.args })),
+      );
+    const edits = await saves();
+    assert.ok(edits.length > 0);
+    assert.ok(
+      edits.every((c) => c.cmd === 'edit_document' && c.text.length < 10),
+      `typing sent only the typed characters: ${JSON.stringify(edits.map((c) => c.text ?? c.size))}`,
+    );
+
+    // The saved text changed behind the window's back (as if another save were lost): the
+    // edit is refused, and the window saves the whole document instead.
+    await page.evaluate(() => {
+      window['foxtailMock'].control.documents.at(-2).content = 'Something else.';
+      window['foxtailMock'].control.calls.length = 0;
+    });
+    await page.keyboard.type(' More.');
+    await waitSaved(page, typed.replace('Typed.', 'Typed. More.'), -2);
+    const after = (await saves()).map((c) => c.cmd);
+    assert.deepEqual(after.slice(0, 2), ['edit_document', 'save_document'], 'refused, then saved whole');
     assert.deepEqual(pageErrors, []);
   } finally {
     await close();
@@ -351,7 +396,8 @@ test('a change being written is saved as it streams and comes back, stopped, whe
   const { page, close } = await openWindow({ setup: withKey });
   try {
     await newDocument(page);
-    await page.keyboard.type('Notes:\n');
+    await page.keyboard.type('Notes:\nEnd.');
+    await page.keyboard.press('Home');
     const words = Array.from({ length: 200 }, (_, i) => `w${i} `).join('');
     await draftScript(page, say(words));
     await page.getByTestId('ai-prompt').fill('list words');
@@ -360,17 +406,33 @@ test('a change being written is saved as it streams and comes back, stopped, whe
     // Within a second of streaming the change is on disk, apart from the document.
     await page.waitForFunction(() => window['foxtailMock'].control.documents.at(-1)?.pending !== '', null, { timeout: 5000 });
     const saved = await page.evaluate(() => window['foxtailMock'].control.documents.at(-1));
-    assert.equal(saved.content, 'Notes:\n');
+    assert.equal(saved.content, 'Notes:\nEnd.');
     const pending = JSON.parse(saved.pending);
     assert.equal(pending.mode, 'insert');
     assert.match(pending.text, /^w0 w1 w2 /);
     assert.equal(pending.request.instruction, 'list words');
+    // The document is saved on its own: the change saved every second does not hold it again.
+    assert.deepEqual(
+      ['before', 'selection', 'after'].filter((part) => part in pending.request),
+      [],
+      'the saved request leaves out the document around the change',
+    );
 
     // Leave the document and come back, as after a crash and a restart.
     await page.getByTestId('new-document').click();
     await page.getByTestId('document').nth(1).locator('.conversation-link').click();
     await page.getByTestId('pending-bar').and(page.locator('[data-status="interrupted"]')).waitFor();
     assert.match((await page.getByTestId('ai-pending').textContent()) ?? '', /^w0 w1 w2 /);
+    // Try again asks as the change was asked, with the document around it put back.
+    await draftScript(page, say('w0 w1 w2 again.'));
+    await page.getByTestId('ai-retry').click();
+    await page.getByTestId('ai-pending').getByText('again.').waitFor();
+    const asked = await page.evaluate(() => window['foxtailMock'].control.draftRequests.at(-1));
+    assert.deepEqual(
+      { instruction: asked.instruction, before: asked.before, selection: asked.selection, after: asked.after },
+      { instruction: 'list words', before: 'Notes:\n', selection: '', after: 'End.' },
+    );
+    await page.getByTestId('pending-bar').and(page.locator('[data-status="done"]')).waitFor();
     await page.getByTestId('ai-accept').click();
     await page.waitForFunction(
       () => window['foxtailMock'].control.documents.some((d) => d.content.startsWith('Notes:\nw0') && d.pending === ''),
@@ -378,7 +440,7 @@ test('a change being written is saved as it streams and comes back, stopped, whe
       { timeout: 5000 },
     );
     const after = await page.evaluate(() => window['foxtailMock'].control.documents.find((d) => d.content.startsWith('Notes')));
-    assert.match(after.content, /^Notes:\nw0 w1 w2 /);
+    assert.equal(after.content, 'Notes:\nw0 w1 w2 again.End.');
     assert.equal(after.pending, '', 'an accepted change is no longer pending');
   } finally {
     await close();

@@ -155,6 +155,7 @@ pub fn commands() -> Vec<Command> {
         command!("open_document"("documentId": i64) -> Document),
         command!("create_document"("title": String, "content": String) -> Document),
         command!("save_document"("documentId": i64, "content": RawBytes) -> ()),
+        command!("edit_document"("documentId": i64, "from": u64, "to": u64, "length": u64, "text": String) -> bool),
         command!("save_document_pending"("documentId": i64, "pending": String) -> ()),
         command!("rename_document"("documentId": i64, "title": String) -> ()),
         command!("delete_document"("documentId": i64) -> ()),

@@ -90,6 +90,39 @@ impl Storage {
         expect_one(changed)
     }
 
+    /// Replaces `from..to` of the saved text with `text`, where offsets count UTF-16 code
+    /// units as the window does, and only when the saved text is `length` units long:
+    /// typing into a long document sends the few characters typed, not the whole text.
+    /// `Ok(false)`, with nothing changed, when the saved text is not the one the window
+    /// counted from (its length differs, or an offset is out of range or splits a
+    /// character); the window then saves the whole document.
+    pub fn edit_document(
+        &self,
+        id: i64,
+        from: u64,
+        to: u64,
+        length: u64,
+        text: &str,
+    ) -> Result<bool, StorageError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let mut content: String = tx.query_row(
+            "SELECT content FROM documents WHERE id = ?1 AND deleted_at IS NULL",
+            [id],
+            |row| row.get(0),
+        )?;
+        let Some((start, end)) = utf16_range(&content, from, to, length) else {
+            return Ok(false);
+        };
+        content.replace_range(start..end, text);
+        tx.execute(
+            "UPDATE documents SET content = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id, content, now_ms()],
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
     /// Saves (or, with "", clears) the change the model is writing into the document.
     pub fn save_document_pending(&self, id: i64, pending: &str) -> Result<(), StorageError> {
         let changed = self.conn().execute(
@@ -150,4 +183,33 @@ impl Storage {
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
+
+/// The byte range of `text` that UTF-16 offsets `from..to` cover, when `text` is `length`
+/// UTF-16 code units long and both offsets fall between characters.
+fn utf16_range(text: &str, from: u64, to: u64, length: u64) -> Option<(usize, usize)> {
+    if from > to || to > length {
+        return None;
+    }
+    let (mut start, mut end) = (None, None);
+    let mut units = 0u64;
+    for (byte, c) in text.char_indices() {
+        if units == from {
+            start = Some(byte);
+        }
+        if units == to {
+            end = Some(byte);
+        }
+        units += c.len_utf16() as u64;
+    }
+    if units != length {
+        return None;
+    }
+    if from == units {
+        start = Some(text.len());
+    }
+    if to == units {
+        end = Some(text.len());
+    }
+    Some((start?, end?))
 }

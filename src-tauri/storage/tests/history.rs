@@ -331,6 +331,67 @@ fn documents_are_saved_listed_searched_and_deleted_with_undo() {
 }
 
 #[test]
+fn a_document_edit_counts_as_the_window_does_and_is_refused_when_the_text_is_not_its_base() {
+    let storage = Storage::open_in_memory().unwrap();
+    // "😀" is two UTF-16 code units and four bytes; "회" is one unit and three bytes.
+    let base = "A😀 회의\r\nEnd";
+    let doc = storage.create_document("Edits", base).unwrap();
+    let length = |text: &str| text.encode_utf16().count() as u64;
+    assert_eq!(length(base), 11);
+
+    // Typed after the emoji, and a word replaced after a Windows line break.
+    assert!(storage.edit_document(doc.id, 3, 3, 11, "!").unwrap());
+    let text = storage.document(doc.id).unwrap().content;
+    assert_eq!(text, "A😀! 회의\r\nEnd");
+    assert!(storage
+        .edit_document(doc.id, 9, 12, length(&text), "Fin.")
+        .unwrap());
+    assert_eq!(
+        storage.document(doc.id).unwrap().content,
+        "A😀! 회의\r\nFin."
+    );
+    // At the very end, and the whole text replaced.
+    let text = storage.document(doc.id).unwrap().content;
+    assert!(storage
+        .edit_document(doc.id, length(&text), length(&text), length(&text), " 끝")
+        .unwrap());
+    assert_eq!(
+        storage.document(doc.id).unwrap().content,
+        "A😀! 회의\r\nFin. 끝"
+    );
+
+    // Not the text the window counted from: nothing changes, and the window is told.
+    let kept = storage.document(doc.id).unwrap().content;
+    let now = length(&kept);
+    for (from, to, length, why) in [
+        (0, 0, now + 1, "a different length"),
+        (2, 2, now, "inside the emoji's two units"),
+        (3, 2, now, "a range backwards"),
+        (0, now + 1, now, "past the end"),
+    ] {
+        assert!(
+            !storage
+                .edit_document(doc.id, from, to, length, "x")
+                .unwrap(),
+            "{why}"
+        );
+        assert_eq!(storage.document(doc.id).unwrap().content, kept, "{why}");
+    }
+    let text = storage.document(doc.id).unwrap().content;
+    assert!(storage
+        .edit_document(doc.id, 0, length(&text), length(&text), "")
+        .unwrap());
+    assert_eq!(storage.document(doc.id).unwrap().content, "");
+
+    // A deleted document is not written.
+    storage.delete_document(doc.id).unwrap();
+    assert!(matches!(
+        storage.edit_document(doc.id, 0, 0, 0, "x"),
+        Err(StorageError::NotFound)
+    ));
+}
+
+#[test]
 fn a_streaming_answer_grows_by_appending_and_is_written_whole_once_at_its_end() {
     let storage = Storage::open_in_memory().unwrap();
     let c = storage.create_conversation("Appended").unwrap();

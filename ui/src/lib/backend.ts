@@ -292,6 +292,7 @@ export const saveExport = (fileName: string, content: string, conversationId: nu
 
 type AddAttachment = Commands['add_attachment'];
 type SaveDocument = Commands['save_document'];
+type EditDocument = Commands['edit_document'];
 /**
  * Prepares a file for a message: Rust decodes it off its main thread (a big photo takes a
  * second or two) and answers with what the model will be given. The bytes go as the raw
@@ -329,6 +330,12 @@ export const saveDocument = (documentId: number, content: string) =>
       }),
     ),
   );
+/**
+ * What was typed since the last save, as one edit of the saved text (`drafting/unsaved.ts`);
+ * false when the backend's copy is not the text it counts from.
+ */
+export const editDocument = (documentId: number, edit: Omit<EditDocument['args'], 'documentId'>) =>
+  inOrder(() => call('edit_document', { documentId, ...edit }));
 /**
  * Closes the window once the document calls sent before it are answered: a save already
  * on its way when the window was closed lands before the app quits.

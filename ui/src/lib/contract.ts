@@ -468,6 +468,7 @@ export interface Commands {
   open_document: { args: { documentId: number }; result: Document };
   create_document: { args: { title: string; content: string }; result: Document };
   save_document: { args: { documentId: number; content: Uint8Array }; result: null };
+  edit_document: { args: { documentId: number; from: number; to: number; length: number; text: string }; result: boolean };
   save_document_pending: { args: { documentId: number; pending: string }; result: null };
   rename_document: { args: { documentId: number; title: string }; result: null };
   delete_document: { args: { documentId: number }; result: null };

@@ -910,6 +910,15 @@ export function createFakeBackend() {
       doc.updated_at = now();
       return null;
     },
+    // As Rust: offsets count UTF-16 code units (JavaScript's own), and an edit counted
+    // from a text of another length is refused and changes nothing.
+    edit_document: ({ documentId, from, to, length, text }) => {
+      const doc = document(documentId);
+      if (doc.content.length !== length || from > to || to > length) return false;
+      doc.content = doc.content.slice(0, from) + text + doc.content.slice(to);
+      doc.updated_at = now();
+      return true;
+    },
     save_document_pending: ({ documentId, pending }) => {
       document(documentId).pending = pending;
       return null;

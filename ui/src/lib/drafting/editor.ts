@@ -17,6 +17,7 @@ import {
   type PendingView,
 } from './pending';
 import { draftingTheme } from './theme';
+import { UnsavedEdits, type DocumentEdit } from './unsaved';
 
 export interface DraftEditorOptions {
   /** The Markdown document to start with. */
@@ -47,6 +48,16 @@ export interface DraftEditor {
   pending: PendingController;
   /** The document without any pending change (what onChange reports). */
   getDoc(): string;
+  /**
+   * What changed since the document was last saved, as one edit of the saved text, or
+   * null when nothing did. Taking it counts the document as saved.
+   */
+  takeEdit(): DocumentEdit | null;
+  /**
+   * The whole document without the pending change, counted as saved: for when an edit
+   * was refused or its save failed, so the saved text is not known.
+   */
+  takeDoc(): string;
   /** Replaces the whole document: drops any pending change and the undo history. */
   setDoc(doc: string): void;
   /** Renames the editable area (after a language switch); the document and history stay. */
@@ -67,8 +78,11 @@ export function createDraftEditor(parent: HTMLElement, options: DraftEditorOptio
   let label = options.label ?? 'Document';
   const labelAttributes = (): Extension => EditorView.contentAttributes.of({ 'aria-label': label });
 
+  let unsaved: UnsavedEdits | null = null;
   const listener = EditorView.updateListener.of((update) => {
-    if (options.onChange && update.docChanged && update.transactions.some((tr) => tr.docChanged && !isPendingOnlyChange(tr))) {
+    const edits = update.transactions.filter((tr) => tr.docChanged && !isPendingOnlyChange(tr));
+    for (const tr of edits) unsaved?.record(tr);
+    if (options.onChange && edits.length) {
       const { state } = update;
       options.onChange(() => committedDoc(state));
     }
@@ -104,6 +118,8 @@ export function createDraftEditor(parent: HTMLElement, options: DraftEditorOptio
     });
 
   const view = new EditorView({ state: makeState(options.doc), parent });
+  unsaved = new UnsavedEdits(view.state);
+  const edits = unsaved;
   controller = createPendingController(view);
   const pending = controller;
 
@@ -111,9 +127,15 @@ export function createDraftEditor(parent: HTMLElement, options: DraftEditorOptio
     view,
     pending,
     getDoc: () => committedDoc(view.state),
+    takeEdit: () => edits.take(view.state),
+    takeDoc() {
+      edits.saved(view.state);
+      return committedDoc(view.state);
+    },
     setDoc(doc) {
       const had = pending.getPending() !== null;
       view.setState(makeState(doc));
+      edits.replacedAll();
       if (had) options.onPendingChange?.(null);
     },
     setLabel(next) {

@@ -252,10 +252,26 @@ export function getPending(state: EditorState): PendingView | null {
  * text. This is what should be saved while a change is pending.
  */
 export function committedDoc(state: EditorState): string {
+  // (With the state's line break, not doc.toString()'s "\n": a document written with
+  // Windows line breaks keeps them.)
+  return committedText(state).sliceString(0, undefined, state.lineBreak);
+}
+
+/**
+ * The document without the pending change as CodeMirror's text, which shares the
+ * document's own tree: cheap even for a long document, unlike the string.
+ */
+export function committedText(state: EditorState): Text {
   const value = state.field(pendingField, false);
-  // (sliceDoc, not doc.toString(): it joins lines with the document's own line break.)
-  if (!value || value.to === value.originalTo) return state.sliceDoc();
-  return state.sliceDoc(0, value.originalTo) + state.sliceDoc(value.to);
+  if (!value || value.to === value.originalTo) return state.doc;
+  return state.doc.replace(value.originalTo, value.to, Text.empty);
+}
+
+/** Where a position in the document falls in the document without the pending change. */
+export function committedPosition(state: EditorState, pos: number): number {
+  const value = state.field(pendingField, false);
+  if (!value || pos <= value.originalTo) return pos;
+  return Math.max(value.originalTo, pos - (value.to - value.originalTo));
 }
 
 /** Whether a transaction changed only the pending text (streaming, versions, discard). */
