@@ -42,11 +42,11 @@ pub fn create_document(
     Ok(storage.create_document(&title, &content)?)
 }
 
-/// The whole document, when an edit (`edit_document`) was refused or could not be sent,
-/// or its text was replaced. A long document is hundreds of kilobytes, so its text is the
-/// request's raw UTF-8 body (no JSON for the window to
-/// build and Rust to parse) and it is written off the main thread, which draws the window.
-/// The window sends one document call at a time (`backend.ts`), so saves land in order.
+/// The whole document, when an edit (`edit_document`) was refused or a save failed. A
+/// long document is hundreds of kilobytes, so its text is the request's raw UTF-8 body
+/// (no JSON for the window to build and Rust to parse) and it is written off the main
+/// thread, which draws the window. The window sends one document call at a time
+/// (`backend.ts`), so saves land in order.
 #[tauri::command]
 pub async fn save_document(
     request: Request<'_>,

@@ -81,7 +81,8 @@ impl Storage {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Saves the whole text. Called while typing (debounced) and while the model writes.
+    /// Saves the whole text: after an edit (`edit_document`) was refused or a save failed,
+    /// when what is saved is not known.
     pub fn save_document(&self, id: i64, content: &str) -> Result<(), StorageError> {
         let changed = self.conn().execute(
             "UPDATE documents SET content = ?2, updated_at = ?3 WHERE id = ?1 AND deleted_at IS NULL",

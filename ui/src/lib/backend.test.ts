@@ -1,6 +1,9 @@
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeWindow, endsStream, joinUpdates, openDocument, saveDocument, saveDocumentPending } from './backend';
+import { closeWindow, endsStream, joinUpdates, openDocument, saveDocumentPending, saveTyping } from './backend';
+
+/** Typing saved whole, as after a refused edit. */
+const saveDocument = (id: number, text: string) => saveTyping(id, { edit: () => 'whole', whole: () => text });
 import type { Update } from './contract';
 
 const text = (t: string): Update => ({ type: 'events', events: [{ type: 'text', text: t }] });
@@ -108,5 +111,48 @@ describe('document calls', () => {
     await saved;
     await closed;
     expect(sent).toEqual(['save_document', 'close_window']);
+  });
+
+  it('take the typing when its turn comes, and save it whole in that turn when the edit is refused', async () => {
+    const sent: { cmd: string; text: string }[] = [];
+    let refuse = true;
+    let answerFirst: () => void = () => {};
+    mockIPC((cmd, payload) => {
+      const text = ArrayBuffer.isView(payload) ? new TextDecoder().decode(payload) : JSON.stringify(payload);
+      sent.push({ cmd, text });
+      if (cmd === 'save_document_pending') return new Promise((resolve) => (answerFirst = () => resolve(null)));
+      if (cmd === 'edit_document') return !refuse;
+      return null;
+    });
+    const settle = () => new Promise((resolve) => setTimeout(resolve));
+    let typed = 'a';
+    const taken: string[] = [];
+    const typing = {
+      edit: () => {
+        taken.push(typed);
+        return { from: 0, to: 0, length: 0, text: typed };
+      },
+      whole: () => `whole ${typed}`,
+    };
+    const pending = saveDocumentPending(7, '{}');
+    const saved = saveTyping(7, typing);
+    const closed = closeWindow();
+    typed = 'ab';
+    await settle();
+    expect(taken, 'not taken while the call before it is unanswered').toEqual([]);
+    answerFirst();
+    await pending;
+    expect(await saved).toBe(true);
+    await closed;
+    expect(taken).toEqual(['ab']);
+    expect(sent.map((s) => s.cmd)).toEqual(['save_document_pending', 'edit_document', 'save_document', 'close_window']);
+    expect(sent[2]!.text).toBe('whole ab');
+
+    refuse = false;
+    sent.length = 0;
+    expect(await saveTyping(7, typing)).toBe(true);
+    expect(sent.map((s) => s.cmd), 'an edit taken needs nothing more').toEqual(['edit_document']);
+    expect(await saveTyping(7, { edit: () => null, whole: () => 'never' })).toBe(false);
+    expect(sent).toHaveLength(1);
   });
 });

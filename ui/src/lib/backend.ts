@@ -310,8 +310,9 @@ export const listDocuments = () => call('list_documents', {});
 
 // Rust saves and opens a document off its main thread, so two calls sent back to back
 // could land in either order. Each call that writes a document, and each opening of one,
-// waits for the ones sent before it: the last save wins, and a document opened again
-// shows what was typed. (Lists and searches do not wait; a moment's lag there is harmless.)
+// waits for the ones sent before it: saves land in the order they were made, and a
+// document opened again shows what was typed. (Lists and searches do not wait; a
+// moment's lag there is harmless.)
 let documentCalls: Promise<unknown> = Promise.resolve();
 function inOrder<T>(next: () => Promise<T>): Promise<T> {
   const done = documentCalls.then(next, next);
@@ -322,20 +323,35 @@ function inOrder<T>(next: () => Promise<T>): Promise<T> {
 export const openDocument = (documentId: number) => inOrder(() => call('open_document', { documentId }));
 export const createDocument = (title: string, content: string) => inOrder(() => call('create_document', { title, content }));
 /** The text goes as the raw UTF-8 body: a long document is hundreds of kilobytes, and JSON would copy and escape it. */
-export const saveDocument = (documentId: number, content: string) =>
-  inOrder(() =>
-    nothing(
-      invoke<SaveDocument['result']>('save_document', new TextEncoder().encode(content), {
-        headers: { [RAW_ARGUMENT_HEADERS.save_document.documentId]: encodeURIComponent(documentId) },
-      }),
-    ),
+const saveWhole = (documentId: number, content: string) =>
+  nothing(
+    invoke<SaveDocument['result']>('save_document', new TextEncoder().encode(content), {
+      headers: { [RAW_ARGUMENT_HEADERS.save_document.documentId]: encodeURIComponent(documentId) },
+    }),
   );
+
+/** What was typed since the last save (`drafting/unsaved.ts`), taken when its save's turn comes. */
+export interface Typed {
+  /** The edit of the saved text; null when nothing changed; 'whole' to send all of it. */
+  edit(): Omit<EditDocument['args'], 'documentId'> | null | 'whole';
+  /** The whole text, now counted as saved. */
+  whole(): string;
+}
+
 /**
- * What was typed since the last save, as one edit of the saved text (`drafting/unsaved.ts`);
- * false when the backend's copy is not the text it counts from.
+ * Saves a document's typing. It is taken only when the save's turn comes among the
+ * document calls, so each edit counts from what the saves before it left, and the whole
+ * text goes in the same turn when the backend refuses the edit (its copy is not the text
+ * the edit counts from): a delete or a close asked for after the save lands after it.
+ * Resolves to whether anything was saved.
  */
-export const editDocument = (documentId: number, edit: Omit<EditDocument['args'], 'documentId'>) =>
-  inOrder(() => call('edit_document', { documentId, ...edit }));
+export const saveTyping = (documentId: number, typed: Typed) =>
+  inOrder(async () => {
+    const edit = typed.edit();
+    if (edit === null) return false;
+    if (edit === 'whole' || !(await call('edit_document', { documentId, ...edit }))) await saveWhole(documentId, typed.whole());
+    return true;
+  });
 /**
  * Closes the window once the document calls sent before it are answered: a save already
  * on its way when the window was closed lands before the app quits.

@@ -911,10 +911,12 @@ export function createFakeBackend() {
       return null;
     },
     // As Rust: offsets count UTF-16 code units (JavaScript's own), and an edit counted
-    // from a text of another length is refused and changes nothing.
+    // from a text of another length, or that would split a character, is refused and
+    // changes nothing.
     edit_document: ({ documentId, from, to, length, text }) => {
       const doc = document(documentId);
-      if (doc.content.length !== length || from > to || to > length) return false;
+      const splits = (at: number) => /[\uDC00-\uDFFF]/.test(doc.content.charAt(at)) && /[\uD800-\uDBFF]/.test(doc.content.charAt(at - 1));
+      if (doc.content.length !== length || from > to || to > length || splits(from) || splits(to)) return false;
       doc.content = doc.content.slice(0, from) + text + doc.content.slice(to);
       doc.updated_at = now();
       return true;

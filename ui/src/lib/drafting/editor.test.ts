@@ -70,6 +70,24 @@ describe('createDraftEditor', () => {
     expect(onChange).toHaveBeenCalledTimes(2);
   });
 
+  it('gives what to save: an edit of the saved text, the whole text, or all of it after a replace', () => {
+    const e = mount('Hello.');
+    expect(e.takeEdit()).toBeNull();
+    e.pending.startPending({ from: 5, to: 5, mode: 'insert' });
+    e.pending.appendPending(' there');
+    expect(e.takeEdit(), 'streamed text is not saved').toBeNull();
+    e.view.dispatch({ changes: { from: 0, insert: 'Oh. ' }, userEvent: 'input.type' });
+    expect(e.takeEdit()).toEqual({ from: 0, to: 0, text: 'Oh. ', length: 6 });
+    e.pending.setPendingStatus('done');
+    e.pending.accept();
+    expect(e.takeEdit()).toEqual({ from: 9, to: 9, text: ' there', length: 10 });
+    e.view.dispatch({ changes: { from: 0, to: 4 }, userEvent: 'delete' });
+    expect(e.takeDoc()).toBe('Hello there.');
+    expect(e.takeEdit(), 'the whole text taken counts as saved').toBeNull();
+    e.setDoc('New.');
+    expect(e.takeEdit()).toEqual({ from: 0, to: 12, text: 'New.', length: 12 });
+  });
+
   it('Enter and Tab accept, Esc discards, only once the model is done', () => {
     const onStop = vi.fn();
     const e = mount('ab', { onStop });

@@ -9,7 +9,6 @@ import { livePreview } from './livePreview';
 import {
   committedDoc,
   createPendingController,
-  isPendingOnlyChange,
   pendingExtension,
   pendingInfoChanged,
   pendingKeymap,
@@ -78,11 +77,12 @@ export function createDraftEditor(parent: HTMLElement, options: DraftEditorOptio
   let label = options.label ?? 'Document';
   const labelAttributes = (): Extension => EditorView.contentAttributes.of({ 'aria-label': label });
 
+  // Made with the view, before any update can come.
   let unsaved: UnsavedEdits | null = null;
   const listener = EditorView.updateListener.of((update) => {
-    const edits = update.transactions.filter((tr) => tr.docChanged && !isPendingOnlyChange(tr));
-    for (const tr of edits) unsaved?.record(tr);
-    if (options.onChange && edits.length) {
+    let changed = false;
+    for (const tr of update.transactions) if (unsaved?.record(tr)) changed = true;
+    if (options.onChange && changed) {
       const { state } = update;
       options.onChange(() => committedDoc(state));
     }
@@ -118,8 +118,8 @@ export function createDraftEditor(parent: HTMLElement, options: DraftEditorOptio
     });
 
   const view = new EditorView({ state: makeState(options.doc), parent });
-  unsaved = new UnsavedEdits(view.state);
-  const edits = unsaved;
+  const edits = new UnsavedEdits(view.state);
+  unsaved = edits;
   controller = createPendingController(view);
   const pending = controller;
 

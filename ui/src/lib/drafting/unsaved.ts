@@ -3,7 +3,7 @@
 // document. A long document is hundreds of kilobytes, and building, encoding and sending
 // it every half second made typing into it stutter.
 import type { EditorState, Transaction } from '@codemirror/state';
-import { committedPosition, committedText } from './pending';
+import { committedPosition, committedText, isPendingOnlyChange } from './pending';
 
 /**
  * Replace `[from, to)` of the saved text with `text`. Offsets count UTF-16 code units of
@@ -32,14 +32,16 @@ export class UnsavedEdits {
     this.#savedLength = stringLength(state);
   }
 
-  /** Takes in a transaction that changed the document without the pending change. */
-  record(tr: Transaction): void {
+  /** Takes in a transaction; whether it changed the document without the pending change. */
+  record(tr: Transaction): boolean {
+    if (!tr.docChanged || isPendingOnlyChange(tr)) return false;
     const before = tr.startState;
     const length = committedText(before).length;
     tr.changes.iterChangedRanges((fromA, toA) => {
       this.#head = Math.min(this.#head, committedPosition(before, fromA));
       this.#tail = Math.min(this.#tail, length - committedPosition(before, toA));
     });
+    return true;
   }
 
   /** The edit since the last take, or null when nothing changed; `state` is now the saved one. */
