@@ -77,11 +77,10 @@ export function createDraftEditor(parent: HTMLElement, options: DraftEditorOptio
   let label = options.label ?? 'Document';
   const labelAttributes = (): Extension => EditorView.contentAttributes.of({ 'aria-label': label });
 
-  // Made with the view, before any update can come.
-  let unsaved: UnsavedEdits | null = null;
   const listener = EditorView.updateListener.of((update) => {
     let changed = false;
-    for (const tr of update.transactions) if (unsaved?.record(tr)) changed = true;
+    // (`edits` is made with the view, before any update can come.)
+    for (const tr of update.transactions) if (edits.record(tr)) changed = true;
     if (options.onChange && changed) {
       const { state } = update;
       options.onChange(() => committedDoc(state));
@@ -117,9 +116,9 @@ export function createDraftEditor(parent: HTMLElement, options: DraftEditorOptio
       ],
     });
 
-  const view = new EditorView({ state: makeState(options.doc), parent });
-  const edits = new UnsavedEdits(view.state);
-  unsaved = edits;
+  const state = makeState(options.doc);
+  const edits = new UnsavedEdits(state);
+  const view = new EditorView({ state, parent });
   controller = createPendingController(view);
   const pending = controller;
 
