@@ -58,6 +58,7 @@ const COMMANDS: &[&str] = &[
     "take_updates",
     "when_closing",
     "close_window",
+    "keep_window_open",
 ];
 
 fn main() {

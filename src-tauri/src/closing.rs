@@ -2,8 +2,11 @@
 //! a document is saved within half a second of a change, so a window closed at once
 //! would lose up to that half second. The window is told once, saves, and closes itself; a window
 //! that has not closed within a few seconds (its page hung) is closed anyway, since
-//! closing must always work.
+//! closing must always work. A window whose saves failed (a full disk) says that it stays
+//! open instead, so that the person can copy their text out; it does so once, and the next
+//! close quits.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -29,8 +32,10 @@ fn save_wait_from(ms: Option<String>) -> Duration {
 pub struct Closing {
     /// Where to tell the window that it is being closed, once it has asked to be told.
     channel: Mutex<Option<Channel<()>>>,
-    /// The window was told and the close waits for it.
-    waiting: Mutex<bool>,
+    /// The close the window was told of and that waits for it, by number: a close that
+    /// the window kept open is not ended by its wait, nor is a later one.
+    waiting: Mutex<Option<u64>>,
+    closes: AtomicU64,
 }
 
 /// The window asks to be told before it closes, so that it can save first.
@@ -49,34 +54,62 @@ pub async fn close_window<R: Runtime>(window: Window<R>) {
     let _ = window.destroy();
 }
 
+/// The window could not save what it holds and stays open, saying so: the close under way
+/// no longer ends it.
+#[tauri::command]
+pub fn keep_window_open(state: State<'_, Closing>) {
+    if let Ok(mut waiting) = state.waiting.lock() {
+        *waiting = None;
+    }
+}
+
 pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
     let WindowEvent::CloseRequested { api, .. } = event else {
         return;
     };
     let state = window.state::<Closing>();
-    let Ok(mut waiting) = state.waiting.lock() else {
-        return;
-    };
-    if *waiting {
-        // Closed again while saving: the close already under way ends it.
-        api.prevent_close();
-        return;
-    }
-    let told = state
+    let Some(channel) = state
         .channel
         .lock()
         .ok()
         .and_then(|channel| channel.clone())
-        .is_some_and(|channel| channel.send(()).is_ok());
-    if !told {
+    else {
+        return;
+    };
+    let close = {
+        let Ok(mut waiting) = state.waiting.lock() else {
+            return;
+        };
+        if waiting.is_some() {
+            // Closed again while saving: the close already under way ends it.
+            api.prevent_close();
+            return;
+        }
+        let close = state.closes.fetch_add(1, Ordering::Relaxed);
+        *waiting = Some(close);
+        close
+    };
+    // Told without the lock held: the window may answer at once that it stays open.
+    if channel.send(()).is_err() {
+        if let Ok(mut waiting) = state.waiting.lock() {
+            if *waiting == Some(close) {
+                *waiting = None;
+            }
+        }
         return;
     }
-    *waiting = true;
     api.prevent_close();
     let window = window.clone();
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(save_wait()).await;
-        let _ = window.destroy();
+        let still_waiting = window
+            .state::<Closing>()
+            .waiting
+            .lock()
+            .is_ok_and(|waiting| *waiting == Some(close));
+        if still_waiting {
+            let _ = window.destroy();
+        }
     });
 }
 
@@ -155,6 +188,30 @@ mod tests {
         // The wait as this run has it: FOXTAIL_CLOSE_WAIT_MS may be set where tests run.
         assert!(took >= save_wait(), "the wait was kept: {took:?}");
         assert!(took < save_wait() * 4, "the fallback closed it: {took:?}");
+    }
+
+    #[test]
+    fn a_window_kept_open_is_not_closed_by_the_wait_and_is_told_of_the_next_close() {
+        let (told, took) = close_at_start(Some(|window| {
+            static TOLD: AtomicUsize = AtomicUsize::new(0);
+            if TOLD.fetch_add(1, Ordering::SeqCst) > 0 {
+                window.destroy().expect("the window closes itself");
+                return;
+            }
+            keep_window_open(window.state());
+            // Closed again once the first close's wait is long over.
+            let window = window.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(save_wait() * 2);
+                window.close().expect("the second close is asked for");
+            });
+        }));
+        assert_eq!(told, 2);
+        assert!(
+            took >= save_wait() * 2,
+            "the first wait did not close it: {took:?}"
+        );
+        assert!(took < save_wait() * 3, "the window closed itself: {took:?}");
     }
 
     #[test]

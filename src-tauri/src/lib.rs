@@ -184,6 +184,7 @@ fn commands<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static 
         outbox::take_updates,
         closing::when_closing,
         closing::close_window,
+        closing::keep_window_open,
     ]
 }
 

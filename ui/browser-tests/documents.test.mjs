@@ -175,6 +175,64 @@ test('closing the window right after typing saves the typing first, then closes'
   }
 });
 
+test('a document that cannot be saved says so, keeps its accepted change, stays open once, and is saved when it can be', async () => {
+  const { page, pageErrors, close } = await openWindow({ setup: withKey });
+  try {
+    await newDocument(page);
+    await page.keyboard.type('Dear Mina, ');
+    await waitSaved(page, 'Dear Mina, ');
+    const full = { kind: 'disk_full', message: 'No space left on device (os error 28)' };
+    await page.evaluate((full) => {
+      const control = window['foxtailMock'].control;
+      control.failing.edit_document = full;
+      control.failing.save_document = full;
+    }, full);
+    await draftScript(page, say('Thanks for the invite.'));
+    await page.getByTestId('ai-prompt').fill('thank her');
+    await page.getByTestId('ai-run').click();
+    // Accepted once the pending change is saved (every second while it waits).
+    await page.waitForFunction(() => /Thanks for the invite\./.test(window['foxtailMock'].control.documents.at(-1)?.pending ?? ''), null, {
+      timeout: 5000,
+    });
+    await page.getByTestId('ai-accept').click();
+
+    const notice = page.getByTestId('draft-not-saved');
+    await notice.waitFor();
+    assert.match((await notice.textContent()) ?? '', /not saved yet/);
+    assert.equal(await notice.getAttribute('data-kind'), 'disk_full');
+    // The pending change is saved every second; the accepted one is not cleared while the
+    // document holding it is unsaved, so a crash now would bring it back.
+    await page.waitForTimeout(1500);
+    const stored = await page.evaluate(() => window['foxtailMock'].control.documents.at(-1));
+    assert.equal(stored.content, 'Dear Mina, ');
+    assert.match(stored.pending, /Thanks for the invite\./);
+
+    // Closed while it cannot be saved: the window stays open once and says why.
+    await page.evaluate(() => window['foxtailMock'].control.closing.onmessage(null));
+    await page.waitForFunction(() => window['foxtailMock'].control.keptOpen === 1, null, { timeout: 5000 });
+    assert.equal(await page.evaluate(() => window['foxtailMock'].control.closed), false);
+    await notice.filter({ hasText: /stayed open/ }).waitFor();
+    // Closed again: it quits.
+    await page.evaluate(() => window['foxtailMock'].control.closing.onmessage(null));
+    await page.waitForFunction(() => window['foxtailMock'].control.closed, null, { timeout: 5000 });
+    assert.equal(await page.evaluate(() => window['foxtailMock'].control.keptOpen), 1);
+
+    // The disk has room again: the save is tried again without a key pressed, and then
+    // the accepted change is cleared.
+    await page.evaluate(() => {
+      window['foxtailMock'].control.failing = {};
+    });
+    await page.waitForFunction(() => window['foxtailMock'].control.documents.at(-1)?.content === 'Dear Mina, Thanks for the invite.', null, {
+      timeout: 20_000,
+    });
+    await notice.waitFor({ state: 'detached' });
+    await page.waitForFunction(() => window['foxtailMock'].control.documents.at(-1)?.pending === '', null, { timeout: 3000 });
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await close();
+  }
+});
+
 test('an action on a selection shows the original, makes versions, and discards exactly', async () => {
   const { page, close } = await openWindow({ setup: withKey });
   try {

@@ -189,6 +189,7 @@ pub fn commands() -> Vec<Command> {
         command!("take_updates"("outbox": i64, "waitAfter": bool) -> Vec<Update>),
         command!("when_closing"("closing": ClosingChannel) -> ()),
         command!("close_window"() -> ()),
+        command!("keep_window_open"() -> ()),
     ]
 }
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { closeWindow, endsStream, joinUpdates, openDocument, saveDocumentPending, saveTyping } from './backend';
 
 /** Typing saved whole, as after a refused edit. */
-const saveDocument = (id: number, text: string) => saveTyping(id, { edit: () => 'whole', whole: () => text });
+const saveDocument = (id: number, text: string) => saveTyping(id, { edit: () => 'whole', whole: () => text, failed: () => {} });
 import type { Update } from './contract';
 
 const text = (t: string): Update => ({ type: 'events', events: [{ type: 'text', text: t }] });
@@ -133,6 +133,7 @@ describe('document calls', () => {
         return { from: 0, to: 0, length: 0, text: typed };
       },
       whole: () => `whole ${typed}`,
+      failed: () => {},
     };
     const pending = saveDocumentPending(7, '{}');
     const saved = saveTyping(7, typing);
@@ -152,7 +153,32 @@ describe('document calls', () => {
     sent.length = 0;
     expect(await saveTyping(7, typing)).toBe(true);
     expect(sent.map((s) => s.cmd), 'an edit taken needs nothing more').toEqual(['edit_document']);
-    expect(await saveTyping(7, { edit: () => null, whole: () => 'never' })).toBe(false);
+    expect(await saveTyping(7, { edit: () => null, whole: () => 'never', failed: () => {} })).toBe(false);
     expect(sent).toHaveLength(1);
+  });
+
+  it('says a save failed in its turn, so that the save queued after it goes whole', async () => {
+    const sent: string[] = [];
+    mockIPC((cmd) => {
+      sent.push(cmd);
+      if (cmd === 'edit_document' && sent.length === 1) throw { kind: 'disk_full', message: 'No space left on device' };
+      return cmd === 'edit_document' ? true : null;
+    });
+    let wholeNext = false;
+    const typing = {
+      edit: () => (wholeNext ? ('whole' as const) : { from: 0, to: 0, length: 0, text: 'a' }),
+      whole: () => {
+        wholeNext = false;
+        return 'a';
+      },
+      failed: () => (wholeNext = true),
+    };
+    const first = saveTyping(7, typing);
+    // Queued before the first one fails: it is taken only in its turn, after the failure.
+    const second = saveTyping(7, typing);
+    await expect(first).rejects.toMatchObject({ kind: 'disk_full' });
+    expect(await second).toBe(true);
+    expect(sent).toEqual(['edit_document', 'save_document']);
+    expect(wholeNext).toBe(false);
   });
 });

@@ -336,6 +336,8 @@ export interface Typed {
   edit(): Omit<EditDocument['args'], 'documentId'> | null | 'whole';
   /** The whole text, now counted as saved. */
   whole(): string;
+  /** The save failed: called in its turn, so that the next save, already queued, knows. */
+  failed(): void;
 }
 
 /**
@@ -347,16 +349,23 @@ export interface Typed {
  */
 export const saveTyping = (documentId: number, typed: Typed) =>
   inOrder(async () => {
-    const edit = typed.edit();
-    if (edit === null) return false;
-    if (edit === 'whole' || !(await call('edit_document', { documentId, ...edit }))) await saveWhole(documentId, typed.whole());
-    return true;
+    try {
+      const edit = typed.edit();
+      if (edit === null) return false;
+      if (edit === 'whole' || !(await call('edit_document', { documentId, ...edit }))) await saveWhole(documentId, typed.whole());
+      return true;
+    } catch (err) {
+      typed.failed();
+      throw err;
+    }
   });
 /**
  * Closes the window once the document calls sent before it are answered: a save already
  * on its way when the window was closed lands before the app quits.
  */
 export const closeWindow = () => inOrder(() => nothing(call('close_window', {})));
+/** The window stays open after all (what it holds is not saved): Rust stops waiting to close it. */
+export const keepWindowOpen = () => nothing(call('keep_window_open', {}));
 export const saveDocumentPending = (documentId: number, pending: string) =>
   inOrder(() => nothing(call('save_document_pending', { documentId, pending })));
 export const renameDocument = (documentId: number, title: string) =>

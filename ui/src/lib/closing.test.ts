@@ -5,6 +5,9 @@ vi.mock('./backend', () => ({
   closeWindow: vi.fn(async () => {
     order.push('close');
   }),
+  keepWindowOpen: vi.fn(async () => {
+    order.push('kept open');
+  }),
   whenClosing: vi.fn(async () => {}),
 }));
 
@@ -20,10 +23,10 @@ describe('closing the window', () => {
     const forget = [
       saveBeforeClosing(
         () =>
-          new Promise<void>((resolve) => {
+          new Promise<boolean>((resolve) => {
             finishSlow = () => {
               order.push('slow saved');
-              resolve();
+              resolve(true);
             };
           }),
       ),
@@ -42,10 +45,26 @@ describe('closing the window', () => {
   });
 
   it('does not wait for a view that is gone', async () => {
-    const save = vi.fn(async () => {});
+    const save = vi.fn(async () => false);
     saveBeforeClosing(save)();
     await saveAndClose();
     expect(save).not.toHaveBeenCalled();
     expect(order).toEqual(['close']);
+  });
+
+  it('stays open when a view could not save what it holds, after every view has saved', async () => {
+    const forget = [
+      saveBeforeClosing(async () => {
+        order.push('not saved');
+        return false;
+      }),
+      saveBeforeClosing(async () => {
+        order.push('saved');
+        return true;
+      }),
+    ];
+    await saveAndClose();
+    expect(order).toEqual(['not saved', 'saved', 'kept open']);
+    for (const done of forget) done();
   });
 });

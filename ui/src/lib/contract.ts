@@ -502,6 +502,7 @@ export interface Commands {
   take_updates: { args: { outbox: number; waitAfter: boolean }; result: Array<Update> };
   when_closing: { args: { closing: Channel<null> }; result: null };
   close_window: { args: {  }; result: null };
+  keep_window_open: { args: {  }; result: null };
 }
 
 /** Every error kind, for exhaustive tables. */

@@ -376,6 +376,9 @@ const en = {
   draftPrevious: 'Previous version',
   draftNext: 'Next version',
   draftSelectFirst: 'Select the text this action should work on first.',
+  draftNotSaved: 'Your latest changes to this document are not saved yet. They stay on screen, and Foxtail tries again every few seconds.',
+  draftKeptOpen:
+    'Foxtail stayed open because your latest changes to this document are not saved. Copy the text somewhere safe, or close again to quit without them.',
   draftTypeFirst: 'Type what the model should do first.',
   draftFilesPreparing: 'The attached files are still being prepared. Try again in a moment.',
   draftWithFiles: 'Files given to the model: {names}',
@@ -843,6 +846,9 @@ const ko: Catalogue = {
   draftPrevious: '이전 버전',
   draftNext: '다음 버전',
   draftSelectFirst: '먼저 이 작업을 적용할 텍스트를 선택하세요.',
+  draftNotSaved: '이 문서의 최근 변경 내용이 아직 저장되지 않았습니다. 화면에는 남아 있으며, Foxtail이 몇 초마다 다시 저장을 시도합니다.',
+  draftKeptOpen:
+    '이 문서의 최근 변경 내용이 저장되지 않아 Foxtail을 닫지 않았습니다. 내용을 안전한 곳에 복사하거나, 저장하지 않고 끝내려면 다시 닫으세요.',
   draftTypeFirst: '먼저 모델에게 시킬 일을 입력하세요.',
   draftFilesPreparing: '첨부한 파일을 아직 준비하고 있습니다. 잠시 후 다시 해 보세요.',
   draftWithFiles: '모델에게 준 파일: {names}',

@@ -282,6 +282,8 @@ export function createFakeBackend() {
     keychainAvailable: true,
     /** The next call of each command listed fails with this report, as Rust would refuse it. */
     failNext: {} as { [K in keyof Commands]?: ErrorReport },
+    /** Every call of each command listed fails with this report until it is taken out (a full disk). */
+    failing: {} as { [K in keyof Commands]?: ErrorReport },
     /** Scripts for the next answers, first in first out; the default answer after. */
     answers: [] as ScriptStep[][],
     calls: [] as { cmd: string; args: Record<string, unknown> }[],
@@ -335,6 +337,8 @@ export function createFakeBackend() {
     closing: null as Channel<null> | null,
     /** The window closed itself (`close_window`) after saving. */
     closed: false,
+    /** Times the window stayed open when closed (`keep_window_open`): what it held was not saved. */
+    keptOpen: 0,
   };
 
   const now = () => Date.now();
@@ -1106,6 +1110,10 @@ export function createFakeBackend() {
       control.closed = true;
       return null;
     },
+    keep_window_open: () => {
+      control.keptOpen += 1;
+      return null;
+    },
     summarize_conversation: async ({ conversationId }) => {
       const conv = conversation(conversationId);
       if (!conv.messages.some((m) => m.content.trim())) fail('empty_message', 'The message is empty.');
@@ -1156,6 +1164,7 @@ export function createFakeBackend() {
       delete control.failNext[name];
       throw refused;
     }
+    if (control.failing[name]) throw control.failing[name];
     const result = await (handlers[name] as (args: Record<string, unknown>) => unknown)(args);
     return JSON.parse(JSON.stringify(result));
   }
