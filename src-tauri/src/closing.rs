@@ -6,7 +6,6 @@
 //! open instead, so that the person can copy their text out; it does so once, and the next
 //! close quits.
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -32,10 +31,16 @@ fn save_wait_from(ms: Option<String>) -> Duration {
 pub struct Closing {
     /// Where to tell the window that it is being closed, once it has asked to be told.
     channel: Mutex<Option<Channel<()>>>,
-    /// The close the window was told of and that waits for it, by number: a close that
-    /// the window kept open is not ended by its wait, nor is a later one.
-    waiting: Mutex<Option<u64>>,
-    closes: AtomicU64,
+    waiting: Mutex<Waiting>,
+}
+
+/// Closes are numbered, so that the wait of a close the window kept open ends neither it
+/// nor a later close.
+#[derive(Default)]
+struct Waiting {
+    /// The close the window was told of and that waits for it.
+    close: Option<u64>,
+    next: u64,
 }
 
 /// The window asks to be told before it closes, so that it can save first.
@@ -59,7 +64,7 @@ pub async fn close_window<R: Runtime>(window: Window<R>) {
 #[tauri::command]
 pub fn keep_window_open(state: State<'_, Closing>) {
     if let Ok(mut waiting) = state.waiting.lock() {
-        *waiting = None;
+        waiting.close = None;
     }
 }
 
@@ -80,20 +85,22 @@ pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
         let Ok(mut waiting) = state.waiting.lock() else {
             return;
         };
-        if waiting.is_some() {
-            // Closed again while saving: the close already under way ends it.
+        if waiting.close.is_some() {
+            // Closed again while saving: the close already under way ends it (or, should
+            // the window stay open after all, the person closes once more).
             api.prevent_close();
             return;
         }
-        let close = state.closes.fetch_add(1, Ordering::Relaxed);
-        *waiting = Some(close);
+        let close = waiting.next;
+        waiting.next += 1;
+        waiting.close = Some(close);
         close
     };
     // Told without the lock held: the window may answer at once that it stays open.
     if channel.send(()).is_err() {
         if let Ok(mut waiting) = state.waiting.lock() {
-            if *waiting == Some(close) {
-                *waiting = None;
+            if waiting.close == Some(close) {
+                waiting.close = None;
             }
         }
         return;
@@ -106,7 +113,7 @@ pub fn on_window_event<R: Runtime>(window: &Window<R>, event: &WindowEvent) {
             .state::<Closing>()
             .waiting
             .lock()
-            .is_ok_and(|waiting| *waiting == Some(close));
+            .is_ok_and(|waiting| waiting.close == Some(close));
         if still_waiting {
             let _ = window.destroy();
         }
@@ -212,6 +219,30 @@ mod tests {
             "the first wait did not close it: {took:?}"
         );
         assert!(took < save_wait() * 3, "the window closed itself: {took:?}");
+    }
+
+    #[test]
+    fn the_wait_of_a_close_kept_open_does_not_end_the_next_close_early() {
+        // Kept open, then closed again half a wait later by a window that no longer
+        // answers: the first wait passes, and the second close's own wait ends it.
+        let (told, took) = close_at_start(Some(|window| {
+            static TOLD: AtomicUsize = AtomicUsize::new(0);
+            if TOLD.fetch_add(1, Ordering::SeqCst) > 0 {
+                return;
+            }
+            keep_window_open(window.state());
+            let window = window.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(save_wait() / 2);
+                window.close().expect("the second close is asked for");
+            });
+        }));
+        assert_eq!(told, 2);
+        assert!(
+            took >= save_wait() * 7 / 5,
+            "the first wait did not end the second close: {took:?}"
+        );
+        assert!(took < save_wait() * 3, "the second wait ended it: {took:?}");
     }
 
     #[test]

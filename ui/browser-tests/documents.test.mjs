@@ -37,6 +37,18 @@ const say = (text, endAfter = 10) => [
   { delay: endAfter, events: [{ type: 'finish', reason: 'stop', raw: 'stop' }] },
 ];
 
+/**
+ * Saving a document's text fails as on a full disk until `full` is false again.
+ * @param {import('playwright-core').Page} page @param {boolean} full
+ */
+async function fillDisk(page, full) {
+  await page.evaluate((full) => {
+    const control = window['foxtailMock'].control;
+    const report = { kind: 'disk_full', message: 'No space left on device (os error 28)' };
+    control.failing = full ? { edit_document: report, save_document: report } : {};
+  }, full);
+}
+
 /** @param {import('playwright-core').Page} page */
 async function newDocument(page) {
   await page.getByTestId('documents').click();
@@ -181,12 +193,7 @@ test('a document that cannot be saved says so, keeps its accepted change, stays 
     await newDocument(page);
     await page.keyboard.type('Dear Mina, ');
     await waitSaved(page, 'Dear Mina, ');
-    const full = { kind: 'disk_full', message: 'No space left on device (os error 28)' };
-    await page.evaluate((full) => {
-      const control = window['foxtailMock'].control;
-      control.failing.edit_document = full;
-      control.failing.save_document = full;
-    }, full);
+    await fillDisk(page, true);
     await draftScript(page, say('Thanks for the invite.'));
     await page.getByTestId('ai-prompt').fill('thank her');
     await page.getByTestId('ai-run').click();
@@ -219,14 +226,71 @@ test('a document that cannot be saved says so, keeps its accepted change, stays 
 
     // The disk has room again: the save is tried again without a key pressed, and then
     // the accepted change is cleared.
-    await page.evaluate(() => {
-      window['foxtailMock'].control.failing = {};
-    });
+    await fillDisk(page, false);
     await page.waitForFunction(() => window['foxtailMock'].control.documents.at(-1)?.content === 'Dear Mina, Thanks for the invite.', null, {
       timeout: 20_000,
     });
     await notice.waitFor({ state: 'detached' });
     await page.waitForFunction(() => window['foxtailMock'].control.documents.at(-1)?.pending === '', null, { timeout: 3000 });
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('typing saved as its document is left goes to that document, not the next one', async () => {
+  const { page, pageErrors, close } = await openWindow({ setup: withKey });
+  try {
+    await newDocument(page);
+    await page.keyboard.type('The first document.');
+    await waitSaved(page, 'The first document.');
+    await page.getByTestId('new-document').click();
+    await page.getByTestId('editor').click();
+    await page.keyboard.type('The second one.');
+    await waitSaved(page, 'The second one.');
+    // Typed, and within the half second before it is saved, the first document opened.
+    await page.keyboard.type(' More.');
+    await page.getByTestId('document').nth(1).locator('.conversation-link').click();
+    await page.getByTestId('editor').getByText('The first document.').waitFor();
+    await waitSaved(page, 'The second one. More.');
+    assert.equal(await savedDoc(page, -2), 'The first document.');
+    assert.equal(await page.getByTestId('editor').textContent(), 'The first document.');
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('typing a closed document could not save is kept, said, given back when it is opened, and saved when it can be', async () => {
+  const { page, pageErrors, close } = await openWindow({ setup: withKey });
+  try {
+    await newDocument(page);
+    await page.keyboard.type('First words.');
+    await waitSaved(page, 'First words.');
+    await fillDisk(page, true);
+    await page.keyboard.type(' More.');
+    await page.getByTestId('draft-not-saved').waitFor();
+
+    // Another document opened: the view is gone, its typing is not.
+    await page.getByTestId('new-document').click();
+    const closedNotice = page.getByTestId('closed-draft-not-saved');
+    await closedNotice.waitFor();
+    assert.match((await closedNotice.textContent()) ?? '', /document you closed/);
+    assert.equal(await closedNotice.getAttribute('data-kind'), 'disk_full');
+
+    // Opened again, it shows the typing, and says again that it is not saved.
+    await page.getByTestId('document').nth(1).locator('.conversation-link').click();
+    await page.getByTestId('editor').getByText('First words. More.').waitFor();
+    await page.getByTestId('draft-not-saved').waitFor();
+    assert.equal(await closedNotice.count(), 0);
+    assert.equal(await savedDoc(page, -2), 'First words.');
+
+    // Left again, and the disk has room: saved in the background.
+    await page.getByTestId('document').nth(0).locator('.conversation-link').click();
+    await closedNotice.waitFor();
+    await fillDisk(page, false);
+    await page.waitForFunction(() => window['foxtailMock'].control.documents.at(-2)?.content === 'First words. More.', null, { timeout: 15_000 });
+    await closedNotice.waitFor({ state: 'detached' });
     assert.deepEqual(pageErrors, []);
   } finally {
     await close();

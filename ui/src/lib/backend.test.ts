@@ -71,7 +71,7 @@ describe('document calls', () => {
     const settle = () => new Promise((resolve) => setTimeout(resolve));
     const first = saveDocument(7, '회의 one');
     const second = saveDocument(7, 'two');
-    const pending = saveDocumentPending(7, '{}');
+    const pending = saveDocumentPending(7, () => '{}');
     const opened = openDocument(7);
     await settle();
     // The second save is not sent while the first may still be writing.
@@ -135,7 +135,7 @@ describe('document calls', () => {
       whole: () => `whole ${typed}`,
       failed: () => {},
     };
-    const pending = saveDocumentPending(7, '{}');
+    const pending = saveDocumentPending(7, () => '{}');
     const saved = saveTyping(7, typing);
     const closed = closeWindow();
     typed = 'ab';
@@ -155,6 +155,24 @@ describe('document calls', () => {
     expect(sent.map((s) => s.cmd), 'an edit taken needs nothing more').toEqual(['edit_document']);
     expect(await saveTyping(7, { edit: () => null, whole: () => 'never', failed: () => {} })).toBe(false);
     expect(sent).toHaveLength(1);
+  });
+
+  it('takes the pending change in its turn, after the typing saved before it, and sends nothing when told to skip', async () => {
+    const sent: string[] = [];
+    mockIPC((cmd) => {
+      sent.push(cmd);
+      if (cmd === 'save_document') throw { kind: 'disk_full', message: 'No space left on device' };
+      return null;
+    });
+    let typingFailed = false;
+    const typing = saveTyping(7, { edit: () => 'whole', whole: () => 'text', failed: () => (typingFailed = true) });
+    // Asked for before the typing's save fails; decided after it.
+    const cleared = saveDocumentPending(7, () => (typingFailed ? null : ''));
+    await expect(typing).rejects.toMatchObject({ kind: 'disk_full' });
+    expect(await cleared).toBe(false);
+    expect(sent).toEqual(['save_document']);
+    expect(await saveDocumentPending(7, () => '{}')).toBe(true);
+    expect(sent).toEqual(['save_document', 'save_document_pending']);
   });
 
   it('says a save failed in its turn, so that the save queued after it goes whole', async () => {

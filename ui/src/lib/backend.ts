@@ -366,8 +366,18 @@ export const saveTyping = (documentId: number, typed: Typed) =>
 export const closeWindow = () => inOrder(() => nothing(call('close_window', {})));
 /** The window stays open after all (what it holds is not saved): Rust stops waiting to close it. */
 export const keepWindowOpen = () => nothing(call('keep_window_open', {}));
-export const saveDocumentPending = (documentId: number, pending: string) =>
-  inOrder(() => nothing(call('save_document_pending', { documentId, pending })));
+/**
+ * Saves a document's pending change (its JSON; '' clears it), taken when the save's turn
+ * comes, after the typing saved before it has landed or failed; null skips it. Resolves
+ * to whether it was saved.
+ */
+export const saveDocumentPending = (documentId: number, take: () => string | null) =>
+  inOrder(async () => {
+    const pending = take();
+    if (pending === null) return false;
+    await call('save_document_pending', { documentId, pending });
+    return true;
+  });
 export const renameDocument = (documentId: number, title: string) =>
   inOrder(() => nothing(call('rename_document', { documentId, title })));
 export const deleteDocument = (documentId: number) => inOrder(() => nothing(call('delete_document', { documentId })));
