@@ -1,7 +1,7 @@
 //! Closing the window waits for what the person typed and the window has not saved yet:
 //! a document is saved within half a second of a change, so a window closed at once
-//! would lose up to that half second. The window is told once, saves, and closes itself; a window
-//! that has not closed within a few seconds (its page hung) is closed anyway, since
+//! would lose up to that half second. The window is told once per close, saves, and closes
+//! itself; a window that has not closed within a few seconds (its page hung) is closed anyway, since
 //! closing must always work. A window whose saves failed (a full disk) says that it stays
 //! open instead, so that the person can copy their text out; it does so once, and the next
 //! close quits.

@@ -45,7 +45,7 @@ async function fillDisk(page, full) {
   await page.evaluate((full) => {
     const control = window['foxtailMock'].control;
     const report = { kind: 'disk_full', message: 'No space left on device (os error 28)' };
-    control.failing = full ? { edit_document: report, save_document: report } : {};
+    control.failing = full ? { edit_document: report, save_document: report, save_document_pending: report } : {};
   }, full);
 }
 
@@ -193,20 +193,22 @@ test('a document that cannot be saved says so, keeps its accepted change, stays 
     await newDocument(page);
     await page.keyboard.type('Dear Mina, ');
     await waitSaved(page, 'Dear Mina, ');
-    await fillDisk(page, true);
     await draftScript(page, say('Thanks for the invite.'));
     await page.getByTestId('ai-prompt').fill('thank her');
     await page.getByTestId('ai-run').click();
-    // Accepted once the pending change is saved (every second while it waits).
+    // The disk fills once the pending change is saved (every second while it waits).
     await page.waitForFunction(() => /Thanks for the invite\./.test(window['foxtailMock'].control.documents.at(-1)?.pending ?? ''), null, {
       timeout: 5000,
     });
+    await fillDisk(page, true);
     await page.getByTestId('ai-accept').click();
 
     const notice = page.getByTestId('draft-not-saved');
     await notice.waitFor();
     assert.match((await notice.textContent()) ?? '', /not saved yet/);
     assert.equal(await notice.getAttribute('data-kind'), 'disk_full');
+    await page.waitForTimeout(1200);
+    assert.equal(await page.getByTestId('draft-error').count(), 0, 'the failure is said once');
     // The pending change is saved every second; the accepted one is not cleared while the
     // document holding it is unsaved, so a crash now would bring it back.
     await page.waitForTimeout(1500);
@@ -248,9 +250,16 @@ test('typing saved as its document is left goes to that document, not the next o
     await page.getByTestId('editor').click();
     await page.keyboard.type('The second one.');
     await waitSaved(page, 'The second one.');
-    // Typed, and within the half second before it is saved, the first document opened.
-    await page.keyboard.type(' More.');
-    await page.getByTestId('document').nth(1).locator('.conversation-link').click();
+    // Typed, and within the half second before it is saved, the first document opened:
+    // both in the page, so that no round trip from the test comes between them.
+    const savedWhenLeft = await page.evaluate(async () => {
+      document.execCommand('insertText', false, ' More.');
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      const saved = window['foxtailMock'].control.documents.at(-1)?.content;
+      /** @type {HTMLElement | null} */ (document.querySelectorAll('[data-testid="document"] .conversation-link')[1] ?? null)?.click();
+      return saved;
+    });
+    assert.equal(savedWhenLeft, 'The second one.', 'left before the typing was saved');
     await page.getByTestId('editor').getByText('The first document.').waitFor();
     await waitSaved(page, 'The second one. More.');
     assert.equal(await savedDoc(page, -2), 'The first document.');
@@ -291,6 +300,31 @@ test('typing a closed document could not save is kept, said, given back when it 
     await fillDisk(page, false);
     await page.waitForFunction(() => window['foxtailMock'].control.documents.at(-2)?.content === 'First words. More.', null, { timeout: 15_000 });
     await closedNotice.waitFor({ state: 'detached' });
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('typing not saved when its document is deleted comes back with Undo', async () => {
+  const { page, pageErrors, close } = await openWindow({ setup: withKey });
+  try {
+    await newDocument(page);
+    await page.keyboard.type('Kept.');
+    await waitSaved(page, 'Kept.');
+    await fillDisk(page, true);
+    await page.keyboard.type(' Through a delete.');
+    await page.getByTestId('draft-not-saved').waitFor();
+    await page.getByTestId('document').first().getByTestId('delete').dispatchEvent('click');
+    const closedNotice = page.getByTestId('closed-draft-not-saved');
+    await closedNotice.waitFor();
+    // The disk has room, and the save tried again finds no document: nothing is said of
+    // it any more, and it waits for Undo.
+    await fillDisk(page, false);
+    await closedNotice.waitFor({ state: 'detached', timeout: 5000 });
+    assert.equal(await savedDoc(page), 'Kept.');
+    await page.getByTestId('undo').click();
+    await waitSaved(page, 'Kept. Through a delete.');
     assert.deepEqual(pageErrors, []);
   } finally {
     await close();

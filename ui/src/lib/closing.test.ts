@@ -11,7 +11,7 @@ vi.mock('./backend', () => ({
   whenClosing: vi.fn(async () => {}),
 }));
 
-const { saveAndClose, saveBeforeClosing } = await import('./closing');
+const { saveAndClose, saveBeforeClosing, savedAgain } = await import('./closing');
 
 describe('closing the window', () => {
   beforeEach(() => {
@@ -52,12 +52,17 @@ describe('closing the window', () => {
     expect(order).toEqual(['close']);
   });
 
-  it('stays open when a view could not save what it holds, after every view has saved', async () => {
+  it('stays open once when a view could not save what it holds, after every view has saved, and closes the next time', async () => {
+    const keptOpen = vi.fn();
+    let saved = false;
     const forget = [
-      saveBeforeClosing(async () => {
-        order.push('not saved');
-        return false;
-      }),
+      saveBeforeClosing(
+        async () => {
+          order.push(saved ? 'saved at last' : 'not saved');
+          return saved;
+        },
+        keptOpen,
+      ),
       saveBeforeClosing(async () => {
         order.push('saved');
         return true;
@@ -65,6 +70,20 @@ describe('closing the window', () => {
     ];
     await saveAndClose();
     expect(order).toEqual(['not saved', 'saved', 'kept open']);
+    expect(keptOpen).toHaveBeenCalledTimes(1);
+    await saveAndClose();
+    expect(order.slice(3)).toEqual(['not saved', 'saved', 'close']);
+
+    // Saved at last, then unsaved again: the window stays open once more.
+    order.length = 0;
+    savedAgain();
+    await saveAndClose();
+    expect(order).toEqual(['not saved', 'saved', 'kept open']);
+    saved = true;
+    order.length = 0;
+    await saveAndClose();
+    expect(order).toEqual(['saved at last', 'saved', 'close']);
+    expect(keptOpen).toHaveBeenCalledTimes(2);
     for (const done of forget) done();
   });
 });

@@ -381,6 +381,8 @@ const en = {
     'Foxtail stayed open because your latest changes to this document are not saved. Copy the text somewhere safe, or close again to quit without them.',
   draftClosedNotSaved:
     'The latest changes to a document you closed are not saved yet. Foxtail tries again every few seconds; open the document to see them.',
+  draftClosedKeptOpen:
+    'Foxtail stayed open because the latest changes to a document you closed are not saved. Open it to copy the text somewhere safe, or close again to quit without them.',
   draftTypeFirst: 'Type what the model should do first.',
   draftFilesPreparing: 'The attached files are still being prepared. Try again in a moment.',
   draftWithFiles: 'Files given to the model: {names}',
@@ -853,6 +855,8 @@ const ko: Catalogue = {
     '이 문서의 최근 변경 내용이 저장되지 않아 Foxtail을 닫지 않았습니다. 내용을 안전한 곳에 복사하거나, 저장하지 않고 끝내려면 다시 닫으세요.',
   draftClosedNotSaved:
     '닫은 문서의 최근 변경 내용이 아직 저장되지 않았습니다. Foxtail이 몇 초마다 다시 저장을 시도합니다. 문서를 열면 그 내용을 볼 수 있습니다.',
+  draftClosedKeptOpen:
+    '닫은 문서의 최근 변경 내용이 저장되지 않아 Foxtail을 닫지 않았습니다. 문서를 열어 내용을 안전한 곳에 복사하거나, 저장하지 않고 끝내려면 다시 닫으세요.',
   draftTypeFirst: '먼저 모델에게 시킬 일을 입력하세요.',
   draftFilesPreparing: '첨부한 파일을 아직 준비하고 있습니다. 잠시 후 다시 해 보세요.',
   draftWithFiles: '모델에게 준 파일: {names}',

@@ -2,20 +2,27 @@
 // opened, the section switched) while saving failed, a full disk say. The view is gone,
 // so the text is kept here: saved again until it goes through, given back to the view
 // when the document is opened again (which then saves it itself), said in the window,
-// and a reason for closing the window to stay open once.
+// and a reason for closing the window to stay open once (closing.ts).
 import * as backend from '../backend';
 import type { BackendError } from '../backend';
-import { saveBeforeClosing } from '../closing';
+import { saveBeforeClosing, savedAgain } from '../closing';
+
+/** How long to wait before trying a failed save again: soon at first, then every ten seconds. */
+export const retryDelay = (tries: number): number => Math.min(10_000, 2_000 * 2 ** tries);
 
 interface Left {
   text: string;
-  /** The view had no pending change left (it was accepted into `text`): cleared once `text` is saved. */
-  clearPending: boolean;
+  /** The view's pending change as it was saved every second ('' for none), saved after `text`. */
+  pending: string;
   timer: ReturnType<typeof setTimeout> | undefined;
   tries: number;
+  /** The document was deleted: kept, untried and unsaid, in case Undo brings it back. */
+  parked: boolean;
 }
 
 const left = new Map<number, Left>();
+/** Closed views' last saves, not answered yet: a close waits for them. */
+const lastSaves = new Set<Promise<unknown>>();
 
 /** What the window shows while some closed document's typing is not saved. */
 export const leftUnsaved = $state({
@@ -26,62 +33,87 @@ export const leftUnsaved = $state({
   keptOpen: false,
 });
 
+const waiting = () => [...left.values()].filter((entry) => !entry.parked);
+
 function changed(): void {
-  leftUnsaved.count = left.size;
-  if (left.size === 0) {
+  const was = leftUnsaved.count;
+  leftUnsaved.count = waiting().length;
+  if (leftUnsaved.count === 0) {
     leftUnsaved.error = null;
     leftUnsaved.keptOpen = false;
+    if (was) savedAgain();
   }
 }
 
-/** Saves the document's text whole; resolves to whether it went through. */
+/** Saves the document's text whole, then its pending change; resolves to whether both went through. */
 async function save(documentId: number): Promise<boolean> {
   const entry = left.get(documentId);
-  if (!entry) return true;
+  if (!entry || entry.parked) return true;
   clearTimeout(entry.timer);
   entry.timer = undefined;
   try {
     await backend.saveTyping(documentId, { edit: () => 'whole', whole: () => entry.text, failed: () => {} });
-    if (entry.clearPending) await backend.saveDocumentPending(documentId, () => '');
+    await backend.saveDocumentPending(documentId, () => entry.pending);
   } catch (err) {
+    if (left.get(documentId) !== entry) return true;
     const error = backend.asBackendError(err);
-    // A deleted document has nowhere to be saved; its text went with it, as it would
-    // have with the view open.
-    if (error.kind !== 'not_found' && left.get(documentId) === entry) {
+    if (error.kind === 'not_found') entry.parked = true;
+    else {
       leftUnsaved.error = error;
-      entry.timer = setTimeout(() => void save(documentId), Math.min(10_000, 2_000 * 2 ** entry.tries++));
-      return false;
+      entry.timer = setTimeout(() => void save(documentId), retryDelay(entry.tries++));
     }
+    changed();
+    return entry.parked;
   }
   if (left.get(documentId) === entry) left.delete(documentId);
   changed();
   return true;
 }
 
+/**
+ * A view is closing with `lastSave` on its way: a close of the window waits for it, so
+ * that what it could not save is here by then.
+ */
+export function closingWith(lastSave: Promise<unknown>): void {
+  lastSaves.add(lastSave);
+  void lastSave.finally(() => lastSaves.delete(lastSave));
+}
+
 /** Keeps `text`, which the closed view of `documentId` could not save, and tries again soon. */
-export function keepLeftUnsaved(documentId: number, text: string, error: BackendError, clearPending: boolean): void {
+export function keepLeftUnsaved(documentId: number, text: string, pending: string, error: BackendError): void {
   clearTimeout(left.get(documentId)?.timer);
-  const entry: Left = { text, clearPending, timer: undefined, tries: 0 };
+  const entry: Left = { text, pending, timer: undefined, tries: 0, parked: false };
   left.set(documentId, entry);
   leftUnsaved.error = error;
-  entry.timer = setTimeout(() => void save(documentId), 2_000);
+  entry.timer = setTimeout(() => void save(documentId), retryDelay(entry.tries++));
   changed();
 }
 
 /** The document is opened again: its view takes the text back and saves it itself. */
-export function takeLeftUnsaved(documentId: number): { text: string; clearPending: boolean; error: BackendError | null } | null {
+export function takeLeftUnsaved(documentId: number): { text: string; pending: string; error: BackendError | null } | null {
   const entry = left.get(documentId);
   if (!entry) return null;
   clearTimeout(entry.timer);
   left.delete(documentId);
   const error = leftUnsaved.error;
   changed();
-  return { text: entry.text, clearPending: entry.clearPending, error };
+  return { text: entry.text, pending: entry.pending, error };
 }
 
-saveBeforeClosing(async () => {
-  const saved = await Promise.all([...left.keys()].map(save));
-  if (saved.every(Boolean) || leftUnsaved.keptOpen) return true;
-  leftUnsaved.keptOpen = true;
-  return false;
-});
+/** The document was brought back (Undo after a delete): its kept text is saved now. */
+export function documentRestored(documentId: number): void {
+  const entry = left.get(documentId);
+  if (!entry?.parked) return;
+  entry.parked = false;
+  changed();
+  void save(documentId);
+}
+
+saveBeforeClosing(
+  async () => {
+    await Promise.allSettled([...lastSaves]);
+    const saved = await Promise.all([...left.keys()].map(save));
+    return saved.every(Boolean);
+  },
+  () => (leftUnsaved.keptOpen = true),
+);
