@@ -16,6 +16,7 @@ const { saveAndClose, saveBeforeClosing, savedAgain } = await import('./closing'
 describe('closing the window', () => {
   beforeEach(() => {
     order.length = 0;
+    savedAgain();
   });
 
   it('closes only after every view has saved, even when one of them fails', async () => {

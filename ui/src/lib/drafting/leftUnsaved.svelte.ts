@@ -36,12 +36,10 @@ export const leftUnsaved = $state({
 const waiting = () => [...left.values()].filter((entry) => !entry.parked);
 
 function changed(): void {
-  const was = leftUnsaved.count;
   leftUnsaved.count = waiting().length;
   if (leftUnsaved.count === 0) {
     leftUnsaved.error = null;
     leftUnsaved.keptOpen = false;
-    if (was) savedAgain();
   }
 }
 
@@ -67,6 +65,9 @@ async function save(documentId: number): Promise<boolean> {
   }
   if (left.get(documentId) === entry) left.delete(documentId);
   changed();
+  // Saved, not handed to a view or parked: a later close that finds unsaved text keeps
+  // the window open again.
+  if (!waiting().length) savedAgain();
   return true;
 }
 
