@@ -197,6 +197,16 @@ mod tests {
         assert!(took < save_wait() * 4, "the fallback closed it: {took:?}");
     }
 
+    /// The window stays open, as after a failed save, and is closed again `after` later.
+    fn keep_open_and_close_again(window: &Window<MockRuntime>, after: Duration) {
+        keep_window_open(window.state());
+        let window = window.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(after);
+            window.close().expect("the second close is asked for");
+        });
+    }
+
     #[test]
     fn a_window_kept_open_is_not_closed_by_the_wait_and_is_told_of_the_next_close() {
         let (told, took) = close_at_start(Some(|window| {
@@ -205,13 +215,8 @@ mod tests {
                 window.destroy().expect("the window closes itself");
                 return;
             }
-            keep_window_open(window.state());
             // Closed again once the first close's wait is long over.
-            let window = window.clone();
-            std::thread::spawn(move || {
-                std::thread::sleep(save_wait() * 2);
-                window.close().expect("the second close is asked for");
-            });
+            keep_open_and_close_again(window, save_wait() * 2);
         }));
         assert_eq!(told, 2);
         assert!(
@@ -230,12 +235,7 @@ mod tests {
             if TOLD.fetch_add(1, Ordering::SeqCst) > 0 {
                 return;
             }
-            keep_window_open(window.state());
-            let window = window.clone();
-            std::thread::spawn(move || {
-                std::thread::sleep(save_wait() / 2);
-                window.close().expect("the second close is asked for");
-            });
+            keep_open_and_close_again(window, save_wait() / 2);
         }));
         assert_eq!(told, 2);
         assert!(
