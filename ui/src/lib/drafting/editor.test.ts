@@ -4,7 +4,7 @@ import { EditorSelection } from '@codemirror/state';
 import { runScopeHandlers } from '@codemirror/view';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDraftEditor, type DraftEditor, type DraftEditorOptions } from './editor';
-import { buildLivePreview } from './livePreview';
+import { buildLivePreview, livePreview } from './livePreview';
 import type { PendingView } from './pending';
 
 let editor: DraftEditor | null = null;
@@ -236,5 +236,63 @@ describe('live preview', () => {
     expect(decos).toContainEqual({ from: 0, to: 1, cls: 'cm-md-mark' });
     expect(decos).not.toContainEqual({ from: 0, to: 2, cls: 'hidden' });
     expect(decos).toContainEqual({ from: 13, to: 15, cls: 'hidden' });
+  });
+
+  it.each([7, 8, 9, 10])('after each edit, selection and streamed piece, keeps exactly the decorations a full rebuild gives (run %i)', (first) => {
+    // A seeded pseudo-random run of the edits that change Markdown's structure the most:
+    // fences opened and closed, headings, setext underlines, lists, quotes, emphasis.
+    let seed = first;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const pieces = ['**', '*', '`', '# ', '\n', '\n\n', '```\n', '- ', '> ', '---\n', 'word ', '[a](b) ', '~~', 'x', '1. ', '\n===\n'];
+    const start = Array.from({ length: 40 }, (_, i) => ['# Title ' + i, 'Some **bold** and *it* here.', '- one\n- two', '> quote', '```\ncode\n```', 'Sub\n---'][i % 6]).join('\n\n');
+    const e = mount(start);
+    const view = e.view;
+    const seen = (): string[] => {
+      const plugin = view.plugin(livePreview);
+      const first = view.visibleRanges[0];
+      const last = view.visibleRanges[view.visibleRanges.length - 1];
+      if (!plugin || !first || !last) throw new Error('no live preview');
+      const list = (set: typeof plugin.decorations): string[] => {
+        const out: string[] = [];
+        set.between(first.from, last.to, (from, to, deco) => {
+          const spec = deco.spec as { class?: string; widget?: unknown };
+          out.push(`${from}-${to} ${spec.class ?? (spec.widget ? 'widget' : 'hidden')}`);
+        });
+        return out.sort();
+      };
+      expect(list(plugin.decorations)).toEqual(list(buildLivePreview(view.state, view.visibleRanges)));
+      return list(plugin.decorations);
+    };
+    const kinds = new Set<string>();
+    for (let step = 0; step < 300; step++) {
+      const len = view.state.doc.length;
+      const op = random(10);
+      if (op < 5) {
+        const at = random(len + 1);
+        view.dispatch({ changes: { from: at, insert: pieces[random(pieces.length)] ?? 'x' }, selection: { anchor: at } });
+      } else if (op < 7 && len > 0) {
+        const from = random(len);
+        view.dispatch({ changes: { from, to: Math.min(len, from + 1 + random(6)) } });
+      } else if (op < 9) {
+        const a = random(len + 1);
+        view.dispatch({ selection: { anchor: a, head: random(3) ? a : random(len + 1) } });
+      } else {
+        // A model's piece streamed in as a pending change.
+        if (!e.pending.getPending()) e.pending.startPending({ from: view.state.selection.main.head, to: view.state.selection.main.head, mode: 'insert' });
+        e.pending.appendPending(pieces[random(pieces.length)] ?? 'x');
+        if (random(4) === 0) {
+          e.pending.setPendingStatus('done');
+          e.pending.accept();
+        }
+      }
+      for (const d of seen()) kinds.add(d.slice(d.indexOf(' ') + 1));
+    }
+    // The run did reach the kinds of decoration the rules are about.
+    for (const kind of ['cm-md-codeblock', 'cm-md-heading cm-md-h1', 'cm-md-heading cm-md-h2', 'cm-md-quote', 'cm-md-strong', 'widget', 'hidden', 'cm-md-mark']) {
+      expect(kinds).toContain(kind);
+    }
   });
 });

@@ -4,7 +4,9 @@
 // touches, where they are shown dimmed so they can be edited.
 //
 // Decorations are computed only for the visible ranges, from the syntax tree, so a
-// token streamed into a 100,000-word document costs the same as into a short one.
+// token streamed into a 100,000-word document costs the same as into a short one. After
+// an edit only the top-level blocks it touched are computed again (see changedRegions):
+// a streamed token or a typed key rebuilds one paragraph, not the whole screen.
 // Nothing here builds HTML from the text: links are not clickable and images are not
 // loaded, so the document can hold any model output as plain text.
 import { syntaxTree } from '@codemirror/language';
@@ -59,18 +61,35 @@ function selectedLines(state: EditorState): Array<[number, number]> {
   return state.selection.ranges.map((r) => [state.doc.lineAt(r.from).from, state.doc.lineAt(r.to).to]);
 }
 
-export function buildLivePreview(state: EditorState, ranges: ReadonlyArray<{ from: number; to: number }>): DecorationSet {
+type Tree = ReturnType<typeof syntaxTree>;
+
+interface Span {
+  from: number;
+  to: number;
+}
+
+/** From the first visible range's start to the last one's end, or null if none. */
+function spanOf(ranges: readonly Span[]): Span | null {
   const first = ranges[0];
   const last = ranges[ranges.length - 1];
-  if (!first || !last) return Decoration.none;
-  const from = first.from;
-  const to = last.to;
+  return first && last ? { from: first.from, to: last.to } : null;
+}
+
+export function buildLivePreview(state: EditorState, ranges: readonly Span[]): DecorationSet {
+  const span = spanOf(ranges);
+  if (!span) return Decoration.none;
+  const out: Array<Range<Decoration>> = [];
+  previewRanges(state, span.from, span.to, out);
+  return Decoration.set(out, true);
+}
+
+/** Adds the decorations of every node of the tree that meets [from, to] to `out`. */
+function previewRanges(state: EditorState, from: number, to: number, out: Array<Range<Decoration>>): void {
   const doc = state.doc;
   const revealedLines = selectedLines(state);
   const revealed = (a: number, b: number): boolean => revealedLines.some(([f, t]) => a <= t && b >= f);
-  const out: Array<Range<Decoration>> = [];
 
-  /** Line decorations for every line of [a, b) inside the visible range. */
+  /** Line decorations for every line of [a, b) inside [from, to]. */
   const eachLine = (a: number, b: number, deco: Decoration): void => {
     let pos = Math.max(a, from);
     const end = Math.min(b, to);
@@ -153,7 +172,87 @@ export function buildLivePreview(state: EditorState, ranges: ReadonlyArray<{ fro
       return;
     },
   });
-  return Decoration.set(out, true);
+}
+
+/** The top-level block (a child of the document node) at `pos`, or null between blocks. */
+function blockAt(tree: Tree, pos: number, side: -1 | 1): Span | null {
+  let node = tree.resolve(pos, side);
+  while (node.parent?.parent) node = node.parent;
+  return node.parent ? node : null;
+}
+
+/** [from, to] widened to the whole top-level blocks of `tree` it meets. */
+function widenToBlocks(tree: Tree, from: number, to: number): Span {
+  return { from: Math.min(from, blockAt(tree, from, -1)?.from ?? from), to: Math.max(to, blockAt(tree, to, 1)?.to ?? to) };
+}
+
+/**
+ * The parts of the new document, within `span`, whose decorations may differ from the
+ * old ones mapped through the update, as whole lines of whole top-level blocks; null
+ * when everything must be computed again.
+ *
+ * Markdown is parsed block after block, so an edit changes the structure of the blocks
+ * it touches (widened in both trees: a setext underline joins the paragraph above, a
+ * removed list mark splits a list) and possibly of the blocks after them (a broken fence
+ * turns its closing line into an opening one), up to the first block that is the same
+ * as before. The lines the selection touches show their marks, so the blocks it leaves
+ * and enters change too. A tree that grew without an edit (the parser working on in the
+ * background) changed only from where the old one stopped.
+ */
+export function changedRegions(update: ViewUpdate, span: Span): Span[] | null {
+  if (update.viewportMoved) return null;
+  const { startState, state, changes } = update;
+  const oldTree = syntaxTree(startState);
+  const tree = syntaxTree(state);
+  const oldComplete = oldTree.length >= startState.doc.length;
+  if (!update.docChanged && tree !== oldTree && oldComplete) return null;
+  const regions: Span[] = [];
+  changes.iterChangedRanges((fromA, toA, fromB, toB) => {
+    const old = widenToBlocks(oldTree, fromA, toA);
+    regions.push({ from: Math.min(fromB, changes.mapPos(old.from, -1)), to: Math.max(toB, changes.mapPos(old.to, 1)) });
+  });
+  if (!oldComplete && tree !== oldTree) {
+    const stop = changes.mapPos(oldTree.length, -1);
+    const last = blockAt(oldTree, oldTree.length, -1);
+    regions.push({ from: last ? Math.min(stop, changes.mapPos(last.from, -1)) : stop, to: state.doc.length });
+  }
+  const before = selectedLines(startState).map(([from, to]): Span => ({ from: changes.mapPos(from, -1), to: changes.mapPos(to, 1) }));
+  const after = selectedLines(state).map(([from, to]): Span => ({ from, to }));
+  if (update.docChanged || before.length !== after.length || before.some((r, i) => r.from !== after[i]?.from || r.to !== after[i]?.to)) {
+    regions.push(...before, ...after);
+  }
+  const doc = state.doc;
+  const lines = regions
+    .map((r) => widenToBlocks(tree, r.from, r.to))
+    .map((r) => ({ from: doc.lineAt(Math.min(r.from, doc.length)).from, to: doc.lineAt(Math.min(r.to, doc.length)).to }))
+    .sort((a, b) => a.from - b.from);
+  const merged: Span[] = [];
+  for (const r of lines) {
+    if (update.docChanged) r.to = untilSameBlock(update, oldTree, tree, r.to, span.to);
+    const last = merged[merged.length - 1];
+    if (last && r.from <= last.to + 1) last.to = Math.max(last.to, r.to);
+    else merged.push({ ...r });
+  }
+  return merged.filter((r) => r.from <= span.to && r.to >= span.from);
+}
+
+/**
+ * `end` moved over the blocks after it until one is the same block as before the
+ * update (the same kind over the same unchanged text), or past `limit`.
+ */
+function untilSameBlock(update: ViewUpdate, oldTree: Tree, tree: Tree, end: number, limit: number): number {
+  const { changes } = update;
+  const back = changes.invertedDesc;
+  while (end < limit) {
+    const block = tree.topNode.childAfter(end);
+    if (!block) return Math.max(end, limit);
+    const from = back.mapPos(block.from, 1);
+    const to = back.mapPos(block.to, -1);
+    const old = oldTree.topNode.childAfter(from);
+    if (old && old.from === from && old.to === to && old.name === block.name && !changes.touchesRange(from, to)) return end;
+    end = Math.max(block.to, old ? changes.mapPos(old.to, 1) : block.to);
+  }
+  return end;
 }
 
 export const livePreview = ViewPlugin.fromClass(
@@ -164,13 +263,39 @@ export const livePreview = ViewPlugin.fromClass(
     }
     update(update: ViewUpdate): void {
       if (
-        update.docChanged ||
-        update.viewportChanged ||
-        update.selectionSet ||
-        syntaxTree(update.startState) !== syntaxTree(update.state)
+        !update.docChanged &&
+        !update.viewportChanged &&
+        !update.selectionSet &&
+        syntaxTree(update.startState) === syntaxTree(update.state)
       ) {
-        this.decorations = buildLivePreview(update.state, update.view.visibleRanges);
+        return;
       }
+      const span = spanOf(update.view.visibleRanges);
+      const regions = span && changedRegions(update, span);
+      if (!regions || !span) {
+        this.decorations = buildLivePreview(update.state, update.view.visibleRanges);
+        return;
+      }
+      const mapped = this.decorations.map(update.changes);
+      const first = regions[0];
+      const last = regions[regions.length - 1];
+      if (!first || !last) {
+        this.decorations = mapped;
+        return;
+      }
+      const add: Array<Range<Decoration>> = [];
+      for (const r of regions) {
+        const from = Math.max(r.from, span.from);
+        const to = Math.min(r.to, span.to);
+        if (from <= to) previewRanges(update.state, from, to, add);
+      }
+      this.decorations = mapped.update({
+        filter: (from, to) => !regions.some((r) => from <= r.to && to >= r.from),
+        filterFrom: first.from,
+        filterTo: last.to,
+        add,
+        sort: true,
+      });
     }
   },
   { decorations: (plugin) => plugin.decorations },
