@@ -229,6 +229,12 @@ describe('live preview', () => {
     expect(decos.filter((d) => d.from >= linkLine && d.cls === 'hidden')).toEqual([]);
   });
 
+  it('dims, never hides, a mark over two lines, which a plugin may not hide', () => {
+    const e = mount('x\n\n[a](u "ti\ntle")'); // (hiding it throws here)
+    const title = classesAt(e).filter((d) => e.view.state.sliceDoc(d.from, d.to) === '"ti\ntle"');
+    expect(title.map((d) => d.cls)).toEqual(['cm-md-mark']);
+  });
+
   it('reveals the marks of the line with the cursor', () => {
     const e = mount(doc);
     e.view.dispatch({ selection: { anchor: 3 } });

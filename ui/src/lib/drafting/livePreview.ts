@@ -102,7 +102,9 @@ function previewRanges(state: EditorState, from: number, to: number, out: Array<
   };
   const hideOrDim = (node: { from: number; to: number }, extend = 0): void => {
     if (node.to <= node.from) return;
-    if (revealed(node.from, node.to)) out.push(dim.range(node.from, node.to));
+    // (A plugin may not hide a line break: a mark over two lines, such as a link's title,
+    // is dimmed instead.)
+    if (revealed(node.from, node.to) || node.to > doc.lineAt(node.from).to) out.push(dim.range(node.from, node.to));
     else out.push(hidden.range(node.from, Math.min(node.to + extend, doc.length)));
   };
 
@@ -186,36 +188,39 @@ function widenToBlocks(tree: Tree, from: number, to: number): Span {
   return { from: Math.min(from, blockAt(tree, from, -1)?.from ?? from), to: Math.max(to, blockAt(tree, to, 1)?.to ?? to) };
 }
 
+type Block = NonNullable<ReturnType<Tree['topNode']['childAfter']>>;
+
+/** The top-level blocks of `tree` that meet [from, to]. */
+function blocksIn(tree: Tree, from: number, to: number): Block[] {
+  const out: Block[] = [];
+  for (let node = tree.topNode.childAfter(from - 1); node && node.from <= to; node = node.nextSibling) out.push(node);
+  return out;
+}
+
 /**
  * The parts of the new document, within `span`, whose decorations may differ from the
  * old ones mapped through the update, as whole lines of whole top-level blocks; null
  * when everything must be computed again.
  *
- * Markdown is parsed block after block, so an edit changes the structure of the blocks
- * it touches (widened in both trees: a setext underline joins the paragraph above, a
- * removed list mark splits a list) and possibly of the blocks after them (a broken fence
- * turns its closing line into an opening one), up to the first block that is the same
- * as before. The lines the selection touches show their marks, so the blocks it leaves
- * and enters change too. A tree that grew without an edit (the parser working on in the
- * background) changed only from where the old one stopped.
+ * Every top-level block on screen in the new tree is matched with one of the old tree:
+ * the same kind over the same, untouched text. A block without a match is styled
+ * again, and so is the place of an old block without one. That covers what an edit
+ * does to Markdown's structure wherever it shows (a broken fence turns its closing
+ * line into an opening one; a setext underline joins the paragraph above), what the
+ * parser adds as it works on in the background, and the incremental parser's own
+ * corrections of blocks the edit did not touch. The lines the selection touches show
+ * their marks, so the blocks it leaves and enters are styled again too.
  */
 export function changedRegions(update: ViewUpdate, span: Span): Span[] | null {
   if (update.viewportMoved) return null;
   const { startState, state, changes } = update;
   const oldTree = syntaxTree(startState);
   const tree = syntaxTree(state);
-  const oldComplete = oldTree.length >= startState.doc.length;
-  if (!update.docChanged && tree !== oldTree && oldComplete) return null;
+  // A finished tree that changed without an edit (a new configuration): start over.
+  if (!update.docChanged && tree !== oldTree && oldTree.length >= startState.doc.length) return null;
   const regions: Span[] = [];
-  changes.iterChangedRanges((fromA, toA, fromB, toB) => {
-    const old = widenToBlocks(oldTree, fromA, toA);
-    regions.push({ from: Math.min(fromB, changes.mapPos(old.from, -1)), to: Math.max(toB, changes.mapPos(old.to, 1)) });
-  });
-  if (!oldComplete && tree !== oldTree) {
-    const stop = changes.mapPos(oldTree.length, -1);
-    const last = blockAt(oldTree, oldTree.length, -1);
-    regions.push({ from: last ? Math.min(stop, changes.mapPos(last.from, -1)) : stop, to: state.doc.length });
-  }
+  changes.iterChangedRanges((_fromA, _toA, from, to) => regions.push({ from, to }));
+  if (tree !== oldTree) regions.push(...differingBlocks(changes, oldTree, tree, span));
   const before = selectedLines(startState).map(([from, to]): Span => ({ from: changes.mapPos(from, -1), to: changes.mapPos(to, 1) }));
   const after = selectedLines(state).map(([from, to]): Span => ({ from, to }));
   if (update.docChanged || before.length !== after.length || before.some((r, i) => r.from !== after[i]?.from || r.to !== after[i]?.to)) {
@@ -228,75 +233,77 @@ export function changedRegions(update: ViewUpdate, span: Span): Span[] | null {
     .sort((a, b) => a.from - b.from);
   const merged: Span[] = [];
   for (const r of lines) {
-    if (update.docChanged) r.to = untilSameBlock(update, oldTree, tree, r.to, span.to);
     const last = merged[merged.length - 1];
     if (last && r.from <= last.to + 1) last.to = Math.max(last.to, r.to);
-    else merged.push({ ...r });
+    else merged.push(r);
   }
   return merged.filter((r) => r.from <= span.to && r.to >= span.from);
 }
 
-/**
- * `end` moved over the blocks after it until one is the same block as before the
- * update (the same kind over the same unchanged text), or past `limit`.
- */
-function untilSameBlock(update: ViewUpdate, oldTree: Tree, tree: Tree, end: number, limit: number): number {
-  const { changes } = update;
+/** The blocks on screen in either tree without a match in the other (see changedRegions). */
+function differingBlocks(changes: ViewUpdate['changes'], oldTree: Tree, tree: Tree, span: Span): Span[] {
   const back = changes.invertedDesc;
-  while (end < limit) {
-    const block = tree.topNode.childAfter(end);
-    if (!block) return Math.max(end, limit);
-    const from = back.mapPos(block.from, 1);
-    const to = back.mapPos(block.to, -1);
-    const old = oldTree.topNode.childAfter(from);
-    if (old && old.from === from && old.to === to && old.name === block.name && !changes.touchesRange(from, to)) return end;
-    end = Math.max(block.to, old ? changes.mapPos(old.to, 1) : block.to);
+  const key = (name: string, from: number, to: number): string => `${name} ${from} ${to}`;
+  const out: Span[] = [];
+  const kept = new Set<string>();
+  const olds: Array<{ key: string; span: Span }> = [];
+  for (const block of blocksIn(oldTree, back.mapPos(span.from, -1), back.mapPos(span.to, 1))) {
+    const mapped = { from: changes.mapPos(block.from, -1), to: changes.mapPos(block.to, 1) };
+    if (changes.touchesRange(block.from, block.to)) out.push(mapped);
+    else olds.push({ key: key(block.name, mapped.from, mapped.to), span: mapped });
   }
-  return end;
+  const oldKeys = new Set(olds.map((o) => o.key));
+  for (const block of blocksIn(tree, span.from, span.to)) {
+    const k = key(block.name, block.from, block.to);
+    if (oldKeys.has(k)) kept.add(k);
+    else out.push({ from: block.from, to: block.to });
+  }
+  for (const o of olds) if (!kept.has(o.key)) out.push(o.span);
+  return out;
 }
 
-export const livePreview = ViewPlugin.fromClass(
-  class {
-    decorations: DecorationSet;
-    constructor(view: EditorView) {
-      this.decorations = buildLivePreview(view.state, view.visibleRanges);
+/** The live preview's decorations, kept from one update to the next (see changedRegions). */
+export class LivePreview {
+  decorations: DecorationSet;
+  constructor(view: EditorView) {
+    this.decorations = buildLivePreview(view.state, view.visibleRanges);
+  }
+  update(update: ViewUpdate): void {
+    if (
+      !update.docChanged &&
+      !update.viewportChanged &&
+      !update.selectionSet &&
+      syntaxTree(update.startState) === syntaxTree(update.state)
+    ) {
+      return;
     }
-    update(update: ViewUpdate): void {
-      if (
-        !update.docChanged &&
-        !update.viewportChanged &&
-        !update.selectionSet &&
-        syntaxTree(update.startState) === syntaxTree(update.state)
-      ) {
-        return;
-      }
-      const span = spanOf(update.view.visibleRanges);
-      const regions = span && changedRegions(update, span);
-      if (!regions || !span) {
-        this.decorations = buildLivePreview(update.state, update.view.visibleRanges);
-        return;
-      }
-      const mapped = this.decorations.map(update.changes);
-      const first = regions[0];
-      const last = regions[regions.length - 1];
-      if (!first || !last) {
-        this.decorations = mapped;
-        return;
-      }
-      const add: Array<Range<Decoration>> = [];
-      for (const r of regions) {
-        const from = Math.max(r.from, span.from);
-        const to = Math.min(r.to, span.to);
-        if (from <= to) previewRanges(update.state, from, to, add);
-      }
-      this.decorations = mapped.update({
-        filter: (from, to) => !regions.some((r) => from <= r.to && to >= r.from),
-        filterFrom: first.from,
-        filterTo: last.to,
-        add,
-        sort: true,
-      });
+    const span = spanOf(update.view.visibleRanges);
+    const regions = span && changedRegions(update, span);
+    if (!regions || !span) {
+      this.decorations = buildLivePreview(update.state, update.view.visibleRanges);
+      return;
     }
-  },
-  { decorations: (plugin) => plugin.decorations },
-);
+    const mapped = this.decorations.map(update.changes);
+    const first = regions[0];
+    const last = regions[regions.length - 1];
+    if (!first || !last) {
+      this.decorations = mapped;
+      return;
+    }
+    const add: Array<Range<Decoration>> = [];
+    for (const r of regions) {
+      const from = Math.max(r.from, span.from);
+      const to = Math.min(r.to, span.to);
+      if (from <= to) previewRanges(update.state, from, to, add);
+    }
+    this.decorations = mapped.update({
+      filter: (from, to) => !regions.some((r) => from <= r.to && to >= r.from),
+      filterFrom: first.from,
+      filterTo: last.to,
+      add,
+      sort: true,
+    });
+  }
+}
+
+export const livePreview = ViewPlugin.fromClass(LivePreview, { decorations: (plugin) => plugin.decorations });
