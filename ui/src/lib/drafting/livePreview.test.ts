@@ -84,6 +84,20 @@ describe('live preview kept across updates', () => {
     expect(kept).toEqual(full);
   });
 
+  it('keeps one closing mark on an indented fence as lines stream in above it', () => {
+    // A model's answer written after a selection: each piece ends in the indentation of
+    // the fence's first line, which the fence itself does not start at.
+    const p = preview('Intro\n  ```\nx\n```');
+    p.apply(p.state.update({ selection: { anchor: 0, head: 6 } }));
+    let at = 6;
+    for (const piece of ['more\n', 'x\n', 'y\n', 'z\n']) {
+      p.apply(p.state.update({ changes: { from: at, insert: piece } }));
+      at += piece.length;
+      const [kept, full] = p.compare();
+      expect(kept).toEqual(full);
+    }
+  });
+
   it('follows the parser when it corrects a block the edit did not touch', () => {
     // After un-indenting, the incremental parse first keeps an indented code block it
     // corrects on a later edit elsewhere.

@@ -126,7 +126,9 @@ function previewRanges(state: EditorState, from: number, to: number, out: Array<
           const cursor = node.node.cursor();
           if (cursor.firstChild()) {
             do {
-              if (cursor.name === 'CodeMark' || cursor.name === 'CodeInfo') out.push(dim.range(cursor.from, cursor.to));
+              // Only the fences within [from, to]: a region may hold part of a block.
+              const fence = cursor.name === 'CodeMark' || cursor.name === 'CodeInfo';
+              if (fence && cursor.to >= from && cursor.from <= to) out.push(dim.range(cursor.from, cursor.to));
             } while (cursor.nextSibling());
           }
           return false;
@@ -228,7 +230,8 @@ export function changedRegions(update: ViewUpdate, span: Span): Span[] | null {
   }
   const doc = state.doc;
   const lines = regions
-    .map((r) => widenToBlocks(tree, r.from, r.to))
+    // Lines first: a block indented by a few spaces starts after its line does.
+    .map((r) => widenToBlocks(tree, doc.lineAt(Math.min(r.from, doc.length)).from, doc.lineAt(Math.min(r.to, doc.length)).to))
     .map((r) => ({ from: doc.lineAt(Math.min(r.from, doc.length)).from, to: doc.lineAt(Math.min(r.to, doc.length)).to }))
     .sort((a, b) => a.from - b.from);
   const merged: Span[] = [];
