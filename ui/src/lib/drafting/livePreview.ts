@@ -79,14 +79,22 @@ export function buildLivePreview(state: EditorState, ranges: readonly Span[]): D
   const span = spanOf(ranges);
   if (!span) return Decoration.none;
   const out: Array<Range<Decoration>> = [];
-  previewRanges(state, span.from, span.to, out);
+  previewRanges(state, selectedLines(state), span.from, span.to, out);
   return Decoration.set(out, true);
 }
 
-/** Adds the decorations of every node of the tree that meets [from, to] to `out`. */
-function previewRanges(state: EditorState, from: number, to: number, out: Array<Range<Decoration>>): void {
+/**
+ * Adds the decorations of every node of the tree that meets [from, to] to `out`;
+ * `revealedLines` are the selection's lines (selectedLines), where marks stay visible.
+ */
+function previewRanges(
+  state: EditorState,
+  revealedLines: ReadonlyArray<[number, number]>,
+  from: number,
+  to: number,
+  out: Array<Range<Decoration>>,
+): void {
   const doc = state.doc;
-  const revealedLines = selectedLines(state);
   const revealed = (a: number, b: number): boolean => revealedLines.some(([f, t]) => a <= t && b >= f);
 
   /** Line decorations for every line of [a, b) inside [from, to]. */
@@ -178,6 +186,11 @@ function previewRanges(state: EditorState, from: number, to: number, out: Array<
   });
 }
 
+/** [from, to] widened to the whole lines of `doc` it meets. */
+function wholeLines(doc: EditorState['doc'], from: number, to: number): Span {
+  return { from: doc.lineAt(Math.min(from, doc.length)).from, to: doc.lineAt(Math.min(to, doc.length)).to };
+}
+
 /** The top-level block (a child of the document node) at `pos`, or null between blocks. */
 function blockAt(tree: Tree, pos: number, side: -1 | 1): Span | null {
   let node = tree.resolve(pos, side);
@@ -213,7 +226,7 @@ function blocksIn(tree: Tree, from: number, to: number): Block[] {
  * corrections of blocks the edit did not touch. The lines the selection touches show
  * their marks, so the blocks it leaves and enters are styled again too.
  */
-export function changedRegions(update: ViewUpdate, span: Span): Span[] | null {
+export function changedRegions(update: ViewUpdate, span: Span, revealedLines = selectedLines(update.state)): Span[] | null {
   if (update.viewportMoved) return null;
   const { startState, state, changes } = update;
   const oldTree = syntaxTree(startState);
@@ -224,15 +237,16 @@ export function changedRegions(update: ViewUpdate, span: Span): Span[] | null {
   changes.iterChangedRanges((_fromA, _toA, from, to) => regions.push({ from, to }));
   if (tree !== oldTree) regions.push(...differingBlocks(changes, oldTree, tree, span));
   const before = selectedLines(startState).map(([from, to]): Span => ({ from: changes.mapPos(from, -1), to: changes.mapPos(to, 1) }));
-  const after = selectedLines(state).map(([from, to]): Span => ({ from, to }));
+  const after = revealedLines.map(([from, to]): Span => ({ from, to }));
   if (update.docChanged || before.length !== after.length || before.some((r, i) => r.from !== after[i]?.from || r.to !== after[i]?.to)) {
     regions.push(...before, ...after);
   }
   const doc = state.doc;
   const lines = regions
     // Lines first: a block indented by a few spaces starts after its line does.
-    .map((r) => widenToBlocks(tree, doc.lineAt(Math.min(r.from, doc.length)).from, doc.lineAt(Math.min(r.to, doc.length)).to))
-    .map((r) => ({ from: doc.lineAt(Math.min(r.from, doc.length)).from, to: doc.lineAt(Math.min(r.to, doc.length)).to }))
+    .map((r) => wholeLines(doc, r.from, r.to))
+    .map((r) => widenToBlocks(tree, r.from, r.to))
+    .map((r) => wholeLines(doc, r.from, r.to))
     .sort((a, b) => a.from - b.from);
   const merged: Span[] = [];
   for (const r of lines) {
@@ -248,20 +262,17 @@ function differingBlocks(changes: ViewUpdate['changes'], oldTree: Tree, tree: Tr
   const back = changes.invertedDesc;
   const key = (name: string, from: number, to: number): string => `${name} ${from} ${to}`;
   const out: Span[] = [];
-  const kept = new Set<string>();
-  const olds: Array<{ key: string; span: Span }> = [];
+  // The untouched old blocks not yet matched, by key; what is left at the end has no match.
+  const unmatched = new Map<string, Span>();
   for (const block of blocksIn(oldTree, back.mapPos(span.from, -1), back.mapPos(span.to, 1))) {
     const mapped = { from: changes.mapPos(block.from, -1), to: changes.mapPos(block.to, 1) };
     if (changes.touchesRange(block.from, block.to)) out.push(mapped);
-    else olds.push({ key: key(block.name, mapped.from, mapped.to), span: mapped });
+    else unmatched.set(key(block.name, mapped.from, mapped.to), mapped);
   }
-  const oldKeys = new Set(olds.map((o) => o.key));
   for (const block of blocksIn(tree, span.from, span.to)) {
-    const k = key(block.name, block.from, block.to);
-    if (oldKeys.has(k)) kept.add(k);
-    else out.push({ from: block.from, to: block.to });
+    if (!unmatched.delete(key(block.name, block.from, block.to))) out.push({ from: block.from, to: block.to });
   }
-  for (const o of olds) if (!kept.has(o.key)) out.push(o.span);
+  out.push(...unmatched.values());
   return out;
 }
 
@@ -281,7 +292,8 @@ export class LivePreview {
       return;
     }
     const span = spanOf(update.view.visibleRanges);
-    const regions = span && changedRegions(update, span);
+    const revealedLines = selectedLines(update.state);
+    const regions = span && changedRegions(update, span, revealedLines);
     if (!regions || !span) {
       this.decorations = buildLivePreview(update.state, update.view.visibleRanges);
       return;
@@ -297,7 +309,7 @@ export class LivePreview {
     for (const r of regions) {
       const from = Math.max(r.from, span.from);
       const to = Math.min(r.to, span.to);
-      if (from <= to) previewRanges(update.state, from, to, add);
+      if (from <= to) previewRanges(update.state, revealedLines, from, to, add);
     }
     this.decorations = mapped.update({
       filter: (from, to) => !regions.some((r) => from <= r.to && to >= r.from),
