@@ -393,6 +393,7 @@ async function chatPart(size, rate) {
       await sleep(SETTLE_S * 1000);
       const settledPss = pss(tag);
       const settledParts = pssParts(tag);
+      const collectMs = await collectionMs(driver);
       shownChars = (await driver.findElement(By.css(LAST_ANSWER)).getAttribute('textContent')).length;
       say([
         `streaming answer: ${tokens} tokens (${text.length} characters of Markdown) at ${rate} tokens/s`,
@@ -403,6 +404,7 @@ async function chatPart(size, rate) {
         ['  PSS right after the answer', `${mb(afterPss)} (${plus(afterPss, idlePss)})`],
         ['  PSS ' + SETTLE_S + ' s later', `${mb(settledPss)} (${plus(settledPss, idlePss)}; target ≤ +60 MB)`],
         ['', `grown (MB): ${grown(idleParts, settledParts)}`],
+        ['  a full collection then', collectMs],
       ]);
     } finally {
       await app.close();
@@ -471,6 +473,18 @@ const OPEN_CONVERSATION = `
  * times a second, ran WebDriver's scripts in the page while it streamed, which is work a
  * person's window never does: it took frames from the answer being measured.
  */
+/**
+ * How long the page's full collection (`__foxtailCollect`, which the window asks for
+ * once streaming stops: ui/src/lib/memory.ts) takes with the page as it stands: the
+ * pause a person could meet once after each answer or draft.
+ */
+async function collectionMs(driver) {
+  const took = await driver.executeScript(
+    'if (typeof window.__foxtailCollect !== "function") return null; const t = performance.now(); window.__foxtailCollect(); return performance.now() - t;',
+  );
+  return took === null ? 'not available in this build' : `${Number(took).toFixed(0)} ms, in the page`;
+}
+
 const ANSWER_ENDED = `
   const [selector, ms, done] = arguments;
   const ended = () => document.querySelector(selector)?.getAttribute('data-status') === 'done';
@@ -689,6 +703,7 @@ async function draftingPart(gatewayUrl, draft, words) {
     const afterPss = pss(tag);
     await sleep(SETTLE_S * 1000);
     const settledPss = pss(tag);
+    const collectMs = await collectionMs(driver);
     say([
       `"Write here" into a ${words}-word document (${places.chars} characters): ${DRAFT_WORDS} words at ${WORD_RATE} words/s`,
       ['  idle', `${describe(idleFrames.updates)}; PSS ${mb(idlePss)}`],
@@ -711,6 +726,7 @@ async function draftingPart(gatewayUrl, draft, words) {
       ],
       ['  PSS right after the draft', `${mb(afterPss)} (${plus(afterPss, idlePss)})`],
       ['  PSS ' + SETTLE_S + ' s later', `${mb(settledPss)} (${plus(settledPss, idlePss)})`],
+      ['  a full collection then', collectMs],
     ]);
   } finally {
     await app.close();

@@ -62,7 +62,45 @@ const COMMANDS: &[&str] = &[
 ];
 
 fn main() {
+    #[cfg(target_os = "linux")]
+    build_web_extension();
     let manifest = tauri_build::AppManifest::new().commands(COMMANDS);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("failed to run the Tauri build script");
+}
+
+/// Builds the web process extension (src-tauri/web-extension/collect.c) into OUT_DIR,
+/// where `web_extension.rs` includes it. It is a shared object of its own, loaded by
+/// WebKit's web process, so it is compiled here rather than linked into the app.
+#[cfg(target_os = "linux")]
+fn build_web_extension() {
+    let source = "src-tauri/web-extension/collect.c";
+    println!("cargo:rerun-if-changed={source}");
+    let webkit = pkg_config::Config::new()
+        .cargo_metadata(false)
+        .probe("webkit2gtk-web-extension-4.1")
+        .expect("webkit2gtk-web-extension-4.1 (libwebkit2gtk-4.1-dev) is needed to build Foxtail");
+    let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"))
+        .join("libfoxtail_collect.so");
+    let mut command = cc::Build::new()
+        .cargo_metadata(false)
+        .get_compiler()
+        .to_command();
+    command.args([
+        "-shared", "-fPIC", "-O2", "-Wall", "-Wextra", "-Werror", "-o",
+    ]);
+    command.arg(&out).arg(source);
+    for dir in &webkit.include_paths {
+        command.arg("-I").arg(dir);
+    }
+    for dir in &webkit.link_paths {
+        command.arg("-L").arg(dir);
+    }
+    for lib in &webkit.libs {
+        command.arg(format!("-l{lib}"));
+    }
+    let status = command
+        .status()
+        .expect("the C compiler could not be started");
+    assert!(status.success(), "building {source} failed");
 }

@@ -16,6 +16,7 @@ mod raw_request;
 mod rendering;
 #[cfg(test)]
 mod test_window;
+mod web_extension;
 
 pub use data_dir::DATA_DIR_ENV;
 pub use foxtail_core::AppError;
@@ -75,9 +76,15 @@ pub fn run() {
                 true => app.config().build.dev_url.clone(),
                 false => None,
             };
+            // Without it the page works as before; only its memory comes back later.
+            let extensions = web_extension::install(&data_dir.join("web-extension"))
+                .unwrap_or_else(|err| {
+                    eprintln!("Foxtail could not write its web view extension: {err}");
+                    None
+                });
             // The window is built here rather than in tauri.conf.json so that the web
             // view's own storage follows FOXTAIL_DATA_DIR like every other file.
-            let window = WebviewWindowBuilder::new(app, "main", WebviewUrl::default())
+            let mut window = WebviewWindowBuilder::new(app, "main", WebviewUrl::default())
                 .title("Foxtail")
                 .inner_size(1100.0, 760.0)
                 .min_inner_size(420.0, 360.0)
@@ -96,8 +103,11 @@ pub fn run() {
                 .visible(false)
                 .on_page_load(|window, _| {
                     let _ = window.show();
-                })
-                .build()?;
+                });
+            if let Some(dir) = extensions {
+                window = window.extensions_path(dir);
+            }
+            let window = window.build()?;
             rendering::log_frames(&window);
             Ok(())
         })

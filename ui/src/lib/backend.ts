@@ -2,6 +2,7 @@
 // contract that Rust generates (contract.ts), so a renamed command, argument or result
 // field fails the type check instead of failing at run time.
 import { Channel, invoke } from '@tauri-apps/api/core';
+import * as memory from './memory';
 import {
   ERROR_KINDS,
   RAW_ARGUMENT_HEADERS,
@@ -182,6 +183,8 @@ function channel(onUpdate: (update: StreamUpdate) => void): Channel<Update> {
       return;
     }
     taking = true;
+    let ended = false;
+    memory.streamBegan();
     try {
       do {
         again = false;
@@ -191,7 +194,8 @@ function channel(onUpdate: (update: StreamUpdate) => void): Channel<Update> {
           const waiting = await call('take_updates', { outbox, waitAfter });
           for (const next of joinUpdates(waiting)) onUpdate(next);
           // Rust drops an outbox once its end is taken (Event::is_end): nothing more comes.
-          if (waiting.some(endsStream)) return;
+          ended = waiting.some(endsStream);
+          if (ended) return;
           if (waiting.length) found = performance.now();
           else if (waitAfter) break;
           await nextFrame();
@@ -199,6 +203,7 @@ function channel(onUpdate: (update: StreamUpdate) => void): Channel<Update> {
       } while (again);
     } finally {
       taking = false;
+      memory.streamStopped(ended);
     }
   };
   ch.onmessage = (update) => {

@@ -1,0 +1,59 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { COLLECT_AFTER_MS, streamBegan, streamStopped } from './memory';
+
+const host = globalThis as { __foxtailCollect?: () => void };
+
+describe('memory asked back after streaming', () => {
+  let collect: ReturnType<typeof vi.fn>;
+  beforeEach(() => {
+    vi.useFakeTimers();
+    collect = vi.fn();
+    host.__foxtailCollect = collect as () => void;
+  });
+  afterEach(() => {
+    vi.runOnlyPendingTimers();
+    vi.useRealTimers();
+    delete host.__foxtailCollect;
+  });
+
+  it('is asked once, a quiet moment after the last stream ended', () => {
+    streamBegan();
+    streamStopped(true);
+    vi.advanceTimersByTime(COLLECT_AFTER_MS - 1);
+    expect(collect).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(collect).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(10 * COLLECT_AFTER_MS);
+    expect(collect).toHaveBeenCalledTimes(1);
+  });
+
+  it('waits while another stream still runs, and for one that begins before the moment comes', () => {
+    streamBegan();
+    streamBegan();
+    streamStopped(true);
+    vi.advanceTimersByTime(3 * COLLECT_AFTER_MS);
+    expect(collect).not.toHaveBeenCalled();
+    streamStopped(true);
+    vi.advanceTimersByTime(COLLECT_AFTER_MS / 2);
+    streamBegan();
+    vi.advanceTimersByTime(3 * COLLECT_AFTER_MS);
+    expect(collect).not.toHaveBeenCalled();
+    streamStopped(true);
+    vi.advanceTimersByTime(COLLECT_AFTER_MS);
+    expect(collect).toHaveBeenCalledTimes(1);
+  });
+
+  it('is not asked when a stream only paused (a tool running, a slow model)', () => {
+    streamBegan();
+    streamStopped(false);
+    vi.advanceTimersByTime(3 * COLLECT_AFTER_MS);
+    expect(collect).not.toHaveBeenCalled();
+  });
+
+  it('is nothing where the window has no such call (a browser)', () => {
+    delete host.__foxtailCollect;
+    streamBegan();
+    streamStopped(true);
+    expect(() => vi.advanceTimersByTime(3 * COLLECT_AFTER_MS)).not.toThrow();
+  });
+});
