@@ -62,8 +62,10 @@ const COMMANDS: &[&str] = &[
 ];
 
 fn main() {
-    #[cfg(target_os = "linux")]
-    build_web_extension();
+    // The target's system, not this build script's (a cross build).
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+        build_web_extension();
+    }
     let manifest = tauri_build::AppManifest::new().commands(COMMANDS);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("failed to run the Tauri build script");
@@ -72,7 +74,6 @@ fn main() {
 /// Builds the web process extension (src-tauri/web-extension/collect.c) into OUT_DIR,
 /// where `web_extension.rs` includes it. It is a shared object of its own, loaded by
 /// WebKit's web process, so it is compiled here rather than linked into the app.
-#[cfg(target_os = "linux")]
 fn build_web_extension() {
     let source = "src-tauri/web-extension/collect.c";
     println!("cargo:rerun-if-changed={source}");

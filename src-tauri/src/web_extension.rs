@@ -31,8 +31,12 @@ pub fn install(dir: &Path) -> std::io::Result<Option<PathBuf>> {
             // Written aside and renamed, so a web process starting meanwhile (another
             // window, a second copy of the app) never loads half a library.
             let partial = dir.join(format!("{FILE_NAME}.{}.partial", std::process::id()));
-            foxtail_core::files::write_private(&partial, LIBRARY)?;
-            std::fs::rename(&partial, &path)?;
+            let written = foxtail_core::files::write_private(&partial, LIBRARY)
+                .and_then(|()| std::fs::rename(&partial, &path));
+            if written.is_err() {
+                let _ = std::fs::remove_file(&partial);
+            }
+            written?;
         }
         Ok(Some(dir.to_path_buf()))
     }

@@ -25,9 +25,12 @@ static JSValueRef collect(JSContextRef ctx, JSObjectRef function, JSObjectRef se
   (void)argv;
   (void)exception;
   JSSynchronousGarbageCollectForDebugging(ctx);
-  /* The nodes a collection frees go back to glibc's heap and WebKit's allocator;
-   * this returns glibc's free pages to the system now rather than never. */
+#ifdef __GLIBC__
+  /* Most of what a collection frees goes back to WebKit's own allocator, which returns
+   * its pages itself; the rest goes to glibc's heap, which keeps its free pages until
+   * asked. */
   malloc_trim(0);
+#endif
   return JSValueMakeUndefined(ctx);
 }
 
