@@ -102,17 +102,30 @@ for (const [signal, number] of /** @type {const} */ ([['SIGTERM', 15], ['SIGINT'
   });
 }
 
-/** A free loopback port, chosen by the OS. */
-export async function freePort() {
-  const server = createServer();
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(undefined));
-  });
-  const address = server.address();
-  await new Promise((resolve) => server.close(() => resolve(undefined)));
-  if (!address || typeof address === 'string') throw new Error('the OS gave no port');
-  return address.port;
+/**
+ * `count` free loopback ports, chosen by the OS. All are held open until every one is
+ * chosen: asked one after another, the OS may give a port just closed again, and a
+ * driver told to listen on its own bridge's port loops for ever.
+ */
+export async function freePorts(/** @type {number} */ count) {
+  const servers = Array.from({ length: count }, () => createServer());
+  try {
+    return await Promise.all(
+      servers.map(
+        (server) =>
+          /** @type {Promise<number>} */ (new Promise((resolve, reject) => {
+            server.once('error', reject);
+            server.listen(0, '127.0.0.1', () => {
+              const address = server.address();
+              if (!address || typeof address === 'string') reject(new Error('the OS gave no port'));
+              else resolve(address.port);
+            });
+          })),
+      ),
+    );
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(() => resolve(undefined)))));
+  }
 }
 
 /** Waits until something answers HTTP on `url`; fails after `ms`, or when `gone()` says the server died. */
@@ -151,8 +164,7 @@ const launchedTags = new Set();
  * @param {{dataDir: string, env?: Record<string, string>, startupMs?: number}} options
  */
 export async function launchApp({ dataDir, env = {}, startupMs = 30_000 }) {
-  const port = await freePort();
-  const nativePort = await freePort();
+  const [port, nativePort] = await freePorts(2);
   // Marks this launch's processes: tauri-driver passes its environment down to
   // WebKitWebDriver and so to the app, so the app can be told from any other copy.
   const tag = `foxtail-e2e-${process.pid}-${randomUUID()}`;

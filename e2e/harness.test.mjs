@@ -7,13 +7,22 @@ import { existsSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freshDataDir, killTagged, launchApp, taggedProcesses } from './app.mjs';
+import { freePorts, freshDataDir, killTagged, launchApp, taggedProcesses } from './app.mjs';
 
 /** The WebDriver processes running now (this runner's tests run one at a time). */
 function drivers() {
   const found = spawnSync('pgrep', ['-x', 'tauri-driver|WebKitWebDriver'], { encoding: 'utf8' });
   return new Set(found.stdout.split('\n').filter(Boolean));
 }
+
+test('the ports a start asks for are free and never the same one twice', async () => {
+  // The driver and its bridge each listen on one; given the same, the bridge talked to itself.
+  for (let i = 0; i < 200; i++) {
+    const ports = await freePorts(2);
+    assert.equal(new Set(ports).size, 2, `ports ${ports.join(' and ')}`);
+    assert.ok(ports.every((port) => Number.isInteger(port) && port > 0));
+  }
+});
 
 test('a start that times out stops what it started and shows the driver log', async () => {
   const before = drivers();

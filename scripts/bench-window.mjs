@@ -90,7 +90,7 @@ const DOC_WORDS = values.words.split(',').map(Number);
 const STARTS = Number(values.starts);
 
 const { Builder, By, Key } = await import('selenium-webdriver');
-const { alsoStop, byTestId, freePort, freshDataDir, killTagged, launchApp, LAST_ANSWER, located, read, startGateway, stopEverything, taggedProcesses, tempDir } = await import(
+const { alsoStop, byTestId, freePorts, freshDataDir, killTagged, launchApp, LAST_ANSWER, located, read, startGateway, stopEverything, taggedProcesses, tempDir } = await import(
   '../e2e/app.mjs'
 );
 
@@ -795,8 +795,7 @@ const FIRST_PAINT = `
 
 /** Starts `binary` through tauri-driver as launchApp does, and times its first painted screen. */
 async function startWindow(binary, dataDir, selector, env = {}) {
-  const port = await freePort();
-  const nativePort = await freePort();
+  const [port, nativePort] = await freePorts(2);
   const tag = `foxtail-bench-${process.pid}-${randomUUID()}`;
   openTags.add(tag);
   const logPath = join(work, `tauri-driver-${tag}.log`);
