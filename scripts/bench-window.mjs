@@ -469,11 +469,6 @@ const OPEN_CONVERSATION = `
   requestAnimationFrame(check);`;
 
 /**
- * In the page: wait for the last answer to end. Asking through WebDriver instead, five
- * times a second, ran WebDriver's scripts in the page while it streamed, which is work a
- * person's window never does: it took frames from the answer being measured.
- */
-/**
  * How long the page's full collection (`__foxtailCollect`, which the window asks for
  * once streaming stops: ui/src/lib/memory.ts) takes with the page as it stands: the
  * pause a person could meet once after each answer or draft.
@@ -485,6 +480,11 @@ async function collectionMs(driver) {
   return took === null ? 'not available in this build' : `${Number(took).toFixed(0)} ms, in the page`;
 }
 
+/**
+ * In the page: wait for the last answer to end. Asking through WebDriver instead, five
+ * times a second, ran WebDriver's scripts in the page while it streamed, which is work a
+ * person's window never does: it took frames from the answer being measured.
+ */
 const ANSWER_ENDED = `
   const [selector, ms, done] = arguments;
   const ended = () => document.querySelector(selector)?.getAttribute('data-status') === 'done';
