@@ -17,7 +17,8 @@
 //                       characters of Markdown with code blocks and tables) seeded in the
 //                       history: from the click on it in the sidebar to its last message
 //                       painted; PSS with it open; frame p50/p95 while it scrolls 300 px
-//                       a frame from the bottom to the top (older pages load on the way)
+//                       a frame from the bottom to the top (older pages load on the way),
+//                       PSS right after it and 30 s later
 //   drafting            "Write here" streams 5,000 words at 1,000 words/s into the middle
 //                       of a 2,000-word and of a 100,000-word document while a key is
 //                       typed a paragraph above through WebDriver: frame p50/p95 as a
@@ -562,6 +563,12 @@ async function historyPart(gatewayUrl) {
       painted: intervals(paintsBetween(app.frameLog, scrollStart, scrolled.done ? scrollStart + scrolled.ms * 1000 : Infinity)),
     };
     const scrollPss = pss(tag);
+    // The rows scrolled out went from the page: the page asks for a collection once the
+    // scrolling has stopped for a moment (ui/src/lib/memory.ts).
+    await sleep(SETTLE_S * 1000);
+    const settledPss = pss(tag);
+    const settledParts = pssParts(tag);
+    const collectMs = await collectionMs(driver);
     say([
       `${TURNS}-turn conversation: ${messages.length} messages, ${chars} characters of Markdown (code blocks, tables)`,
       ['  idle', `${describe(idleFrames.updates)}; PSS ${mb(idlePss)}`],
@@ -582,6 +589,9 @@ async function historyPart(gatewayUrl) {
           : `stopped after ${SCROLL_LIMIT_S} s without reaching the top (${scrolled.seen} of ${messages.length} messages passed)`,
       ],
       ['  PSS after scrolling to the top', `${mb(scrollPss)} (${plus(scrollPss, idlePss)})`],
+      ['  PSS ' + SETTLE_S + ' s later', `${mb(settledPss)} (${plus(settledPss, idlePss)}; target ≤ +100 MB)`],
+      ['', `grown (MB): ${grown(app.idleParts, settledParts)}`],
+      ['  a full collection then', collectMs],
     ]);
   } finally {
     await app.close();

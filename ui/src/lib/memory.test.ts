@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { COLLECT_AFTER_MS, streamBegan, streamStopped } from './memory';
+import { COLLECT_AFTER_MS, released, streamBegan, streamStopped } from './memory';
 
 const host = globalThis as { __foxtailCollect?: () => void };
 
@@ -55,5 +55,44 @@ describe('memory asked back after streaming', () => {
     streamBegan();
     streamStopped(true);
     expect(() => vi.advanceTimersByTime(3 * COLLECT_AFTER_MS)).not.toThrow();
+  });
+
+  it('is asked once, a quiet moment after the page last let go of an answer or a document', () => {
+    released();
+    vi.advanceTimersByTime(COLLECT_AFTER_MS / 2);
+    // Rows scrolled out one after another: the moment is counted from the last.
+    released();
+    released();
+    vi.advanceTimersByTime(COLLECT_AFTER_MS - 1);
+    expect(collect).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(collect).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(10 * COLLECT_AFTER_MS);
+    expect(collect).toHaveBeenCalledTimes(1);
+  });
+
+  it('leaves what was let go during a stream to the end of that stream', () => {
+    streamBegan();
+    released();
+    vi.advanceTimersByTime(3 * COLLECT_AFTER_MS);
+    expect(collect).not.toHaveBeenCalled();
+    // Even a stream that only paused collects it then, once.
+    streamStopped(false);
+    vi.advanceTimersByTime(COLLECT_AFTER_MS);
+    expect(collect).toHaveBeenCalledTimes(1);
+    streamBegan();
+    streamStopped(false);
+    vi.advanceTimersByTime(3 * COLLECT_AFTER_MS);
+    expect(collect).toHaveBeenCalledTimes(1);
+  });
+
+  it('owes nothing from a time when there was nothing to collect with', () => {
+    delete host.__foxtailCollect;
+    released();
+    host.__foxtailCollect = collect as () => void;
+    streamBegan();
+    streamStopped(false);
+    vi.advanceTimersByTime(3 * COLLECT_AFTER_MS);
+    expect(collect).not.toHaveBeenCalled();
   });
 });

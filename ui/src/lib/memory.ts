@@ -1,25 +1,42 @@
 /**
- * Asks the web process for its memory back once streaming has stopped.
+ * Asks the web process for its memory back once the page has let go of a lot of it: a
+ * stream stopped, or a rendered answer or a document left the page (a conversation
+ * switched, rows scrolled out of a long one, a document closed).
  *
- * A streaming answer or draft leaves its garbage mostly as DOM nodes, which
- * JavaScriptCore does not count when it times a full collection, so in the real window
- * that collection came late or not at all while the page sat idle after an answer.
- * The app's web process extension gives the page `__foxtailCollect()`, a full
- * collection at once (`src-tauri/src/web_extension.rs`); elsewhere (a browser, tests)
- * there is none, and nothing happens.
+ * That garbage is mostly DOM nodes, which JavaScriptCore does not count when it times a
+ * full collection, so in the real window that collection came late or not at all while
+ * the page sat idle. The app's web process extension gives the page
+ * `__foxtailCollect()`, a full collection at once (`src-tauri/src/web_extension.rs`);
+ * elsewhere (a browser, tests) there is none, and nothing happens.
  */
 
-/** Quiet this long after the last stream ended: a tool call or the next turn often follows. */
+/** Quiet this long after the last release: a tool call, the next turn or more scrolling often follows. */
 export const COLLECT_AFTER_MS = 2000;
 
 type Collect = () => void;
 
 let streams = 0;
+// Something was let go since the last collection.
+let owed = false;
 let timer: ReturnType<typeof setTimeout> | undefined;
 
 function collector(): Collect | undefined {
   const collect = (globalThis as { __foxtailCollect?: unknown }).__foxtailCollect;
   return typeof collect === 'function' ? (collect as Collect) : undefined;
+}
+
+/** Collects once nothing has been let go for `COLLECT_AFTER_MS` and no stream runs. */
+function collectWhenQuiet(): void {
+  // A browser, tests: nothing to collect with, so nothing is owed.
+  if (!collector()) owed = false;
+  if (!owed || streams > 0) return;
+  clearTimeout(timer);
+  timer = setTimeout(() => {
+    timer = undefined;
+    if (streams > 0) return;
+    owed = false;
+    collector()?.();
+  }, COLLECT_AFTER_MS);
 }
 
 /** A stream began taking updates: no collection while it runs (it would cost frames). */
@@ -29,13 +46,19 @@ export function streamBegan(): void {
   timer = undefined;
 }
 
-/** A stream stopped taking updates; `ended` when its end came (a pause does not collect). */
+/**
+ * A stream stopped taking updates; `ended` when its end came. A pause (a tool running, a
+ * slow model) collects only what was let go meanwhile: the stream's own garbage is
+ * collected once, at its end.
+ */
 export function streamStopped(ended: boolean): void {
   streams = Math.max(0, streams - 1);
-  if (!ended || streams > 0 || !collector()) return;
-  clearTimeout(timer);
-  timer = setTimeout(() => {
-    timer = undefined;
-    if (streams === 0) collector()?.();
-  }, COLLECT_AFTER_MS);
+  if (ended) owed = true;
+  collectWhenQuiet();
+}
+
+/** The page dropped a rendered answer or a document: collect once things are quiet. */
+export function released(): void {
+  owed = true;
+  collectWhenQuiet();
 }
