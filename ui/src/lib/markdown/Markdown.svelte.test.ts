@@ -210,3 +210,30 @@ describe('Markdown component', () => {
     expect(copy.textContent).toBe('Copy code');
   });
 });
+
+describe('an answer leaving the page', () => {
+  it('asks for its memory back once the page is quiet', async () => {
+    await loadRenderer();
+    vi.useFakeTimers();
+    const collect = vi.fn();
+    const host = globalThis as { __foxtailCollect?: () => void };
+    host.__foxtailCollect = collect;
+    const target = document.createElement('div');
+    document.body.append(target);
+    try {
+      const props = { text: 'Some **bold** words.', streaming: false, openExternal: () => {}, copyText: async () => {} };
+      const component = mount(Markdown, { target, props });
+      flushSync();
+      vi.advanceTimersByTime(10_000);
+      expect(collect).not.toHaveBeenCalled();
+      unmount(component);
+      vi.advanceTimersByTime(10_000);
+      expect(collect).toHaveBeenCalledTimes(1);
+    } finally {
+      vi.runOnlyPendingTimers();
+      vi.useRealTimers();
+      delete host.__foxtailCollect;
+      target.remove();
+    }
+  });
+});
