@@ -243,6 +243,47 @@ test('a document that cannot be saved says so, keeps its accepted change, stays 
   }
 });
 
+test("a model's change that cannot be saved keeps the window open once, and is saved when it can be", async () => {
+  const { page, pageErrors, close } = await openWindow({ setup: withKey });
+  try {
+    await newDocument(page);
+    await page.keyboard.type('Dear Mina, ');
+    await waitSaved(page, 'Dear Mina, ');
+    // Only the pending change fails: the typing is saved, so only the change can hold the close.
+    await page.evaluate(() => {
+      window['foxtailMock'].control.failing = { save_document_pending: { kind: 'disk_full', message: 'No space left on device (os error 28)' } };
+    });
+    await draftScript(page, say('Thanks for the invite.'));
+    await page.getByTestId('ai-prompt').fill('thank her');
+    await page.getByTestId('ai-run').click();
+    await page.getByTestId('ai-accept').waitFor();
+    const notice = page.getByTestId('draft-error');
+    await notice.waitFor();
+    assert.equal(await notice.getAttribute('data-kind'), 'disk_full');
+
+    await page.evaluate(() => window['foxtailMock'].control.closing.onmessage(null));
+    await page.waitForFunction(() => window['foxtailMock'].control.keptOpen === 1, null, { timeout: 5000 });
+    assert.equal(await page.evaluate(() => window['foxtailMock'].control.closed), false);
+    await notice.filter({ hasText: /stayed open/ }).waitFor();
+    assert.equal(await page.getByTestId('draft-not-saved').count(), 0, 'the typing is saved');
+
+    // Room again: the change is saved by its own timer, the notice goes, and a close quits.
+    await page.evaluate(() => {
+      window['foxtailMock'].control.failing = {};
+    });
+    await page.waitForFunction(() => /Thanks for the invite\./.test(window['foxtailMock'].control.documents.at(-1)?.pending ?? ''), null, {
+      timeout: 5000,
+    });
+    await notice.waitFor({ state: 'detached' });
+    await page.evaluate(() => window['foxtailMock'].control.closing.onmessage(null));
+    await page.waitForFunction(() => window['foxtailMock'].control.closed, null, { timeout: 5000 });
+    assert.equal(await page.evaluate(() => window['foxtailMock'].control.keptOpen), 1);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await close();
+  }
+});
+
 test('typing saved as its document is left goes to that document, not the next one', async () => {
   const { page, pageErrors, close } = await openWindow({ setup: withKey });
   try {
