@@ -378,7 +378,7 @@ async function chatPart(size, rate) {
     const app = await openIdle(dataDir);
     let shownChars = 0;
     try {
-      const { driver, tag, idleFrames, idlePss, idleParts } = app;
+      const { driver, tag, idleFrames, idlePss } = app;
       const composer = await byTestId(driver, 'composer');
       const sent = performance.now();
       const streamFrames = await frames(app, async () => {
@@ -391,10 +391,7 @@ async function chatPart(size, rate) {
       });
       const streamedS = (performance.now() - sent) / 1000;
       const afterPss = pss(tag);
-      await sleep(SETTLE_S * 1000);
-      const settledPss = pss(tag);
-      const settledParts = pssParts(tag);
-      const collectMs = await collectionMs(driver);
+      const settledRows = await settled(app, '+60 MB');
       shownChars = (await driver.findElement(By.css(LAST_ANSWER)).getAttribute('textContent')).length;
       say([
         `streaming answer: ${tokens} tokens (${text.length} characters of Markdown) at ${rate} tokens/s`,
@@ -403,9 +400,7 @@ async function chatPart(size, rate) {
         ...painted(streamFrames, idleFrames),
         ['', `took ${streamedS.toFixed(1)} s (${(tokens / streamedS).toFixed(0)} tokens/s), ${shownChars} characters shown`],
         ['  PSS right after the answer', `${mb(afterPss)} (${plus(afterPss, idlePss)})`],
-        ['  PSS ' + SETTLE_S + ' s later', `${mb(settledPss)} (${plus(settledPss, idlePss)}; target ≤ +60 MB)`],
-        ['', `grown (MB): ${grown(idleParts, settledParts)}`],
-        ['  a full collection then', collectMs],
+        ...settledRows,
       ]);
     } finally {
       await app.close();
@@ -470,15 +465,26 @@ const OPEN_CONVERSATION = `
   requestAnimationFrame(check);`;
 
 /**
- * How long the page's full collection (`__foxtailCollect`, which the window asks for
- * once streaming stops: ui/src/lib/memory.ts) takes with the page as it stands: the
- * pause a person could meet once after each answer or draft.
+ * The rows for what a part leaves: PSS `SETTLE_S` s after its work, what grew since idle,
+ * and how long the page's full collection (`__foxtailCollect`, which the window asks for
+ * once streaming stops or enough was let go: ui/src/lib/memory.ts) then takes. That is
+ * a second collection when the window already asked for one; the first, over all the
+ * work's garbage, is the pause a person could meet.
+ * @param {{ driver: import('selenium-webdriver').WebDriver, tag: string, idlePss: number, idleParts: Map<string, number> }} app
+ * @param {string} [target]
  */
-async function collectionMs(driver) {
+async function settled({ driver, tag, idlePss, idleParts }, target) {
+  await sleep(SETTLE_S * 1000);
+  const settledPss = pss(tag);
+  const parts = pssParts(tag);
   const took = await driver.executeScript(
     'if (typeof window.__foxtailCollect !== "function") return null; const t = performance.now(); window.__foxtailCollect(); return performance.now() - t;',
   );
-  return took === null ? 'not available in this build' : `${Number(took).toFixed(0)} ms, in the page`;
+  return [
+    ['  PSS ' + SETTLE_S + ' s later', `${mb(settledPss)} (${plus(settledPss, idlePss)}${target ? `; target ≤ ${target}` : ''})`],
+    ['', `grown (MB): ${grown(idleParts, parts)}`],
+    ['  a full collection then', took === null ? 'not available in this build' : `${Number(took).toFixed(0)} ms, in the page`],
+  ];
 }
 
 /**
@@ -565,10 +571,7 @@ async function historyPart(gatewayUrl) {
     const scrollPss = pss(tag);
     // The rows scrolled out went from the page: the page asks for a collection once the
     // scrolling has stopped for a moment (ui/src/lib/memory.ts).
-    await sleep(SETTLE_S * 1000);
-    const settledPss = pss(tag);
-    const settledParts = pssParts(tag);
-    const collectMs = await collectionMs(driver);
+    const settledRows = await settled(app, '+100 MB');
     say([
       `${TURNS}-turn conversation: ${messages.length} messages, ${chars} characters of Markdown (code blocks, tables)`,
       ['  idle', `${describe(idleFrames.updates)}; PSS ${mb(idlePss)}`],
@@ -589,9 +592,7 @@ async function historyPart(gatewayUrl) {
           : `stopped after ${SCROLL_LIMIT_S} s without reaching the top (${scrolled.seen} of ${messages.length} messages passed)`,
       ],
       ['  PSS after scrolling to the top', `${mb(scrollPss)} (${plus(scrollPss, idlePss)})`],
-      ['  PSS ' + SETTLE_S + ' s later', `${mb(settledPss)} (${plus(settledPss, idlePss)}; target ≤ +100 MB)`],
-      ['', `grown (MB): ${grown(app.idleParts, settledParts)}`],
-      ['  a full collection then', collectMs],
+      ...settledRows,
     ]);
   } finally {
     await app.close();
@@ -711,9 +712,7 @@ async function draftingPart(gatewayUrl, draft, words) {
       `${VIEW} const { typeAt, chars } = window.__places; return view.state.doc.length - chars - (view.state.selection.main.head - typeAt);`,
     );
     const afterPss = pss(tag);
-    await sleep(SETTLE_S * 1000);
-    const settledPss = pss(tag);
-    const collectMs = await collectionMs(driver);
+    const settledRows = await settled(app);
     say([
       `"Write here" into a ${words}-word document (${places.chars} characters): ${DRAFT_WORDS} words at ${WORD_RATE} words/s`,
       ['  idle', `${describe(idleFrames.updates)}; PSS ${mb(idlePss)}`],
@@ -735,8 +734,7 @@ async function draftingPart(gatewayUrl, draft, words) {
           : `no key painted (${typed} sent)`,
       ],
       ['  PSS right after the draft', `${mb(afterPss)} (${plus(afterPss, idlePss)})`],
-      ['  PSS ' + SETTLE_S + ' s later', `${mb(settledPss)} (${plus(settledPss, idlePss)})`],
-      ['  a full collection then', collectMs],
+      ...settledRows,
     ]);
   } finally {
     await app.close();

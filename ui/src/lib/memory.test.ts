@@ -1,11 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { COLLECT_AFTER_MS, released, streamBegan, streamStopped } from './memory';
+import { COLLECT_AFTER_MS, RELEASED_ENOUGH } from './memory';
+
+// A fresh copy of the module for each test: one that fails half-way (a stream left
+// running, a release owed) cannot change what the next one sees.
+let released: typeof import('./memory').released;
+let streamBegan: typeof import('./memory').streamBegan;
+let streamStopped: typeof import('./memory').streamStopped;
 
 const host = globalThis as { __foxtailCollect?: () => void };
 
 describe('memory asked back after streaming', () => {
   let collect: ReturnType<typeof vi.fn>;
-  beforeEach(() => {
+  beforeEach(async () => {
+    vi.resetModules();
+    ({ released, streamBegan, streamStopped } = await import('./memory'));
     vi.useFakeTimers();
     collect = vi.fn();
     host.__foxtailCollect = collect as () => void;
@@ -57,12 +65,12 @@ describe('memory asked back after streaming', () => {
     expect(() => vi.advanceTimersByTime(3 * COLLECT_AFTER_MS)).not.toThrow();
   });
 
-  it('is asked once, a quiet moment after the page last let go of an answer or a document', () => {
-    released();
+  it('is asked once, a quiet moment after the page last let go of enough', () => {
+    released(RELEASED_ENOUGH / 2);
     vi.advanceTimersByTime(COLLECT_AFTER_MS / 2);
     // Rows scrolled out one after another: the moment is counted from the last.
-    released();
-    released();
+    released(RELEASED_ENOUGH / 4);
+    released(RELEASED_ENOUGH / 4);
     vi.advanceTimersByTime(COLLECT_AFTER_MS - 1);
     expect(collect).not.toHaveBeenCalled();
     vi.advanceTimersByTime(1);
@@ -71,9 +79,29 @@ describe('memory asked back after streaming', () => {
     expect(collect).toHaveBeenCalledTimes(1);
   });
 
+  it('waits for more when only a little was let go, and counts afresh after a collection', () => {
+    released(RELEASED_ENOUGH - 1);
+    vi.advanceTimersByTime(3 * COLLECT_AFTER_MS);
+    expect(collect).not.toHaveBeenCalled();
+    released(1);
+    vi.advanceTimersByTime(COLLECT_AFTER_MS);
+    expect(collect).toHaveBeenCalledTimes(1);
+    released(RELEASED_ENOUGH - 1);
+    vi.advanceTimersByTime(3 * COLLECT_AFTER_MS);
+    expect(collect).toHaveBeenCalledTimes(1);
+    // A stream's end collects whatever was let go too.
+    streamBegan();
+    streamStopped(true);
+    vi.advanceTimersByTime(COLLECT_AFTER_MS);
+    expect(collect).toHaveBeenCalledTimes(2);
+    released(RELEASED_ENOUGH - 1);
+    vi.advanceTimersByTime(3 * COLLECT_AFTER_MS);
+    expect(collect).toHaveBeenCalledTimes(2);
+  });
+
   it('leaves what was let go during a stream to the end of that stream', () => {
     streamBegan();
-    released();
+    released(RELEASED_ENOUGH);
     vi.advanceTimersByTime(3 * COLLECT_AFTER_MS);
     expect(collect).not.toHaveBeenCalled();
     // Even a stream that only paused collects it then, once.
@@ -88,7 +116,7 @@ describe('memory asked back after streaming', () => {
 
   it('owes nothing from a time when there was nothing to collect with', () => {
     delete host.__foxtailCollect;
-    released();
+    released(RELEASED_ENOUGH);
     host.__foxtailCollect = collect as () => void;
     streamBegan();
     streamStopped(false);

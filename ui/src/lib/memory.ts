@@ -13,11 +13,20 @@
 /** Quiet this long after the last release: a tool call, the next turn or more scrolling often follows. */
 export const COLLECT_AFTER_MS = 2000;
 
+/**
+ * Characters of text let go before they are worth a collection of their own. Rows leave
+ * a long conversation as it is scrolled and each new turn makes the last answer anew; a
+ * collection after scrolling through 2 million characters took 78 ms in the real window,
+ * so a few rows alone wait for more, or for a stream's end.
+ */
+export const RELEASED_ENOUGH = 100_000;
+
 type Collect = () => void;
 
 let streams = 0;
-// Something was let go since the last collection.
+// A stream ended, or enough was let go, since the last collection.
 let owed = false;
+let releasedChars = 0;
 let timer: ReturnType<typeof setTimeout> | undefined;
 
 function collector(): Collect | undefined {
@@ -28,13 +37,17 @@ function collector(): Collect | undefined {
 /** Collects once nothing has been let go for `COLLECT_AFTER_MS` and no stream runs. */
 function collectWhenQuiet(): void {
   // A browser, tests: nothing to collect with, so nothing is owed.
-  if (!collector()) owed = false;
+  if (!collector()) {
+    owed = false;
+    releasedChars = 0;
+  }
   if (!owed || streams > 0) return;
   clearTimeout(timer);
+  // streamBegan() clears it: it never fires while a stream runs.
   timer = setTimeout(() => {
     timer = undefined;
-    if (streams > 0) return;
     owed = false;
+    releasedChars = 0;
     collector()?.();
   }, COLLECT_AFTER_MS);
 }
@@ -48,8 +61,8 @@ export function streamBegan(): void {
 
 /**
  * A stream stopped taking updates; `ended` when its end came. A pause (a tool running, a
- * slow model) collects only what was let go meanwhile: the stream's own garbage is
- * collected once, at its end.
+ * slow model) collects only what is still owed (let go meanwhile, or an earlier stream's
+ * end): the stream's own garbage is collected once, at its end.
  */
 export function streamStopped(ended: boolean): void {
   streams = Math.max(0, streams - 1);
@@ -57,8 +70,9 @@ export function streamStopped(ended: boolean): void {
   collectWhenQuiet();
 }
 
-/** The page dropped a rendered answer or a document: collect once things are quiet. */
-export function released(): void {
-  owed = true;
+/** The page dropped a rendered answer or a document of `chars` characters: collect once things are quiet and enough was dropped. */
+export function released(chars: number): void {
+  releasedChars += chars;
+  if (releasedChars >= RELEASED_ENOUGH) owed = true;
   collectWhenQuiet();
 }

@@ -2,6 +2,7 @@ import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { setLanguage } from '../language.svelte';
 import Markdown from './Markdown.svelte';
+import { RELEASED_ENOUGH } from '../memory';
 import { loadRenderer } from './renderer';
 
 // First in the file: the renderer is not loaded yet, as in a window that has just opened.
@@ -214,22 +215,27 @@ describe('Markdown component', () => {
 describe('an answer leaving the page', () => {
   it('asks for its memory back once the page is quiet', async () => {
     await loadRenderer();
-    vi.useFakeTimers();
     const collect = vi.fn();
     const host = globalThis as { __foxtailCollect?: () => void };
-    host.__foxtailCollect = collect;
     const target = document.createElement('div');
     document.body.append(target);
+    let component: ReturnType<typeof mount> | undefined;
     try {
-      const props = { text: 'Some **bold** words.', streaming: false, openExternal: () => {}, copyText: async () => {} };
-      const component = mount(Markdown, { target, props });
+      vi.useFakeTimers();
+      host.__foxtailCollect = collect;
+      // Long enough to be worth a collection of its own (memory.ts's RELEASED_ENOUGH).
+      const text = 'word '.repeat(RELEASED_ENOUGH / 5);
+      const props = { text, streaming: false, openExternal: () => {}, copyText: async () => {} };
+      component = mount(Markdown, { target, props });
       flushSync();
       vi.advanceTimersByTime(10_000);
       expect(collect).not.toHaveBeenCalled();
       unmount(component);
+      component = undefined;
       vi.advanceTimersByTime(10_000);
       expect(collect).toHaveBeenCalledTimes(1);
     } finally {
+      if (component) unmount(component);
       vi.runOnlyPendingTimers();
       vi.useRealTimers();
       delete host.__foxtailCollect;
