@@ -284,6 +284,51 @@ test("a model's change that cannot be saved keeps the window open once, and is s
   }
 });
 
+test('an accepted change whose clearing cannot be saved is not offered again when its document is left and reopened', async () => {
+  const { page, pageErrors, close } = await openWindow({ setup: withKey });
+  try {
+    await newDocument(page);
+    await page.keyboard.type('Dear Mina, ');
+    await waitSaved(page, 'Dear Mina, ');
+    await draftScript(page, say('Thanks for the invite.'));
+    await page.getByTestId('ai-prompt').fill('thank her');
+    await page.getByTestId('ai-run').click();
+    await page.waitForFunction(() => /Thanks for the invite\./.test(window['foxtailMock'].control.documents.at(-1)?.pending ?? ''), null, {
+      timeout: 5000,
+    });
+    // Only the pending change's save fails: the text with the change in it is saved, the
+    // change stays stored as waiting.
+    await fillDisk(page, true, { pending: true });
+    await page.evaluate(() => {
+      const control = window['foxtailMock'].control;
+      control.failing = { save_document_pending: control.failing.save_document_pending };
+    });
+    await page.getByTestId('ai-accept').click();
+    await waitSaved(page, 'Dear Mina, Thanks for the invite.');
+    await page.getByTestId('draft-error').waitFor();
+
+    // Left for another document while the clearing cannot be saved: kept, said, tried again.
+    await page.getByTestId('new-document').click();
+    await page.getByTestId('closed-draft-not-saved').waitFor();
+    assert.match(await page.evaluate(() => window['foxtailMock'].control.documents.at(-2)?.pending ?? ''), /Thanks/);
+    await fillDisk(page, false);
+    await page.waitForFunction(() => window['foxtailMock'].control.documents.at(-2)?.pending === '', null, { timeout: 20_000 });
+    await page.getByTestId('closed-draft-not-saved').waitFor({ state: 'detached' });
+
+    // Opened again: the text as accepted, and no change offered to accept a second time.
+    /** @type {import('playwright-core').Locator} */
+    const first = page.getByTestId('document').locator('.conversation-link').nth(1);
+    await first.click();
+    await page.getByTestId('editor').getByText('Dear Mina, Thanks for the invite.').waitFor();
+    await page.waitForTimeout(500);
+    assert.equal(await page.getByTestId('ai-accept').count(), 0);
+    assert.equal(await savedDoc(page, -2), 'Dear Mina, Thanks for the invite.');
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await close();
+  }
+});
+
 test('typing saved as its document is left goes to that document, not the next one', async () => {
   const { page, pageErrors, close } = await openWindow({ setup: withKey });
   try {
