@@ -266,6 +266,13 @@ test("a model's change that cannot be saved keeps the window open once, and is s
     assert.equal(await page.evaluate(() => window['foxtailMock'].control.closed), false);
     await notice.filter({ hasText: /stayed open/ }).waitFor();
     assert.equal(await page.getByTestId('draft-not-saved').count(), 0, 'the typing is saved');
+    // Typing saved meanwhile does not take back why the window stayed open.
+    await page.getByTestId('editor').click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.type('P.S. ');
+    await page.waitForFunction(() => /^P\.S\. /.test(window['foxtailMock'].control.documents.at(-1)?.content ?? ''), null, { timeout: 5000 });
+    await page.waitForTimeout(300);
+    assert.match((await notice.textContent()) ?? '', /stayed open/);
 
     // Room again: the change is saved by its own timer, the notice goes, and a close quits.
     await page.evaluate(() => {

@@ -379,6 +379,8 @@ const en = {
   draftNotSaved: 'Your latest changes to this document are not saved yet. They stay on screen, and Foxtail tries again every few seconds.',
   draftKeptOpen:
     'Foxtail stayed open because your latest changes to this document are not saved. Copy the text somewhere safe, or close again to quit without them.',
+  draftChangeKeptOpen:
+    'Foxtail stayed open because the change the model wrote here is not saved. Accept it or copy it somewhere safe, or close again to quit without it.',
   draftClosedNotSaved:
     'The latest changes to a document you closed are not saved yet. Foxtail tries again every few seconds; open the document to see them.',
   draftClosedKeptOpen:
@@ -853,6 +855,8 @@ const ko: Catalogue = {
   draftNotSaved: '이 문서의 최근 변경 내용이 아직 저장되지 않았습니다. 화면에는 남아 있으며, Foxtail이 몇 초마다 다시 저장을 시도합니다.',
   draftKeptOpen:
     '이 문서의 최근 변경 내용이 저장되지 않아 Foxtail을 닫지 않았습니다. 내용을 안전한 곳에 복사하거나, 저장하지 않고 끝내려면 다시 닫으세요.',
+  draftChangeKeptOpen:
+    '모델이 여기에 쓴 변경 내용이 저장되지 않아 Foxtail을 닫지 않았습니다. 변경을 적용하거나 안전한 곳에 복사하거나, 저장하지 않고 끝내려면 다시 닫으세요.',
   draftClosedNotSaved:
     '닫은 문서의 최근 변경 내용이 아직 저장되지 않았습니다. Foxtail이 몇 초마다 다시 저장을 시도합니다. 문서를 열면 그 내용을 볼 수 있습니다.',
   draftClosedKeptOpen:
