@@ -53,6 +53,28 @@ async function fillDisk(page, full, { pending = true } = {}) {
   );
 }
 
+/**
+ * A new document holding "Dear Mina, ", saved, and the model's "Thanks for the invite."
+ * waiting to be accepted, saved as its pending change.
+ * @param {import('playwright-core').Page} page
+ */
+async function thanksPending(page) {
+  await newDocument(page);
+  await page.keyboard.type('Dear Mina, ');
+  await waitSaved(page, 'Dear Mina, ');
+  await draftScript(page, say('Thanks for the invite.'));
+  await page.getByTestId('ai-prompt').fill('thank her');
+  await page.getByTestId('ai-run').click();
+  await thanksStored(page);
+}
+
+/** @param {import('playwright-core').Page} page */
+async function thanksStored(page) {
+  await page.waitForFunction(() => /Thanks for the invite\./.test(window['foxtailMock'].control.documents.at(-1)?.pending ?? ''), null, {
+    timeout: 5000,
+  });
+}
+
 /** @param {import('playwright-core').Page} page */
 async function newDocument(page) {
   await page.getByTestId('documents').click();
@@ -194,16 +216,8 @@ test('closing the window right after typing saves the typing first, then closes'
 test('a document that cannot be saved says so, keeps its accepted change, stays open once, and is saved when it can be', async () => {
   const { page, pageErrors, close } = await openWindow({ setup: withKey });
   try {
-    await newDocument(page);
-    await page.keyboard.type('Dear Mina, ');
-    await waitSaved(page, 'Dear Mina, ');
-    await draftScript(page, say('Thanks for the invite.'));
-    await page.getByTestId('ai-prompt').fill('thank her');
-    await page.getByTestId('ai-run').click();
     // The disk fills once the pending change is saved (every second while it waits).
-    await page.waitForFunction(() => /Thanks for the invite\./.test(window['foxtailMock'].control.documents.at(-1)?.pending ?? ''), null, {
-      timeout: 5000,
-    });
+    await thanksPending(page);
     // The pending change could still be saved: what keeps it is the wait for the text.
     await fillDisk(page, true, { pending: false });
     await page.getByTestId('ai-accept').click();
@@ -278,9 +292,7 @@ test("a model's change that cannot be saved keeps the window open once, and is s
     await page.evaluate(() => {
       window['foxtailMock'].control.failing = {};
     });
-    await page.waitForFunction(() => /Thanks for the invite\./.test(window['foxtailMock'].control.documents.at(-1)?.pending ?? ''), null, {
-      timeout: 5000,
-    });
+    await thanksStored(page);
     await notice.waitFor({ state: 'detached' });
     await page.evaluate(() => window['foxtailMock'].control.closing.onmessage(null));
     await page.waitForFunction(() => window['foxtailMock'].control.closed, null, { timeout: 5000 });
@@ -294,15 +306,7 @@ test("a model's change that cannot be saved keeps the window open once, and is s
 test('an accepted change whose clearing cannot be saved is not offered again when its document is left and reopened', async () => {
   const { page, pageErrors, close } = await openWindow({ setup: withKey });
   try {
-    await newDocument(page);
-    await page.keyboard.type('Dear Mina, ');
-    await waitSaved(page, 'Dear Mina, ');
-    await draftScript(page, say('Thanks for the invite.'));
-    await page.getByTestId('ai-prompt').fill('thank her');
-    await page.getByTestId('ai-run').click();
-    await page.waitForFunction(() => /Thanks for the invite\./.test(window['foxtailMock'].control.documents.at(-1)?.pending ?? ''), null, {
-      timeout: 5000,
-    });
+    await thanksPending(page);
     // Only the pending change's save fails: the text with the change in it is saved, the
     // change stays stored as waiting.
     await fillDisk(page, true, { pending: true });
