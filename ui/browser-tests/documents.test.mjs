@@ -340,6 +340,49 @@ test('an accepted change whose clearing cannot be saved is not offered again whe
   }
 });
 
+test("a document left with only its model's change not saved comes back with that change's notice, and its saved text is not saved again", async () => {
+  const { page, pageErrors, close } = await openWindow({ setup: withKey });
+  try {
+    await thanksPending(page);
+    await page.evaluate(() => {
+      window['foxtailMock'].control.failing = { save_document_pending: { kind: 'disk_full', message: 'No space left on device (os error 28)' } };
+    });
+    await page.getByTestId('ai-accept').click();
+    await waitSaved(page, 'Dear Mina, Thanks for the invite.');
+    await page.getByTestId('draft-error').waitFor();
+    await page.getByTestId('new-document').click();
+    await page.getByTestId('closed-draft-not-saved').waitFor();
+    const leftAt = await page.evaluate(() => window['foxtailMock'].control.calls.length);
+    // Tried again while closed: the change only.
+    await page.waitForFunction(
+      (from) => window['foxtailMock'].control.calls.slice(from).some((c) => c.cmd === 'save_document_pending'),
+      leftAt,
+      { timeout: 10_000 },
+    );
+
+    // Opened again while the change still cannot be saved: the change's failure is said,
+    // not the typing's, which went through.
+    await page.getByTestId('document').locator('.conversation-link').nth(1).click();
+    await page.getByTestId('editor').getByText('Dear Mina, Thanks for the invite.').waitFor();
+    await page.getByTestId('draft-error').filter({ hasText: /No space left|disk/i }).waitFor();
+    assert.equal(await page.getByTestId('draft-not-saved').count(), 0);
+
+    // Room again: the clearing goes through, the notice goes, and the text was never sent again.
+    await page.evaluate(() => (window['foxtailMock'].control.failing = {}));
+    await page.waitForFunction(() => window['foxtailMock'].control.documents.at(-2)?.pending === '', null, { timeout: 20_000 });
+    await page.getByTestId('draft-error').waitFor({ state: 'detached' });
+    const resent = await page.evaluate(
+      (from) => window['foxtailMock'].control.calls.slice(from).filter((c) => c.cmd === 'save_document' || c.cmd === 'edit_document').length,
+      leftAt,
+    );
+    assert.equal(resent, 0, 'the saved text was saved again');
+    assert.equal(await page.getByTestId('ai-accept').count(), 0);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await close();
+  }
+});
+
 test('typing saved as its document is left goes to that document, not the next one', async () => {
   const { page, pageErrors, close } = await openWindow({ setup: withKey });
   try {

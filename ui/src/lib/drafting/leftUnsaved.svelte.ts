@@ -12,6 +12,11 @@ export const retryDelay = (tries: number): number => Math.min(10_000, 2_000 * 2 
 
 interface Left {
   text: string;
+  /**
+   * The text went through before the view closed, and only the pending change did not: it
+   * is not saved again (that would move the document up the list as if just edited).
+   */
+  textSaved: boolean;
   /** The view's pending change as it was saved every second ('' for none), saved after `text`. */
   pending: string;
   timer: ReturnType<typeof setTimeout> | undefined;
@@ -43,14 +48,17 @@ function changed(): void {
   }
 }
 
-/** Saves the document's text whole, then its pending change; resolves to whether both went through. */
+/** Saves the document's text whole (unless it was saved), then its pending change; resolves to whether both went through. */
 async function save(documentId: number): Promise<boolean> {
   const entry = left.get(documentId);
   if (!entry || entry.parked) return true;
   clearTimeout(entry.timer);
   entry.timer = undefined;
   try {
-    await backend.saveTyping(documentId, { edit: () => 'whole', whole: () => entry.text, failed: () => {} });
+    if (!entry.textSaved) {
+      await backend.saveTyping(documentId, { edit: () => 'whole', whole: () => entry.text, failed: () => {} });
+      entry.textSaved = true;
+    }
     await backend.saveDocumentPending(documentId, () => entry.pending);
   } catch (err) {
     if (left.get(documentId) !== entry) return true;
@@ -80,10 +88,17 @@ export function closingWith(lastSave: Promise<unknown>): void {
   void lastSave.finally(() => lastSaves.delete(lastSave));
 }
 
-/** Keeps `text`, which the closed view of `documentId` could not save, and tries again soon. */
-export function keepLeftUnsaved(documentId: number, text: string, pending: string, error: BackendError): void {
+/** What a closed view could not save: its text (saved or not) and its pending change. */
+export interface Unsaved {
+  text: string;
+  textSaved: boolean;
+  pending: string;
+}
+
+/** Keeps what the closed view of `documentId` could not save, and tries again soon. */
+export function keepLeftUnsaved(documentId: number, { text, textSaved, pending }: Unsaved, error: BackendError): void {
   clearTimeout(left.get(documentId)?.timer);
-  const entry: Left = { text, pending, timer: undefined, tries: 0, parked: false };
+  const entry: Left = { text, textSaved, pending, timer: undefined, tries: 0, parked: false };
   left.set(documentId, entry);
   leftUnsaved.error = error;
   entry.timer = setTimeout(() => void save(documentId), retryDelay(entry.tries++));
@@ -91,14 +106,14 @@ export function keepLeftUnsaved(documentId: number, text: string, pending: strin
 }
 
 /** The document is opened again: its view takes the text back and saves it itself. */
-export function takeLeftUnsaved(documentId: number): { text: string; pending: string; error: BackendError | null } | null {
+export function takeLeftUnsaved(documentId: number): (Unsaved & { error: BackendError | null }) | null {
   const entry = left.get(documentId);
   if (!entry) return null;
   clearTimeout(entry.timer);
   left.delete(documentId);
   const error = leftUnsaved.error;
   changed();
-  return { text: entry.text, pending: entry.pending, error };
+  return { text: entry.text, textSaved: entry.textSaved, pending: entry.pending, error };
 }
 
 /** The document was brought back (Undo after a delete): its kept text is saved now. */
