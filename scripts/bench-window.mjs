@@ -8,7 +8,9 @@
 // the idle page's frames; the page's own updates are printed beside them)
 //   streaming answer    frame p50/p95 while a ~20,000-token Markdown answer (prose,
 //                       lists, code blocks, tables) streams at 1,000 tokens/s, as a ratio
-//                       to idle; PSS right after it and 30 s later; then PSS with the
+//                       to idle; PSS right after it and 30 s later; PSS 30 s after a new
+//                       chat and the answer opened again in the same window (what the
+//                       streaming left besides the answer's own nodes); then PSS with the
 //                       same answer opened from the sidebar after a restart (its floor)
 //   slow answer         the same at a model's own pace, 3,000 tokens at 100 tokens/s:
 //                       the memory an answer leaves grows with the number of updates
@@ -402,6 +404,7 @@ async function chatPart(size, rate) {
         ['  PSS right after the answer', `${mb(afterPss)} (${plus(afterPss, idlePss)})`],
         ...settledRows,
       ]);
+      say([['  switched away and back', await switchedBack(app, shownChars)]]);
     } finally {
       await app.close();
     }
@@ -432,6 +435,25 @@ async function reopenAnswer(dataDir, shownChars) {
   } finally {
     await app.close();
   }
+}
+
+/**
+ * The answer left for a new chat and opened again in the same window, PSS `SETTLE_S` s
+ * later (the page asks for its collection once the answer's nodes are let go): what the
+ * streaming left that is not the answer's own nodes.
+ */
+async function switchedBack({ driver, tag, idlePss }, shownChars) {
+  await driver.findElement(By.css('[data-testid="new-chat"]')).click();
+  await sleep(1000);
+  await driver.findElement(By.css('[data-testid="conversation"] .conversation-link')).click();
+  await driver.wait(
+    async () => ((await read(driver, LAST_ANSWER, 'textContent')) ?? '').length >= shownChars,
+    60_000,
+    'the answer shown again',
+  );
+  await sleep(SETTLE_S * 1000);
+  const backPss = pss(tag);
+  return `PSS ${SETTLE_S} s after: ${mb(backPss)} (${plus(backPss, idlePss)})`;
 }
 
 /** Seeds a data folder through the storage crate (target/release/examples/seed_bench). */

@@ -36,7 +36,9 @@ const FULL_GC_TIMER_SHARE: &str = "0.1";
 // Not chosen: `JSC_forceMiniVMMode=1`. It made every collection full and WebKit's
 // allocator give memory back at once, which kept a long answer's memory near the target,
 // but typing while a draft streams into a document took up to twice as long to appear
-// (README, "A seventh run").
+// (README, "A seventh run"). Nor `JSC_useDFGJIT=0`: without the optimizing compiler every
+// part kept 12 to 28 MB less, but a key typed while a draft streams into a long document
+// took up to 190 ms to appear (README, "A thirteenth run").
 
 /// The variables to set, given whether a GPU is there and what is set already.
 fn choices(
