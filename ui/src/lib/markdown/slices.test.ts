@@ -22,6 +22,33 @@ describe('sliceEnds', () => {
     ends.slice(0, -1).forEach((end) => expect(text.slice(end - 2, end)).toBe('\n\n'));
   });
 
+  it('never ends a slice inside fenced code, blank lines and all', () => {
+    const code = Array.from({ length: 40 }, (_, i) => `let x${i} = ${i};\n`).join('\n');
+    const paragraphs = 'A paragraph of words.\n\n'.repeat(10);
+    const text = `${paragraphs}\`\`\`js\n${code}\`\`\`\n\n${paragraphs}- A step:\n\n  ~~~~\n  one\n\n  ~~~\n  two\n  ~~~~\n\n${paragraphs}`;
+    const codeStart = text.indexOf('```js');
+    const codeEnd = text.indexOf('```\n\n', codeStart + 5) + 3;
+    const listStart = text.indexOf('  ~~~~');
+    const listEnd = text.indexOf('~~~~\n\n', listStart + 6) + 4;
+    const ends = sliceEnds(text, 50);
+    expect(ends.at(-1)).toBe(text.length);
+    for (const end of ends) {
+      expect(end <= codeStart || end > codeEnd, `end ${end} inside the code at ${codeStart}-${codeEnd}`).toBe(true);
+      expect(end <= listStart || end > listEnd, `end ${end} inside the list's code at ${listStart}-${listEnd}`).toBe(true);
+    }
+    // The code block goes in whole, with the blank line after it.
+    expect(ends).toContain(codeEnd + 2);
+    // Still one slice per blank line past the size elsewhere.
+    expect(ends.length).toBeGreaterThan(10);
+  });
+
+  it('takes the rest in one slice from a fence that never closes', () => {
+    const text = `${'Words here.\n\n'.repeat(5)}\`\`\`\ncode\n\nmore code\n\n${'x\n\n'.repeat(20)}`;
+    const ends = sliceEnds(text, 20);
+    expect(ends.at(-1)).toBe(text.length);
+    expect(ends.every((end) => end <= text.indexOf('```') || end === text.length)).toBe(true);
+  });
+
   it('has no slices for no text', () => {
     expect(sliceEnds('', 10)).toEqual([]);
   });

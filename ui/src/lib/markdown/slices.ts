@@ -24,17 +24,57 @@ export function canSlice(text: string): boolean {
 /**
  * The ends of the successive prefixes to render: each at least `size` characters past
  * the last, at a blank line where there is one, so a slice seldom stops inside a block;
- * the last is the whole text.
+ * the last is the whole text. Never at a blank line inside fenced code: the fence would
+ * stay open, and its code be highlighted again with every slice until it closes, while
+ * the slice that closes it costs as much as the whole block in one.
  */
 export function sliceEnds(text: string, size = SLICE_CHARS): number[] {
+  const fences = text.includes('```') || text.includes('~~~') ? fencedCode(text) : [];
   const ends: number[] = [];
   let end = 0;
   while (end < text.length) {
-    const blank = text.indexOf('\n\n', end + size);
+    let blank = text.indexOf('\n\n', end + size);
+    for (let fence = inside(fences, blank); fence; fence = inside(fences, blank)) {
+      blank = text.indexOf('\n\n', fence[1]);
+    }
     end = blank < 0 ? text.length : blank + 2;
     ends.push(end);
   }
   return ends;
+}
+
+// A fence's first line: three or more backticks or tildes after any indentation, quote
+// marks and list markers. Its last: at least as many of the same, alone on their line.
+const FENCE_OPEN = /^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*(`{3,}|~{3,})/;
+const FENCE_CLOSE = /^[ \t>]*(`{3,}|~{3,})[ \t]*$/;
+
+/** Where each fenced code block runs, [its first line's start, its last line's end); an unclosed one runs to the end. */
+function fencedCode(text: string): [number, number][] {
+  const ranges: [number, number][] = [];
+  let open: { start: number; marker: string } | null = null;
+  for (let at = 0; at <= text.length; ) {
+    const newline = text.indexOf('\n', at);
+    const lineEnd = newline < 0 ? text.length : newline;
+    const line = text.slice(at, lineEnd);
+    if (!open) {
+      const marker = FENCE_OPEN.exec(line)?.[1];
+      if (marker) open = { start: at, marker };
+    } else {
+      const marker = FENCE_CLOSE.exec(line)?.[1];
+      if (marker && marker[0] === open.marker[0] && marker.length >= open.marker.length) {
+        ranges.push([open.start, lineEnd]);
+        open = null;
+      }
+    }
+    if (newline < 0) break;
+    at = newline + 1;
+  }
+  if (open) ranges.push([open.start, text.length]);
+  return ranges;
+}
+
+function inside(ranges: [number, number][], at: number): [number, number] | undefined {
+  return at < 0 ? undefined : ranges.find(([start, end]) => at > start && at < end);
 }
 
 /** Each renders its next slice and says whether more are left. */
