@@ -457,6 +457,43 @@ test('typing a closed document could not save is kept, said, given back when it 
   }
 });
 
+test('a document left before its text arrives takes nothing from the typing kept for it', async () => {
+  const { page, pageErrors, close } = await openWindow({ setup: withKey });
+  try {
+    await newDocument(page);
+    await page.keyboard.type('First words.');
+    await waitSaved(page, 'First words.');
+    await fillDisk(page, true);
+    await page.keyboard.type(' More.');
+    await page.getByTestId('draft-not-saved').waitFor();
+    await page.getByTestId('new-document').click();
+    const closedNotice = page.getByTestId('closed-draft-not-saved');
+    await closedNotice.waitFor();
+
+    // The first document opened, and left for the second before its text arrives: the
+    // view that never showed it must not take its kept typing with it.
+    await page.evaluate(async () => {
+      window['foxtailMock'].control.openDelay = 400;
+      const links = () => document.querySelectorAll('[data-testid="document"] .conversation-link');
+      /** @type {HTMLElement} */ (links()[1]).click();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      /** @type {HTMLElement} */ (links()[0]).click();
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      window['foxtailMock'].control.openDelay = 0;
+    });
+    assert.equal(await page.getByTestId('editor').count(), 1);
+    assert.equal(await closedNotice.count(), 1, 'the kept typing is still said');
+
+    // Room again: the kept typing is saved.
+    await fillDisk(page, false);
+    await page.waitForFunction(() => window['foxtailMock'].control.documents.at(-2)?.content === 'First words. More.', null, { timeout: 15_000 });
+    await closedNotice.waitFor({ state: 'detached' });
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await close();
+  }
+});
+
 test('typing not saved when its document is deleted comes back with Undo', async () => {
   const { page, pageErrors, close } = await openWindow({ setup: withKey });
   try {

@@ -328,6 +328,8 @@ export function createFakeBackend() {
     catalog: structuredClone(FAKE_CATALOG),
     /** How long listing the models takes, so the picker's loading state can be seen. */
     catalogDelay: 0,
+    /** How long opening a document takes, so a view can be left before its text arrives. */
+    openDelay: 0,
     /** What `summarize_conversation` answers, after `summaryDelay` ms. */
     conversationSummary: FAKE_CONVERSATION_SUMMARY,
     summaryDelay: 200,
@@ -894,7 +896,10 @@ export function createFakeBackend() {
         .filter((d) => !d.deleted)
         .sort((a, b) => b.updated_at - a.updated_at || b.id - a.id)
         .map((d) => ({ id: d.id, title: d.title, updated_at: d.updated_at })),
-    open_document: ({ documentId }) => documentOf(document(documentId)),
+    open_document: async ({ documentId }) => {
+      if (control.openDelay) await new Promise((resolve) => setTimeout(resolve, control.openDelay));
+      return documentOf(document(documentId));
+    },
     create_document: ({ title, content }) => {
       const doc: StoredDocument = {
         id: control.nextId++,
