@@ -1,6 +1,6 @@
-// Typing that a document's view could not save before it was closed (another document
-// opened, the section switched) while saving failed, a full disk say. The view is gone,
-// so the text is kept here: saved again until it goes through, given back to the view
+// Typing, or a model's pending change, that a document's view could not save before it
+// was closed (another document opened, the section switched) while saving failed, a full
+// disk say. The view is gone, so they are kept here: saved again until it goes through, given back to the view
 // when the document is opened again (which then saves it itself), said in the window,
 // and a reason for closing the window to stay open once (closing.ts).
 import * as backend from '../backend';
@@ -17,6 +17,8 @@ interface Left {
    * is not saved again (that would move the document up the list as if just edited).
    */
   textSaved: boolean;
+  /** Why this document's last save failed: given back with the text, for its own notice. */
+  error: BackendError;
   /** The view's pending change as it was saved every second ('' for none), saved after `text`. */
   pending: string;
   timer: ReturnType<typeof setTimeout> | undefined;
@@ -31,7 +33,7 @@ const lastSaves = new Set<Promise<unknown>>();
 
 /** What the window shows while some closed document's typing is not saved. */
 export const leftUnsaved = $state({
-  /** How many documents' typing waits. */
+  /** How many documents' typing or pending change waits. */
   count: 0,
   error: null as BackendError | null,
   /** The window was kept open for it; closing again quits. */
@@ -65,7 +67,7 @@ async function save(documentId: number): Promise<boolean> {
     const error = backend.asBackendError(err);
     if (error.kind === 'not_found') entry.parked = true;
     else {
-      leftUnsaved.error = error;
+      leftUnsaved.error = entry.error = error;
       entry.timer = setTimeout(() => void save(documentId), retryDelay(entry.tries++));
     }
     changed();
@@ -98,22 +100,21 @@ export interface Unsaved {
 /** Keeps what the closed view of `documentId` could not save, and tries again soon. */
 export function keepLeftUnsaved(documentId: number, { text, textSaved, pending }: Unsaved, error: BackendError): void {
   clearTimeout(left.get(documentId)?.timer);
-  const entry: Left = { text, textSaved, pending, timer: undefined, tries: 0, parked: false };
+  const entry: Left = { text, textSaved, error, pending, timer: undefined, tries: 0, parked: false };
   left.set(documentId, entry);
   leftUnsaved.error = error;
   entry.timer = setTimeout(() => void save(documentId), retryDelay(entry.tries++));
   changed();
 }
 
-/** The document is opened again: its view takes the text back and saves it itself. */
-export function takeLeftUnsaved(documentId: number): (Unsaved & { error: BackendError | null }) | null {
+/** The document is opened again: its view takes back what waits, and saves it itself. */
+export function takeLeftUnsaved(documentId: number): (Unsaved & { error: BackendError }) | null {
   const entry = left.get(documentId);
   if (!entry) return null;
   clearTimeout(entry.timer);
   left.delete(documentId);
-  const error = leftUnsaved.error;
   changed();
-  return { text: entry.text, textSaved: entry.textSaved, pending: entry.pending, error };
+  return { text: entry.text, textSaved: entry.textSaved, pending: entry.pending, error: entry.error };
 }
 
 /** The document was brought back (Undo after a delete): its kept text is saved now. */

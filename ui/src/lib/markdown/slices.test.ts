@@ -49,6 +49,15 @@ describe('sliceEnds', () => {
     expect(ends.every((end) => end <= text.indexOf('```') || end === text.length)).toBe(true);
   });
 
+  it('closes a fence on a line ending in CRLF, and takes a line of inline code for no fence', () => {
+    const words = 'Words here.\n\n'.repeat(5);
+    const crlf = `${words}\`\`\`\r\ncode\r\n\`\`\`\r\n\n${words}`;
+    const closed = crlf.lastIndexOf('```') + 3;
+    expect(sliceEnds(crlf, 20).some((end) => end > closed && end < crlf.length)).toBe(true);
+    const inline = `${words}\`\`\`js\`\`\` starts a fence.\n\n${words}`;
+    expect(sliceEnds(inline, 20)).toEqual(sliceEnds(inline.replaceAll('`', 'x'), 20));
+  });
+
   it('has no slices for no text', () => {
     expect(sliceEnds('', 10)).toEqual([]);
   });

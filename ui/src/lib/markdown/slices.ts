@@ -31,10 +31,17 @@ export function canSlice(text: string): boolean {
 export function sliceEnds(text: string, size = SLICE_CHARS): number[] {
   const fences = text.includes('```') || text.includes('~~~') ? fencedCode(text) : [];
   const ends: number[] = [];
+  // The blank lines looked at only move forward, and so does the first fence not behind them.
+  let next = 0;
+  const inside = (at: number): [number, number] | undefined => {
+    while (next < fences.length && fences[next]![1] <= at) next++;
+    const fence = fences[next];
+    return at >= 0 && fence && at > fence[0] ? fence : undefined;
+  };
   let end = 0;
   while (end < text.length) {
     let blank = text.indexOf('\n\n', end + size);
-    for (let fence = inside(fences, blank); fence; fence = inside(fences, blank)) {
+    for (let fence = inside(blank); fence; fence = inside(blank)) {
       blank = text.indexOf('\n\n', fence[1]);
     }
     end = blank < 0 ? text.length : blank + 2;
@@ -44,9 +51,10 @@ export function sliceEnds(text: string, size = SLICE_CHARS): number[] {
 }
 
 // A fence's first line: three or more backticks or tildes after any indentation, quote
-// marks and list markers. Its last: at least as many of the same, alone on their line.
-const FENCE_OPEN = /^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*(`{3,}|~{3,})/;
-const FENCE_CLOSE = /^[ \t>]*(`{3,}|~{3,})[ \t]*$/;
+// marks and list markers (a backtick fence's info string holds no backtick, or the line
+// is inline code). Its last: at least as many of the same, alone on their line.
+const FENCE_OPEN = /^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*(?:(`{3,})[^`]*$|(~{3,}))/;
+const FENCE_CLOSE = /^[ \t>]*(`{3,}|~{3,})[ \t]*\r?$/;
 
 /** Where each fenced code block runs, [its first line's start, its last line's end); an unclosed one runs to the end. */
 function fencedCode(text: string): [number, number][] {
@@ -57,7 +65,8 @@ function fencedCode(text: string): [number, number][] {
     const lineEnd = newline < 0 ? text.length : newline;
     const line = text.slice(at, lineEnd);
     if (!open) {
-      const marker = FENCE_OPEN.exec(line)?.[1];
+      const opener = FENCE_OPEN.exec(line);
+      const marker = opener?.[1] ?? opener?.[2];
       if (marker) open = { start: at, marker };
     } else {
       const marker = FENCE_CLOSE.exec(line)?.[1];
@@ -73,9 +82,6 @@ function fencedCode(text: string): [number, number][] {
   return ranges;
 }
 
-function inside(ranges: [number, number][], at: number): [number, number] | undefined {
-  return at < 0 ? undefined : ranges.find(([start, end]) => at > start && at < end);
-}
 
 /** Each renders its next slice and says whether more are left. */
 const queue = new Set<() => boolean>();
