@@ -422,16 +422,7 @@ async function chatPart(size, rate) {
 async function reopenAnswer(dataDir, shownChars) {
   const app = await openIdle(dataDir);
   try {
-    const { driver, tag, idlePss } = app;
-    await driver.findElement(By.css('[data-testid="conversation"] .conversation-link')).click();
-    await driver.wait(
-      async () => ((await read(driver, LAST_ANSWER, 'textContent')) ?? '').length >= shownChars,
-      60_000,
-      'the answer shown again',
-    );
-    await sleep(SETTLE_S * 1000);
-    const openPss = pss(tag);
-    return `PSS ${SETTLE_S} s after: ${mb(openPss)} (${plus(openPss, idlePss)})`;
+    return await openedAgain(app, shownChars);
   } finally {
     await app.close();
   }
@@ -442,9 +433,14 @@ async function reopenAnswer(dataDir, shownChars) {
  * later (the page asks for its collection once the answer's nodes are let go): what the
  * streaming left that is not the answer's own nodes.
  */
-async function switchedBack({ driver, tag, idlePss }, shownChars) {
-  await driver.findElement(By.css('[data-testid="new-chat"]')).click();
+async function switchedBack(app, shownChars) {
+  await app.driver.findElement(By.css('[data-testid="new-chat"]')).click();
   await sleep(1000);
+  return openedAgain(app, shownChars);
+}
+
+/** The conversation opened from the sidebar until its answer shows `shownChars` again; PSS `SETTLE_S` s later. */
+async function openedAgain({ driver, tag, idlePss }, shownChars) {
   await driver.findElement(By.css('[data-testid="conversation"] .conversation-link')).click();
   await driver.wait(
     async () => ((await read(driver, LAST_ANSWER, 'textContent')) ?? '').length >= shownChars,
@@ -452,8 +448,8 @@ async function switchedBack({ driver, tag, idlePss }, shownChars) {
     'the answer shown again',
   );
   await sleep(SETTLE_S * 1000);
-  const backPss = pss(tag);
-  return `PSS ${SETTLE_S} s after: ${mb(backPss)} (${plus(backPss, idlePss)})`;
+  const openPss = pss(tag);
+  return `PSS ${SETTLE_S} s after: ${mb(openPss)} (${plus(openPss, idlePss)})`;
 }
 
 /** Seeds a data folder through the storage crate (target/release/examples/seed_bench). */

@@ -75,6 +75,24 @@ async function thanksStored(page) {
   });
 }
 
+/**
+ * A document holding "First words." saved and " More." typed while the disk is full, left
+ * for a new document: returns the window's notice that the closed document is not saved.
+ * @param {import('playwright-core').Page} page
+ */
+async function typingLeftUnsaved(page) {
+  await newDocument(page);
+  await page.keyboard.type('First words.');
+  await waitSaved(page, 'First words.');
+  await fillDisk(page, true);
+  await page.keyboard.type(' More.');
+  await page.getByTestId('draft-not-saved').waitFor();
+  await page.getByTestId('new-document').click();
+  const closedNotice = page.getByTestId('closed-draft-not-saved');
+  await closedNotice.waitFor();
+  return closedNotice;
+}
+
 /** @param {import('playwright-core').Page} page */
 async function newDocument(page) {
   await page.getByTestId('documents').click();
@@ -416,17 +434,8 @@ test('typing saved as its document is left goes to that document, not the next o
 test('typing a closed document could not save is kept, said, given back when it is opened, and saved when it can be', async () => {
   const { page, pageErrors, close } = await openWindow({ setup: withKey });
   try {
-    await newDocument(page);
-    await page.keyboard.type('First words.');
-    await waitSaved(page, 'First words.');
-    await fillDisk(page, true);
-    await page.keyboard.type(' More.');
-    await page.getByTestId('draft-not-saved').waitFor();
-
-    // Another document opened: the view is gone, its typing is not.
-    await page.getByTestId('new-document').click();
-    const closedNotice = page.getByTestId('closed-draft-not-saved');
-    await closedNotice.waitFor();
+    // Another document opened while the disk is full: the view is gone, its typing is not.
+    const closedNotice = await typingLeftUnsaved(page);
     assert.match((await closedNotice.textContent()) ?? '', /document you closed/);
     assert.equal(await closedNotice.getAttribute('data-kind'), 'disk_full');
     // Closed: the window stays open, and says to open the document to copy the text.
@@ -460,15 +469,7 @@ test('typing a closed document could not save is kept, said, given back when it 
 test('a document left before its text arrives takes nothing from the typing kept for it', async () => {
   const { page, pageErrors, close } = await openWindow({ setup: withKey });
   try {
-    await newDocument(page);
-    await page.keyboard.type('First words.');
-    await waitSaved(page, 'First words.');
-    await fillDisk(page, true);
-    await page.keyboard.type(' More.');
-    await page.getByTestId('draft-not-saved').waitFor();
-    await page.getByTestId('new-document').click();
-    const closedNotice = page.getByTestId('closed-draft-not-saved');
-    await closedNotice.waitFor();
+    const closedNotice = await typingLeftUnsaved(page);
 
     // The first document opened, and left for the second before its text arrives: the
     // view that never showed it must not take its kept typing with it.
