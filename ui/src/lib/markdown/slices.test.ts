@@ -58,6 +58,21 @@ describe('sliceEnds', () => {
     expect(sliceEnds(inline, 20)).toEqual(sliceEnds(inline.replaceAll('`', 'x'), 20));
   });
 
+  it('finds blank lines in CRLF and lone-CR text as in LF text, fences and all', () => {
+    const code = Array.from({ length: 20 }, (_, i) => `let x${i} = ${i};\n`).join('\n');
+    const lf = `${'A paragraph of words.\n\n'.repeat(10)}\`\`\`js\n${code}\`\`\`\n \n${'More words.\n\n'.repeat(10)}`;
+    const expected = sliceEnds(lf, 30);
+    expect(expected.length).toBeGreaterThan(8);
+    // The code goes in whole, up to the blank line (of spaces) after it.
+    expect(expected).toContain(lf.indexOf('```\n \n') + 6);
+    for (const lineBreak of ['\r\n', '\r']) {
+      const text = lf.replaceAll('\n', lineBreak);
+      // The same slices, each end moved by the extra characters of the breaks before it.
+      const moved = expected.map((end) => end + (lf.slice(0, end).split('\n').length - 1) * (lineBreak.length - 1));
+      expect(sliceEnds(text, 30), JSON.stringify(lineBreak)).toEqual(moved);
+    }
+  });
+
   it('has no slices for no text', () => {
     expect(sliceEnds('', 10)).toEqual([]);
   });

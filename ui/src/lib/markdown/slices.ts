@@ -40,29 +40,42 @@ export function sliceEnds(text: string, size = SLICE_CHARS): number[] {
   };
   let end = 0;
   while (end < text.length) {
-    let blank = text.indexOf('\n\n', end + size);
-    for (let fence = inside(blank); fence; fence = inside(blank)) {
-      blank = text.indexOf('\n\n', fence[1]);
+    let blank = blankLine(text, end + size);
+    for (let fence = inside(blank.at); fence; fence = inside(blank.at)) {
+      blank = blankLine(text, fence[1]);
     }
-    end = blank < 0 ? text.length : blank + 2;
+    end = blank.at < 0 ? text.length : blank.end;
     ends.push(end);
   }
   return ends;
+}
+
+// A line break as Markdown reads one: LF, CRLF, or a lone CR.
+const BREAK = String.raw`(?:\r\n|\r(?!\n)|\n)`;
+const BLANK_LINE = new RegExp(`${BREAK}[ \t]*${BREAK}`, 'g');
+
+/** The first blank line from `from`: where the line before it ends, and where the line after it starts (`at` is -1 for none). */
+function blankLine(text: string, from: number): { at: number; end: number } {
+  BLANK_LINE.lastIndex = from;
+  const found = BLANK_LINE.exec(text);
+  return found ? { at: found.index, end: found.index + found[0].length } : { at: -1, end: -1 };
 }
 
 // A fence's first line: three or more backticks or tildes after any indentation, quote
 // marks and list markers (a backtick fence's info string holds no backtick, or the line
 // is inline code). Its last: at least as many of the same, alone on their line.
 const FENCE_OPEN = /^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*(?:(`{3,})[^`]*$|(~{3,}))/;
-const FENCE_CLOSE = /^[ \t>]*(`{3,}|~{3,})[ \t]*\r?$/;
+const FENCE_CLOSE = /^[ \t>]*(`{3,}|~{3,})[ \t]*$/;
 
 /** Where each fenced code block runs, [its first line's start, its last line's end); an unclosed one runs to the end. */
 function fencedCode(text: string): [number, number][] {
   const ranges: [number, number][] = [];
   let open: { start: number; marker: string } | null = null;
+  const lineBreak = new RegExp(BREAK, 'g');
   for (let at = 0; at <= text.length; ) {
-    const newline = text.indexOf('\n', at);
-    const lineEnd = newline < 0 ? text.length : newline;
+    lineBreak.lastIndex = at;
+    const newline = lineBreak.exec(text);
+    const lineEnd = newline ? newline.index : text.length;
     const line = text.slice(at, lineEnd);
     if (!open) {
       const opener = FENCE_OPEN.exec(line);
@@ -75,8 +88,8 @@ function fencedCode(text: string): [number, number][] {
         open = null;
       }
     }
-    if (newline < 0) break;
-    at = newline + 1;
+    if (!newline) break;
+    at = lineEnd + newline[0].length;
   }
   if (open) ranges.push([open.start, text.length]);
   return ranges;
