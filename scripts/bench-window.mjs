@@ -9,8 +9,8 @@
 //   streaming answer    frame p50/p95 while a ~20,000-token Markdown answer (prose,
 //                       lists, code blocks, tables) streams at 1,000 tokens/s, as a ratio
 //                       to idle; PSS right after it and 30 s later; PSS 30 s after a new
-//                       chat and the answer opened again in the same window (what the
-//                       streaming left besides the answer's own nodes); then PSS with the
+//                       chat (what the streaming left besides the answer's own nodes),
+//                       and 30 s after the answer opened again in the same window; then PSS with the
 //                       same answer opened from the sidebar after a restart (its floor)
 //   slow answer         the same at a model's own pace, 3,000 tokens at 100 tokens/s:
 //                       the memory an answer leaves grows with the number of updates
@@ -404,7 +404,11 @@ async function chatPart(size, rate) {
         ['  PSS right after the answer', `${mb(afterPss)} (${plus(afterPss, idlePss)})`],
         ...settledRows,
       ]);
-      say([['  switched away and back', await switchedBack(app, shownChars)]]);
+      const [away, back] = await switchedBack(app, shownChars);
+      say([
+        ['  left for a new chat', away],
+        ['  and opened again', back],
+      ]);
     } finally {
       await app.close();
     }
@@ -429,14 +433,16 @@ async function reopenAnswer(dataDir, shownChars) {
 }
 
 /**
- * The answer left for a new chat and opened again in the same window, PSS `SETTLE_S` s
- * later (the page asks for its collection once the answer's nodes are let go): what the
- * streaming left that is not the answer's own nodes.
+ * The answer left for a new chat, PSS `SETTLE_S` s later (the page asks for its
+ * collection once the answer's nodes are let go): what the streaming left that is not
+ * the answer's own nodes; then the answer opened again in the same window.
  */
 async function switchedBack(app, shownChars) {
   await app.driver.findElement(By.css('[data-testid="new-chat"]')).click();
-  await sleep(1000);
-  return openedAgain(app, shownChars);
+  await sleep(SETTLE_S * 1000);
+  const awayPss = pss(app.tag);
+  const away = `PSS ${SETTLE_S} s after: ${mb(awayPss)} (${plus(awayPss, app.idlePss)})`;
+  return [away, await openedAgain(app, shownChars)];
 }
 
 /** The conversation opened from the sidebar until its answer shows `shownChars` again; PSS `SETTLE_S` s later. */

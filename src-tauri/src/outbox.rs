@@ -6,7 +6,7 @@
 //! second). At one message per frame, a long answer meant thousands of scripts. Now the
 //! channel carries only "there is something" (`Update::Pending`), once, and the window
 //! takes what waits with `take_updates` (an ordinary command, whose answer is fetched,
-//! not evaluated) once per frame while it finds something, and for half a second after,
+//! not evaluated) every other frame while it finds something, and for half a second after,
 //! so that a model slower than the frames still costs one notice. Only a take that says
 //! the window will wait (`wait_after`) and finds the outbox empty makes the next update
 //! notify again.

@@ -1,6 +1,7 @@
+import type { Channel } from '@tauri-apps/api/core';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
-import { afterEach, describe, expect, it } from 'vitest';
-import { closeWindow, endsStream, joinUpdates, openDocument, saveDocumentPending, saveTyping } from './backend';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { closeWindow, endsStream, joinUpdates, openDocument, saveDocumentPending, saveTyping, sendMessage } from './backend';
 
 /** Typing saved whole, as after a refused edit. */
 const saveDocument = (id: number, text: string) => saveTyping(id, { edit: () => 'whole', whole: () => text, failed: () => {} });
@@ -198,5 +199,53 @@ describe('document calls', () => {
     expect(await second).toBe(true);
     expect(sent).toEqual(['edit_document', 'save_document']);
     expect(wholeNext).toBe(false);
+  });
+});
+
+describe('a streaming answer', () => {
+  afterEach(() => {
+    clearMocks();
+    vi.useRealTimers();
+  });
+
+  it('is taken every other frame while updates keep coming, and every update reaches the window in order', async () => {
+    vi.useFakeTimers({ toFake: ['requestAnimationFrame', 'setTimeout', 'clearTimeout'] });
+    let takes = 0;
+    let onUpdate: Channel<Update> | undefined;
+    mockIPC((cmd, payload) => {
+      const args = payload as Record<string, unknown>;
+      if (cmd === 'send_message') {
+        onUpdate = args.onUpdate as Channel<Update>;
+        return { conversation_id: 1, user_message_id: 1, answer_id: 2 };
+      }
+      if (cmd === 'take_updates') {
+        takes += 1;
+        return takes < 20 ? [text(`${takes} `)] : [{ type: 'events', events: [{ type: 'finish', reason: 'stop', raw: 'stop' }] }];
+      }
+      throw new Error(`unexpected ${cmd}`);
+    });
+    let shown = '';
+    void sendMessage(null, 'hi', null, null, null, (update) => {
+      if (update.type === 'events') for (const e of update.events) if (e.type === 'text') shown += e.text;
+    });
+    await vi.waitFor(() => expect(onUpdate).toBeDefined());
+    onUpdate!.onmessage({ type: 'pending', outbox: 1 });
+    const settle = async () => {
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+    };
+    await settle();
+    expect(takes).toBe(1);
+    for (let frame = 1; frame <= 10; frame++) {
+      vi.advanceTimersToNextFrame();
+      await settle();
+      // One take at once, then one every other frame.
+      expect(takes, `after frame ${frame}`).toBe(1 + Math.floor(frame / 2));
+    }
+    for (let frame = 0; frame < 40; frame++) {
+      vi.advanceTimersToNextFrame();
+      await settle();
+    }
+    expect(takes).toBe(20);
+    expect(shown).toBe(Array.from({ length: 19 }, (_, i) => `${i + 1} `).join(''));
   });
 });
