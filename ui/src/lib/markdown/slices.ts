@@ -1,5 +1,6 @@
 // A long finished text put into the page over several frames (Markdown.svelte's
 // `inSlices`): where the slices end, and the frames they are rendered in.
+import { lineStarts } from './blocks';
 import { hasReferenceDefinition } from './parser';
 
 /** A few paragraphs of Markdown: small enough that a frame's share can be kept. */
@@ -53,6 +54,7 @@ export function sliceEnds(text: string, size = SLICE_CHARS): number[] {
 // A line break as Markdown reads one: LF, CRLF, or a lone CR.
 const BREAK = String.raw`(?:\r\n|\r(?!\n)|\n)`;
 const BLANK_LINE = new RegExp(`${BREAK}[ \t]*${BREAK}`, 'g');
+const LINE_BREAK_AT_END = new RegExp(`${BREAK}$`);
 
 /** The first blank line from `from`: where the line before it ends, and where the line after it starts (`at` is -1 for none). */
 function blankLine(text: string, from: number): { at: number; end: number } {
@@ -71,12 +73,10 @@ const FENCE_CLOSE = /^[ \t>]*(`{3,}|~{3,})[ \t]*$/;
 function fencedCode(text: string): [number, number][] {
   const ranges: [number, number][] = [];
   let open: { start: number; marker: string } | null = null;
-  const lineBreak = new RegExp(BREAK, 'g');
-  for (let at = 0; at <= text.length; ) {
-    lineBreak.lastIndex = at;
-    const newline = lineBreak.exec(text);
-    const lineEnd = newline ? newline.index : text.length;
-    const line = text.slice(at, lineEnd);
+  const starts = lineStarts(text);
+  for (const [i, at] of starts.entries()) {
+    const line = text.slice(at, starts[i + 1] ?? text.length).replace(LINE_BREAK_AT_END, '');
+    const lineEnd = at + line.length;
     if (!open) {
       const opener = FENCE_OPEN.exec(line);
       const marker = opener?.[1] ?? opener?.[2];
@@ -88,8 +88,6 @@ function fencedCode(text: string): [number, number][] {
         open = null;
       }
     }
-    if (!newline) break;
-    at = lineEnd + newline[0].length;
   }
   if (open) ranges.push([open.start, text.length]);
   return ranges;
