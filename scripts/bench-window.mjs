@@ -24,7 +24,8 @@
 //   drafting            "Write here" streams 5,000 words at 1,000 words/s into the middle
 //                       of a 2,000-word and of a 100,000-word document while a key is
 //                       typed a paragraph above through WebDriver: frame p50/p95 as a
-//                       ratio to idle, keypress-to-paint p50/p95, PSS with the document
+//                       ratio to idle, keypress-to-paint p50/p95 (and, first, the same
+//                       typing for 5 s with nothing streaming), PSS with the document
 //                       open, right after the stream and 30 s later
 //   cold start          the app and an empty Tauri window built the same way
 //                       (bench/empty-window), each started 3 times after one warm-up:
@@ -41,6 +42,8 @@
 //        [--tokens 20000] [--rate 1000] [--slow-tokens 3000] [--slow-rate 100]
 //        [--settle 30] [--turns 500] [--chars 2000000] [--step 300]
 //        [--draft-words 5000] [--word-rate 1000] [--words 2000,100000] [--starts 3]
+//        [--probe]   (drafting: the page's script while the draft streams, by kind, and
+//                     what ran between each slow key and its paint)
 //
 // Run it under Xvfb with a D-Bus session (bench-window.sh does). It needs the release app
 // (target/release/foxtail), the seeder (target/release/examples/seed_bench), the empty
@@ -75,6 +78,7 @@ const { values } = parseArgs({
     'word-rate': { type: 'string', default: '1000' },
     words: { type: 'string', default: '2000,100000' },
     starts: { type: 'string', default: '3' },
+    probe: { type: 'boolean', default: false },
   },
 });
 const PARTS = new Set(values.only.split(','));
@@ -641,7 +645,64 @@ const PLACES = `${VIEW}
  * one in which the cursor has moved past the new character (the document holds it and
  * the view drew it), i.e. once it has painted.
  */
+/**
+ * With --probe, in the page: times the editor's changes (a take of the draft, a key, or
+ * other), animation frames and timers, each as [start on the epoch clock, ms, kind, name].
+ * performance.now() is rounded to 1 ms in WebKitGTK, so only spans of 1 ms or more count.
+ */
+const PROBE = values.probe
+  ? `{
+    const P = (window.__probe = { spans: [] });
+    const timed = (kind, name, fn, self, args) => {
+      const t = performance.now();
+      try {
+        return fn.apply(self, args);
+      } finally {
+        const d = performance.now() - t;
+        if (d >= 1) P.spans.push([performance.timeOrigin + t, d, kind, name]);
+      }
+    };
+    const dispatch = view.dispatch;
+    view.dispatch = function (...args) {
+      const a = args[0];
+      const kind = a?.startState ? (a.isUserEvent?.('input') ? 'key' : 'other') : a?.changes ? 'take' : 'effects';
+      return timed('change', kind, dispatch, this, args);
+    };
+    const frame = window.requestAnimationFrame.bind(window);
+    window.requestAnimationFrame = (cb) => frame((ts) => timed('frame', cb.name || '?', cb, null, [ts]));
+    const timer = window.setTimeout.bind(window);
+    window.setTimeout = (cb, delay, ...rest) =>
+      typeof cb === 'function' ? timer((...a) => timed('timer', (cb.name || '?') + ' after ' + (delay ?? 0) + ' ms', cb, null, a), delay, ...rest) : timer(cb, delay, ...rest);
+  }`
+  : '';
+
+/** What --probe saw while the draft streamed: script by kind, and around each slow key. */
+function probeLines(probe, keys) {
+  const byName = new Map();
+  for (const [, d, kind, name] of probe.spans) {
+    const entry = byName.get(`${kind} ${name}`) ?? { n: 0, total: 0, max: 0 };
+    entry.n++;
+    entry.total += d;
+    entry.max = Math.max(entry.max, d);
+    byName.set(`${kind} ${name}`, entry);
+  }
+  const kinds = [...byName]
+    .sort((a, b) => b[1].total - a[1].total)
+    .slice(0, 8)
+    .map(([name, e]) => ['', `${name}: ${e.n}, ${e.total.toFixed(0)} ms in all, longest ${e.max.toFixed(0)} ms`]);
+  const slow = keys
+    .filter((k) => k.ms > 25)
+    .map((k) => {
+      const around = probe.spans
+        .filter(([t, d]) => t + d > k.key && t < k.key + k.ms)
+        .map(([t, d, kind, name]) => `${kind} ${name} ${d.toFixed(0)} ms at ${(t - k.key).toFixed(0)}`);
+      return ['', `key painted after ${k.ms.toFixed(1)} ms: ${around.join(', ') || 'no script'}`];
+    });
+  return [['  probe, while the draft streams', ''], ...kinds, ...slow];
+}
+
 const TYPE_HERE = `${VIEW}
+  if (!window.__probe) { ${PROBE} } else window.__probe.spans = [];
   const done = arguments[arguments.length - 1];
   const { streamAt, typeAt } = window.__places;
   view.focus();
@@ -675,6 +736,49 @@ const TYPE_HERE = `${VIEW}
   };
   requestAnimationFrame(() => requestAnimationFrame(() => done({ bothInView: inView(typeAt) && inView(streamAt + 1) })));`;
 
+/** How long the part types with nothing streaming, for the keys' own cost in the document. */
+const QUIET_TYPING_MS = 5_000;
+
+/**
+ * Types a key every 20 ms (and as fast as WebDriver takes them) at the place TYPE_HERE
+ * set up, while `going()` says so; returns how many were typed.
+ */
+async function typeWhile(driver, going) {
+  let typed = 0;
+  while (await going()) {
+    await driver.actions({ async: true }).sendKeys(typed % 10 === 9 ? ' ' : 'x').perform();
+    typed++;
+    await sleep(20);
+  }
+  return typed;
+}
+
+/** Each key TYPE_HERE saw, timed to the window's first paint once the editor held it. */
+async function keysTyped(app, typed) {
+  await sleep(500); // the last keys' frames
+  const keys = await app.driver.executeScript(
+    "window.removeEventListener('keydown', window.__onKey, true); return window.__keys;",
+  );
+  const windowPaints = paintsBetween(app.frameLog, 0, Infinity);
+  const keyToPaint = keys.at.flatMap(({ key, shown }) => {
+    const paint = windowPaints.find((t) => t >= fromEpoch(shown));
+    return paint === undefined ? [] : [(paint - fromEpoch(key)) / 1000];
+  });
+  const timed = keys.at.flatMap(({ key, shown }) => {
+    const paint = windowPaints.find((t) => t >= fromEpoch(shown));
+    return paint === undefined ? [] : [{ key, ms: (paint - fromEpoch(key)) / 1000 }];
+  });
+  return { keyToPaint, keys: timed, paint: keys.paint, typed, lost: keys.lost, late: keys.late };
+}
+
+const keysLine = ({ keyToPaint, paint, typed, lost, late }) =>
+  keyToPaint.length
+    ? `p50 ${ms(percentile(keyToPaint, 50))}, p95 ${ms(percentile(keyToPaint, 95))} (target < 30 ms; ` +
+      `to the page's next update: p95 ${ms(percentile(paint, 95))}); ` +
+      `${keyToPaint.length} of ${typed} keys${lost ? `, ${lost} never shown` : ''}${late ? `, ${late} timed from the handler` : ''}` +
+      `${typed < 50 ? ' (fewer than 50: the window took keys no faster)' : ''}`
+    : `no key painted (${typed} sent)`;
+
 async function draftingPart(gatewayUrl, draft, words) {
   const dataDir = freshDataDir();
   const doc = makeDocument(words);
@@ -699,12 +803,19 @@ async function draftingPart(gatewayUrl, draft, words) {
     const openMs = performance.now() - clicked;
     await sleep(3_000); // the background parser settles, as it would while a person reads
     const openPss = pss(tag);
+
+    // Typing with nothing streaming: what a key costs in this document by itself.
+    await driver.executeScript(PLACES);
+    await driver.executeAsyncScript(TYPE_HERE);
+    const until = Date.now() + QUIET_TYPING_MS;
+    const alone = await keysTyped(app, await typeWhile(driver, async () => Date.now() < until));
+    // The draft goes in the middle of the document as it now is.
     const places = await driver.executeScript(PLACES);
     await (await byTestId(driver, 'ai-prompt')).sendKeys('Write five thousand words here');
 
-    let typed = 0;
     let view = null;
     let streamedS = 0;
+    let typed = 0;
     const streamFrames = await frames(app, async () => {
       const started = performance.now();
       await (await byTestId(driver, 'ai-run')).click();
@@ -713,23 +824,11 @@ async function draftingPart(gatewayUrl, draft, words) {
       // (null: the bar was being re-rendered while read)
       const streaming = async () => [null, 'streaming'].includes(await read(driver, '[data-testid="pending-bar"]', 'data-status'));
       const deadline = Date.now() + 10 * 60_000;
-      while ((await streaming()) && Date.now() < deadline) {
-        await driver.actions({ async: true }).sendKeys(typed % 10 === 9 ? ' ' : 'x').perform();
-        typed++;
-        await sleep(20);
-      }
+      typed = await typeWhile(driver, async () => (await streaming()) && Date.now() < deadline);
       streamedS = (performance.now() - started) / 1000;
     });
-    await sleep(500); // the last keys' frames
-    const keys = await driver.executeScript(
-      "window.removeEventListener('keydown', window.__onKey, true); return window.__keys;",
-    );
-    // Each key to the window's first paint once the editor held it.
-    const windowPaints = paintsBetween(app.frameLog, 0, Infinity);
-    const keyToPaint = keys.at.flatMap(({ key, shown }) => {
-      const paint = windowPaints.find((t) => t >= fromEpoch(shown));
-      return paint === undefined ? [] : [(paint - fromEpoch(key)) / 1000];
-    });
+    const typing = await keysTyped(app, typed);
+    const probe = PROBE ? await driver.executeScript('return window.__probe;') : null;
     const status = await read(driver, '[data-testid="pending-bar"]', 'data-status');
     // What the model wrote: the document grew by it and by what was typed (the cursor moved past that).
     const written = await driver.executeScript(
@@ -748,15 +847,9 @@ async function draftingPart(gatewayUrl, draft, words) {
         `took ${streamedS.toFixed(1)} s from the click (${(DRAFT_WORDS / streamedS).toFixed(0)} words/s), ended ${status}, ` +
           `${written} of ${draft.length} characters written; typing and stream both in view: ${view?.bothInView ? 'yes' : 'no'}`,
       ],
-      [
-        '  keypress to paint, typing meanwhile',
-        keyToPaint.length
-          ? `p50 ${ms(percentile(keyToPaint, 50))}, p95 ${ms(percentile(keyToPaint, 95))} (target < 30 ms; ` +
-            `to the page's next update: p95 ${ms(percentile(keys.paint, 95))}); ` +
-            `${keyToPaint.length} of ${typed} keys${keys.lost ? `, ${keys.lost} never shown` : ''}${keys.late ? `, ${keys.late} timed from the handler` : ''}` +
-            `${typed < 50 ? ' (fewer than 50: the window took keys no faster)' : ''}`
-          : `no key painted (${typed} sent)`,
-      ],
+      ['  keypress to paint, nothing streaming', keysLine(alone)],
+      ['  keypress to paint, typing meanwhile', keysLine(typing)],
+      ...(probe ? probeLines(probe, typing.keys) : []),
       ['  PSS right after the draft', `${mb(afterPss)} (${plus(afterPss, idlePss)})`],
       ...settledRows,
     ]);
