@@ -105,3 +105,18 @@ export function finishedBlockCount(blocks: Block[], starts: number[], openMathLi
   }
   return count;
 }
+
+/**
+ * Whether `text` holds a reference definition (`[1]: https://…`). A link to it elsewhere in
+ * the text, `[text][1]`, is only a link when parsed together with the definition, which is
+ * what rendering a text in pieces has to make up for.
+ */
+export function hasReferenceDefinition(text: string): boolean {
+  return REFERENCE_DEFINITION.test(text);
+}
+const REFERENCE_DEFINITION = /^ {0,3}\[[^\]\n]+\]:/m;
+
+/** The text's last line, not ended yet, is a reference definition: its URL may be cut off. */
+export function endsInReferenceDefinition(text: string): boolean {
+  return REFERENCE_DEFINITION.test(text.slice(text.lastIndexOf('\n') + 1));
+}

@@ -18,21 +18,6 @@ export const INCOMPLETE_IMAGE = 'streamdown:incomplete-image';
 // markdown-it lets these data: images through; anything else is fetched over the network.
 const INLINE_IMAGE = /^data:image\/(gif|png|jpeg|webp);/i;
 
-/**
- * Whether `text` holds a reference definition (`[1]: https://…`). A link to it elsewhere in
- * the text, `[text][1]`, is only a link when parsed together with the definition, which is
- * what rendering a text in pieces has to make up for.
- */
-export function hasReferenceDefinition(text: string): boolean {
-  return REFERENCE_DEFINITION.test(text);
-}
-const REFERENCE_DEFINITION = /^ {0,3}\[[^\]\n]+\]:/m;
-
-/** The text's last line, not ended yet, is a reference definition: its URL may be cut off. */
-export function endsInReferenceDefinition(text: string): boolean {
-  return REFERENCE_DEFINITION.test(text.slice(text.lastIndexOf('\n') + 1));
-}
-
 export const md = new MarkdownIt({
   // Raw HTML in an answer is shown as text, never parsed.
   html: false,

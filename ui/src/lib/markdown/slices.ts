@@ -1,7 +1,6 @@
 // A long finished text put into the page over several frames (Markdown.svelte's
 // `inSlices`): where the slices end, and the frames they are rendered in.
-import { lineStarts } from './blocks';
-import { hasReferenceDefinition } from './parser';
+import { hasReferenceDefinition, lineStarts } from './blocks';
 
 /** A few paragraphs of Markdown: small enough that a frame's share can be kept. */
 export const SLICE_CHARS = 600;

@@ -6,10 +6,17 @@
 // the frozen prefix, freezes whatever in it has become finished, and re-renders the rest:
 // the cost of a token depends on the length of the unfinished block, not of the answer.
 import type Token from 'markdown-it/lib/token.mjs';
-import { finishedBlockCount, lineStarts, openBracketMathLine, topLevelBlocks } from './blocks';
+import {
+  endsInReferenceDefinition,
+  finishedBlockCount,
+  hasReferenceDefinition,
+  lineStarts,
+  openBracketMathLine,
+  topLevelBlocks,
+} from './blocks';
 import { completeForDisplay } from './halfwritten';
 import { enhance, listenForClicks, relabel, type StreamingMarkdownOptions } from './interactive';
-import { endsInReferenceDefinition, hasReferenceDefinition, md } from './parser';
+import { md } from './parser';
 import { sanitizeToFragment } from './sanitize';
 
 export type { StreamingMarkdownOptions } from './interactive';
