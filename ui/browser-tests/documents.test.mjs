@@ -76,17 +76,28 @@ async function thanksStored(page) {
 }
 
 /**
+ * A new document holding `saved`, saved, and `more` typed after it while the disk is full,
+ * until the window says that typing is not saved.
+ * @param {import('playwright-core').Page} page
+ * @param {string} saved
+ * @param {string} more
+ */
+async function typedOnFullDisk(page, saved, more) {
+  await newDocument(page);
+  await page.keyboard.type(saved);
+  await waitSaved(page, saved);
+  await fillDisk(page, true);
+  await page.keyboard.type(more);
+  await page.getByTestId('draft-not-saved').waitFor();
+}
+
+/**
  * A document holding "First words." saved and " More." typed while the disk is full, left
  * for a new document: returns the window's notice that the closed document is not saved.
  * @param {import('playwright-core').Page} page
  */
 async function typingLeftUnsaved(page) {
-  await newDocument(page);
-  await page.keyboard.type('First words.');
-  await waitSaved(page, 'First words.');
-  await fillDisk(page, true);
-  await page.keyboard.type(' More.');
-  await page.getByTestId('draft-not-saved').waitFor();
+  await typedOnFullDisk(page, 'First words.', ' More.');
   await page.getByTestId('new-document').click();
   const closedNotice = page.getByTestId('closed-draft-not-saved');
   await closedNotice.waitFor();
@@ -498,12 +509,7 @@ test('a document left before its text arrives takes nothing from the typing kept
 test('typing not saved when its document is deleted comes back with Undo', async () => {
   const { page, pageErrors, close } = await openWindow({ setup: withKey });
   try {
-    await newDocument(page);
-    await page.keyboard.type('Kept.');
-    await waitSaved(page, 'Kept.');
-    await fillDisk(page, true);
-    await page.keyboard.type(' Through a delete.');
-    await page.getByTestId('draft-not-saved').waitFor();
+    await typedOnFullDisk(page, 'Kept.', ' Through a delete.');
     await page.getByTestId('document').first().getByTestId('delete').dispatchEvent('click');
     const closedNotice = page.getByTestId('closed-draft-not-saved');
     await closedNotice.waitFor();
