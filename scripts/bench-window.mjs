@@ -913,6 +913,12 @@ const FIRST_PAINT = `
         contentful: fcp ? performance.timeOrigin + fcp.startTime : null,
         shown: performance.timeOrigin + performance.now(),
         there,
+        // The page's own steps, in ms after it began to load: its HTML parsed, its
+        // scripts run (a module script runs before DOMContentLoaded ends).
+        steps: (() => {
+          const nav = performance.getEntriesByType('navigation')[0];
+          return nav ? { parsed: nav.domInteractive, ran: nav.domContentLoadedEventEnd } : null;
+        })(),
       });
     });
   };
@@ -984,6 +990,7 @@ async function startWindow(binary, dataDir, selector, env = {}) {
         firstPaintMs: seen.contentful === null ? shownMs : bootTime(seen.contentful) - start,
         shownMs,
         shownBound: seen.there,
+        steps: seen.steps && seen.contentful !== null ? { ...seen.steps, contentful: seen.contentful - seen.origin } : null,
       };
     } catch (err) {
       await close();
@@ -1040,6 +1047,9 @@ async function startPart(gatewayUrl) {
     bound: app.runs.some((r) => r.shownBound),
     idle: median(app.runs.map((r) => r.idle)),
     all: app.runs.map((r) => (r.firstPaintMs / 1000).toFixed(2)).join(', '),
+    steps: app.runs.every((r) => r.steps)
+      ? ['parsed', 'ran', 'contentful'].map((step) => median(app.runs.map((r) => r.steps[step])).toFixed(0)).join(', ')
+      : null,
   }));
   const [foxtail, empty, emptyAlike] = figures;
   say([
@@ -1050,7 +1060,8 @@ async function startPart(gatewayUrl) {
     ...apps.map((app, i) => [
       `  ${app.name}`,
       `first paint ${seconds(figures[i].first)} (${figures[i].all}); page load began at ${seconds(figures[i].load)}, ` +
-        `screen shown at ${figures[i].bound ? '≤ ' : ''}${seconds(figures[i].shown)}; idle PSS ${mb(figures[i].idle)}`,
+        `screen shown at ${figures[i].bound ? '≤ ' : ''}${seconds(figures[i].shown)}; idle PSS ${mb(figures[i].idle)}` +
+        (figures[i].steps ? `; in the page: HTML parsed, scripts run, first contentful paint at ${figures[i].steps} ms` : ''),
     ]),
     [
       '  Foxtail against the empty window',
