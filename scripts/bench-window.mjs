@@ -640,12 +640,6 @@ const PLACES = `${VIEW}
   return { streamAt, typeAt, chars: text.length };`;
 
 /**
- * In the page: the cursor goes to the typing place, near the top of the editor, and every
- * printable key's time to paint is recorded: from the key event to the frame after the
- * one in which the cursor has moved past the new character (the document holds it and
- * the view drew it), i.e. once it has painted.
- */
-/**
  * With --probe, in the page: times the editor's changes (a take of the draft, a key, or
  * other), animation frames and timers, each as [start on the epoch clock, ms, kind, name].
  * performance.now() is rounded to 1 ms in WebKitGTK, so only spans of 1 ms or more count.
@@ -701,6 +695,12 @@ function probeLines(probe, keys) {
   return [['  probe, while the draft streams', ''], ...kinds, ...slow];
 }
 
+/**
+ * In the page: the cursor goes to the typing place, near the top of the editor, and every
+ * printable key's time to paint is recorded: from the key event to the frame after the
+ * one in which the cursor has moved past the new character (the document holds it and
+ * the view drew it), i.e. once it has painted.
+ */
 const TYPE_HERE = `${VIEW}
   if (!window.__probe) { ${PROBE} } else window.__probe.spans = [];
   const done = arguments[arguments.length - 1];
@@ -760,15 +760,11 @@ async function keysTyped(app, typed) {
     "window.removeEventListener('keydown', window.__onKey, true); return window.__keys;",
   );
   const windowPaints = paintsBetween(app.frameLog, 0, Infinity);
-  const keyToPaint = keys.at.flatMap(({ key, shown }) => {
-    const paint = windowPaints.find((t) => t >= fromEpoch(shown));
-    return paint === undefined ? [] : [(paint - fromEpoch(key)) / 1000];
-  });
   const timed = keys.at.flatMap(({ key, shown }) => {
     const paint = windowPaints.find((t) => t >= fromEpoch(shown));
     return paint === undefined ? [] : [{ key, ms: (paint - fromEpoch(key)) / 1000 }];
   });
-  return { keyToPaint, keys: timed, paint: keys.paint, typed, lost: keys.lost, late: keys.late };
+  return { keyToPaint: timed.map((k) => k.ms), keys: timed, paint: keys.paint, typed, lost: keys.lost, late: keys.late };
 }
 
 const keysLine = ({ keyToPaint, paint, typed, lost, late }) =>
