@@ -3,7 +3,7 @@
 // new weight and size of a font takes 6-10 ms to set up, and the keychain 50-70 ms.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { openWindow, useBrowser, withKey } from './harness.mjs';
+import { eventually, openWindow, useBrowser, withKey } from './harness.mjs';
 
 useBrowser();
 
@@ -34,6 +34,53 @@ test('the chat screen after the setup is set in five faces and does not wait for
     const calls = await page.evaluate(() => window['foxtailMock'].control.calls.map((c) => c.cmd));
     assert.ok(calls.includes('get_settings'), `the settings were asked for: ${calls}`);
     assert.ok(!calls.includes('key_status'), `the keychain was not asked: ${calls}`);
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('the first screen paints before any number is formatted', async () => {
+  // The context meter's tooltip needs one, and the window's first number format costs
+  // 14 ms in the real window (ICU loads its locale data). Here it is made to cost half a
+  // second, so that a paint waiting for it shows.
+  const slowMs = 500;
+  const { page, pageErrors, close } = await openWindow({
+    setup: (/** @type {any} */ fake) => {
+      fake.control.keys.set('ofox', { key: 'sk-test-fake-1234', sessionOnly: false });
+      fake.control.settings.setup_done = true;
+      const seen = /** @type {{ formatted?: number, composer?: number }} */ ({});
+      Object.assign(window, { firstScreenSeen: seen });
+      const NumberFormat = Intl.NumberFormat;
+      Intl.NumberFormat = /** @type {any} */ (
+        function (/** @type {any[]} */ ...args) {
+          if (seen.formatted === undefined) {
+            const until = performance.now() + 500; // slowMs
+            while (performance.now() < until);
+            seen.formatted = performance.now();
+          }
+          return new NumberFormat(...args);
+        }
+      );
+      new MutationObserver((_, observer) => {
+        if (!document.querySelector('[data-testid="composer"]')) return;
+        seen.composer = performance.now();
+        observer.disconnect();
+      }).observe(document, { subtree: true, childList: true });
+    },
+  });
+  try {
+    const meter = page.getByTestId('context-meter');
+    assert.ok(await eventually(async () => !!(await meter.getAttribute('title'))), 'the meter’s tooltip was written');
+    const { seen, painted } = await page.evaluate(() => ({
+      seen: window['firstScreenSeen'],
+      painted: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
+    }));
+    assert.ok(painted !== null && seen.composer !== undefined && seen.formatted !== undefined, JSON.stringify({ seen, painted }));
+    assert.ok(
+      painted - seen.composer < slowMs,
+      `the screen painted ${painted - seen.composer} ms after the composer went in: it waited for the number format`,
+    );
     assert.deepEqual(pageErrors, []);
   } finally {
     await close();

@@ -5,7 +5,7 @@
 // and its way out of a full context, and new chats started from an assistant.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { openWindow, useBrowser } from './harness.mjs';
+import { eventually, openWindow, useBrowser } from './harness.mjs';
 
 useBrowser();
 
@@ -339,6 +339,8 @@ test('the context meter counts against the model’s context, warns before an ov
     const meter = page.getByTestId('context-meter');
     const meterText = page.getByTestId('context-meter-text');
     assert.equal(await text(meterText), '0 of 128k');
+    // Written once the first screen has painted.
+    await eventually(async () => !!(await meter.getAttribute('title')));
     assert.match((await meter.getAttribute('title')) ?? '', /not known, so 128,000 is assumed/);
     assert.match((await meter.getAttribute('title')) ?? '', /estimated/);
     await page.getByTestId('composer').fill('a'.repeat(4000));
