@@ -1029,7 +1029,12 @@ async function startPart(gatewayUrl) {
         if (webEnvs.length < 2) webEnvs.push(webProcessEnv(started.tag));
         await sleep(Math.max(0, 10_000 - started.firstPaintMs));
         const idle = pss(started.tag);
-        if (round > 0) app.runs.push({ ...started, idle });
+        // Marks the page set on its way to the first screen, each where it was first set.
+        const marks = Object.fromEntries(
+          (await started.driver.executeScript(`return performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])`))
+            .reverse(),
+        );
+        if (round > 0) app.runs.push({ ...started, idle, marks });
       } finally {
         await started.close();
       }
@@ -1046,6 +1051,11 @@ async function startPart(gatewayUrl) {
     steps: app.runs.every((r) => r.steps)
       ? ['parsed', 'ran', 'contentful'].map((step) => median(app.runs.map((r) => r.steps[step])).toFixed(0)).join(', ')
       : null,
+    marks: [...new Set(app.runs.flatMap((r) => Object.keys(r.marks)))]
+      .map((name) => [name, median(app.runs.filter((r) => name in r.marks).map((r) => r.marks[name]))])
+      .sort((a, b) => a[1] - b[1])
+      .map(([name, ms]) => `${name} ${ms.toFixed(0)}`)
+      .join(', '),
   }));
   const [foxtail, empty, emptyAlike] = figures;
   say([
@@ -1057,7 +1067,8 @@ async function startPart(gatewayUrl) {
       `  ${app.name}`,
       `first paint ${seconds(figures[i].first)} (${figures[i].all}); page load began at ${seconds(figures[i].load)}, ` +
         `screen shown at ${figures[i].bound ? '≤ ' : ''}${seconds(figures[i].shown)}; idle PSS ${mb(figures[i].idle)}` +
-        (figures[i].steps ? `; in the page: HTML parsed, scripts run, first contentful paint at ${figures[i].steps} ms` : ''),
+        (figures[i].steps ? `; in the page: HTML parsed, scripts run, first contentful paint at ${figures[i].steps} ms` : '') +
+        (figures[i].marks ? `; its marks (ms): ${figures[i].marks}` : ''),
     ]),
     [
       '  Foxtail against the empty window',
