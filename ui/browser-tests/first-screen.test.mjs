@@ -40,6 +40,34 @@ test('the chat screen after the setup is set in five faces and does not wait for
   }
 });
 
+test('the first screen’s data is asked for before anything is mounted', async () => {
+  // The round trips to Rust then overlap the script's evaluation and its first mount.
+  const { page, pageErrors, close } = await openWindow({
+    setup: (/** @type {any} */ fake) => {
+      fake.control.keys.set('ofox', { key: 'sk-test-fake-1234', sessionOnly: false });
+      fake.control.settings.setup_done = true;
+      /** @type {Record<string, number>} */
+      const mounted = {};
+      Object.assign(window, { mountedWhenAsked: mounted });
+      const handle = fake.handle;
+      fake.handle = (/** @type {string} */ cmd, /** @type {any[]} */ ...rest) => {
+        mounted[cmd] ??= document.getElementById('app')?.childElementCount ?? -1;
+        return handle(cmd, ...rest);
+      };
+    },
+  });
+  try {
+    await page.getByTestId('composer').waitFor();
+    const mounted = await page.evaluate(() => window['mountedWhenAsked']);
+    for (const cmd of ['app_info', 'get_settings', 'presets', 'list_conversations', 'list_documents']) {
+      assert.equal(mounted[cmd], 0, `${cmd} was asked for with ${mounted[cmd]} elements mounted: ${JSON.stringify(mounted)}`);
+    }
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await close();
+  }
+});
+
 test('the first screen paints before any number is formatted', async () => {
   // The context meter's tooltip needs one, and the window's first number format costs
   // 14 ms in the real window (ICU loads its locale data). Here it is made to cost half a

@@ -1,3 +1,5 @@
+// First, so that the first screen's data is on its way while the rest is evaluated.
+import './lib/startup';
 import { mount } from 'svelte';
 import App from './App.svelte';
 import './styles.css';

@@ -87,9 +87,10 @@ export class ChatSession {
     return this.#starting || this.#liveCount > 0 || !!this.streaming;
   }
 
-  async refreshList(): Promise<void> {
+  /** `listed`: the list already asked for (the first screen's, lib/startup.ts). */
+  async refreshList(listed = backend.listConversations()): Promise<void> {
     try {
-      this.conversations = await backend.listConversations();
+      this.conversations = await listed;
     } catch (err) {
       this.notice = asBackendError(err);
     }
