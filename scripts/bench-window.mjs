@@ -589,7 +589,8 @@ async function historyPart(gatewayUrl) {
     const scrolled = await driver.executeScript(
       `window.__scroll.stop = true;
        const first = [...document.querySelectorAll('[data-testid="message"]')].some((m) => m.textContent.includes('Question 1: how'));
-       return { ...window.__scroll, first, origin: performance.timeOrigin };`,
+       const collections = performance.getEntriesByName('foxtail:collect').filter((e) => e.startTime >= window.__scroll.started).map((e) => e.duration);
+       return { ...window.__scroll, first, origin: performance.timeOrigin, collections };`,
     );
     const scrollStart = fromEpoch(scrolled.origin + scrolled.started);
     const scrollFrames = {
@@ -618,6 +619,12 @@ async function historyPart(gatewayUrl) {
         scrolled.done
           ? `took ${(scrolled.ms / 1000).toFixed(1)} s; ${scrolled.seen} of ${messages.length} messages passed, the first one shown at the top: ${scrolled.first ? 'yes' : 'no'}`
           : `stopped after ${SCROLL_LIMIT_S} s without reaching the top (${scrolled.seen} of ${messages.length} messages passed)`,
+      ],
+      [
+        '',
+        scrolled.collections.length
+          ? `the page collected ${scrolled.collections.length} times on the way: p50 ${percentile(scrolled.collections, 50).toFixed(0)} ms, longest ${Math.max(...scrolled.collections).toFixed(0)} ms`
+          : 'the page did not collect on the way',
       ],
       ['  PSS after scrolling to the top', `${mb(scrollPss)} (${plus(scrollPss, idlePss)})`],
       ...settledRows,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { COLLECT_AFTER_MS, RELEASED_ENOUGH } from './memory';
+import { COLLECT_AFTER_MS, RELEASED_ENOUGH, RELEASED_TOO_MUCH } from './memory';
 
 // A fresh copy of the module for each test: one that fails half-way (a stream left
 // running, a release owed) cannot change what the next one sees.
@@ -19,6 +19,7 @@ describe('memory asked back after streaming', () => {
     host.__foxtailCollect = collect as () => void;
   });
   afterEach(() => {
+    vi.restoreAllMocks();
     vi.runOnlyPendingTimers();
     vi.useRealTimers();
     delete host.__foxtailCollect;
@@ -97,6 +98,50 @@ describe('memory asked back after streaming', () => {
     released(RELEASED_ENOUGH - 1);
     vi.advanceTimersByTime(3 * COLLECT_AFTER_MS);
     expect(collect).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not wait for a quiet moment once too much was let go, only for the next paint', () => {
+    // Rows leaving one after another, each before the last one's moment came.
+    const row = RELEASED_TOO_MUCH / 10;
+    for (let i = 0; i < 9; i++) {
+      released(row);
+      vi.advanceTimersByTime(COLLECT_AFTER_MS / 4);
+    }
+    expect(collect).not.toHaveBeenCalled();
+    released(row);
+    expect(collect).not.toHaveBeenCalled();
+    // A frame, then a task: what was just put in the page is painted first.
+    const measure = vi.spyOn(performance, 'measure');
+    vi.advanceTimersByTime(50);
+    expect(collect).toHaveBeenCalledTimes(1);
+    // The window's benchmark reads how long it took.
+    expect(measure).toHaveBeenCalledWith('foxtail:collect', expect.objectContaining({ start: expect.any(Number) }));
+    // It counts afresh: the next rows wait for more, or for a quiet moment, which
+    // collects the rest of the same scroll however little it is.
+    released(row);
+    vi.advanceTimersByTime(COLLECT_AFTER_MS / 4);
+    expect(collect).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(COLLECT_AFTER_MS);
+    expect(collect).toHaveBeenCalledTimes(2);
+    // After that quiet collection, a few rows wait for more again.
+    released(row);
+    vi.advanceTimersByTime(3 * COLLECT_AFTER_MS);
+    expect(collect).toHaveBeenCalledTimes(2);
+  });
+
+  it('does not collect during a stream however much was let go', () => {
+    streamBegan();
+    released(2 * RELEASED_TOO_MUCH);
+    vi.advanceTimersByTime(3 * COLLECT_AFTER_MS);
+    expect(collect).not.toHaveBeenCalled();
+    // Nor does a stream that begins before the next paint.
+    streamStopped(false);
+    streamBegan();
+    vi.advanceTimersByTime(3 * COLLECT_AFTER_MS);
+    expect(collect).not.toHaveBeenCalled();
+    streamStopped(true);
+    vi.advanceTimersByTime(50);
+    expect(collect).toHaveBeenCalledTimes(1);
   });
 
   it('leaves what was let go during a stream to the end of that stream', () => {
