@@ -187,3 +187,45 @@ test('answers on screen when a conversation opens or a search hit is shown are w
     await close();
   }
 });
+
+test('the first frame that shows an opened conversation shows it as it stays: nothing goes in or moves after', async () => {
+  const { page, pageErrors, close } = await openWindow({ setup: longAnswers });
+  try {
+    // In the page, once each frame has been painted (an animation frame, then a task):
+    // the messages on screen and where, from the first frame that shows the last answer.
+    const framesShown = page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          /** @type {[string, number][][]} */
+          const seen = [];
+          const look = () => {
+            const list = document.querySelector('[data-testid="message-list"]');
+            if (list && (seen.length > 0 || list.textContent?.includes('End of answer 30.'))) {
+              const box = list.getBoundingClientRect();
+              const onScreen = [...document.querySelectorAll('[data-testid="message"]')]
+                .map((m) => ({ id: m.getAttribute('data-id'), box: m.getBoundingClientRect() }))
+                .filter(({ box: r }) => r.bottom > box.top && r.top < box.bottom)
+                .map(({ id, box: r }) => /** @type {[string, number]} */ ([id ?? '', r.top - box.top]));
+              seen.push(onScreen);
+            }
+            if (seen.length >= 20) resolve(seen);
+            else requestAnimationFrame(() => setTimeout(look));
+          };
+          requestAnimationFrame(() => setTimeout(look));
+        }),
+    );
+    await page.getByTestId('conversation').filter({ hasText: 'Long answers' }).locator('.conversation-link').click();
+    const seen = /** @type {[string, number][][]} */ (await framesShown);
+    const final = seen[seen.length - 1];
+    const described = (/** @type {[string, number][]} */ frame) => frame.map(([id, top]) => `${id} at ${top.toFixed(1)}`).join(', ');
+    assert.ok(final.length >= 2, `more than the last answer is on screen (${described(final)})`);
+    seen.forEach((frame, i) => {
+      // Rows are placed at fractions of a pixel, and settle by one at most.
+      const same = frame.length === final.length && frame.every(([id, top], j) => id === final[j][0] && Math.abs(top - final[j][1]) <= 1);
+      assert.ok(same, `frame ${i} after the conversation first showed: ${described(frame)}, at the end: ${described(final)}`);
+    });
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await close();
+  }
+});
