@@ -208,7 +208,8 @@ test('the first frame that shows an opened conversation shows it as it stays: no
                 .map(({ id, box: r }) => /** @type {[string, number]} */ ([id ?? '', r.top - box.top]));
               seen.push(onScreen);
             }
-            if (seen.length >= 20) resolve(seen);
+            // Past the half second MessageList gives the list to settle at its end.
+            if (seen.length >= 40) resolve(seen);
             else requestAnimationFrame(() => setTimeout(look));
           };
           requestAnimationFrame(() => setTimeout(look));

@@ -139,8 +139,29 @@ describe('memory asked back after streaming', () => {
     streamBegan();
     vi.advanceTimersByTime(3 * COLLECT_AFTER_MS);
     expect(collect).not.toHaveBeenCalled();
+    // Its end waits for a quiet moment, as any stream's end does (the window may be out
+    // of sight, where no frame is painted).
     streamStopped(true);
+    vi.advanceTimersByTime(COLLECT_AFTER_MS - 1);
+    expect(collect).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(collect).toHaveBeenCalledTimes(1);
+    // That was not a scroll's collection on the way: a little let go later waits for more.
+    released(RELEASED_ENOUGH / 10);
+    vi.advanceTimersByTime(3 * COLLECT_AFTER_MS);
+    expect(collect).toHaveBeenCalledTimes(1);
+  });
+
+  it('counts the rest of a scroll only until a quiet moment has passed', () => {
+    released(RELEASED_TOO_MUCH);
     vi.advanceTimersByTime(50);
+    expect(collect).toHaveBeenCalledTimes(1);
+    // The scroll stopped right after: nothing more was let go for a quiet moment.
+    vi.advanceTimersByTime(COLLECT_AFTER_MS);
+    expect(collect).toHaveBeenCalledTimes(1);
+    // So a row let go much later is not the rest of that scroll.
+    released(RELEASED_ENOUGH / 10);
+    vi.advanceTimersByTime(3 * COLLECT_AFTER_MS);
     expect(collect).toHaveBeenCalledTimes(1);
   });
 

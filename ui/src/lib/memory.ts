@@ -24,11 +24,12 @@ export const COLLECT_AFTER_MS = 2000;
 export const RELEASED_ENOUGH = 100_000;
 
 /**
- * Characters let go with no quiet moment between (a long conversation scrolled through
- * without a pause) before a collection comes anyway, at the next task. What the web
- * process still held once it was over grew with what had been let go before the first
- * collection: scrolling through 2 million characters left +102 MB, and collecting every
- * 70,000 or so on the way +71 MB (README, the sixteenth run).
+ * Characters let go since the last collection before one comes without waiting for a
+ * quiet moment, only for the next paint: a long conversation scrolled through without a
+ * pause never gives one. What the web process still held once it was over grew with what
+ * had been let go before the first collection: after scrolling through 2 million
+ * characters, +101 to +103 MB; collecting every 300 frames on the way (from the
+ * benchmark), +71 MB (README, the sixteenth run).
  */
 export const RELEASED_TOO_MUCH = 150_000;
 
@@ -39,18 +40,23 @@ let streams = 0;
 // A stream ended, or enough was let go, since the last collection.
 let owed = false;
 let releasedChars = 0;
-let pending: Cancel | undefined;
-// The last collection came on the way, before a quiet moment: what is let go after it is
-// the rest of the same scroll, and is collected at the quiet moment however little it is.
+// The last collection came on the way and no quiet moment has passed since: what is let
+// go meanwhile is the rest of the same scroll, collected at that moment however little.
 let onTheWay = false;
+let pending: Cancel | undefined;
+
+const MEASURE = 'foxtail:collect';
+const MEASURES_KEPT = 500;
 
 function collector(): Collect | undefined {
   const collect = (globalThis as { __foxtailCollect?: unknown }).__foxtailCollect;
   return typeof collect === 'function' ? (collect as Collect) : undefined;
 }
 
-const MEASURE = 'foxtail:collect';
-const MEASURES_KEPT = 500;
+function cancelPending(): void {
+  pending?.();
+  pending = undefined;
+}
 
 function collectNow(quiet: boolean): void {
   pending = undefined;
@@ -65,34 +71,35 @@ function collectNow(quiet: boolean): void {
   collect();
   if (performance.getEntriesByName(MEASURE).length >= MEASURES_KEPT) performance.clearMeasures(MEASURE);
   performance.measure(MEASURE, { start: started });
+  if (onTheWay) waitForQuiet();
 }
 
-/** Collects once nothing has been let go for `COLLECT_AFTER_MS` and no stream runs. */
-function collectWhenQuiet(): void {
+/** Collects what is owed once nothing has been let go for `COLLECT_AFTER_MS`; with nothing owed by then, the scroll is over. */
+function waitForQuiet(): void {
+  cancelPending();
+  const timer = setTimeout(() => {
+    pending = undefined;
+    if (owed) collectNow(true);
+    else onTheWay = false;
+  }, COLLECT_AFTER_MS);
+  pending = () => clearTimeout(timer);
+}
+
+function schedule(): void {
   // A browser, tests: nothing to collect with, so nothing is owed.
   if (!collector()) {
     owed = false;
     releasedChars = 0;
     onTheWay = false;
   }
-  if (!owed || streams > 0) return;
-  pending?.();
-  // streamBegan() cancels it: it never runs while a stream runs. Past the ceiling it does
-  // not wait for a quiet moment, which may not come, only for what was just changed (a
-  // conversation switched, rows scrolled in) to be painted.
-  if (releasedChars >= RELEASED_TOO_MUCH) {
-    pending = afterPaint(() => collectNow(false));
-  } else {
-    const timer = setTimeout(() => collectNow(true), COLLECT_AFTER_MS);
-    pending = () => clearTimeout(timer);
-  }
+  // streamBegan() cancels what is pending: nothing is collected while a stream runs.
+  if (streams === 0 && (owed || onTheWay)) waitForQuiet();
 }
 
 /** A stream began taking updates: no collection while it runs (it would cost frames). */
 export function streamBegan(): void {
   streams += 1;
-  pending?.();
-  pending = undefined;
+  cancelPending();
 }
 
 /**
@@ -103,12 +110,21 @@ export function streamBegan(): void {
 export function streamStopped(ended: boolean): void {
   streams = Math.max(0, streams - 1);
   if (ended) owed = true;
-  collectWhenQuiet();
+  schedule();
 }
 
-/** The page dropped a rendered answer or a document of `chars` characters: collect once things are quiet and enough was dropped. */
+/**
+ * The page dropped a rendered answer or a document of `chars` characters: collect once
+ * things are quiet and enough was dropped, or after the next paint once too much was.
+ */
 export function released(chars: number): void {
   releasedChars += chars;
   if (releasedChars >= RELEASED_ENOUGH || onTheWay) owed = true;
-  collectWhenQuiet();
+  if (releasedChars >= RELEASED_TOO_MUCH && streams === 0 && collector()) {
+    // What was just changed (rows scrolled in, a conversation switched) is painted first.
+    cancelPending();
+    pending = afterPaint(() => collectNow(false));
+  } else {
+    schedule();
+  }
 }
