@@ -409,14 +409,16 @@ export class ChatSession {
   async stop(): Promise<void> {
     const message = this.streaming;
     if (!message) return;
-    // The answer shows as stopped at once; the backend's `cancelled` event agrees.
-    message.status = 'interrupted';
-    message.stopped = true;
+    // The answer shows as stopped when the backend's `cancelled` event comes, a frame or
+    // two later: it comes after the text that reached the backend before the Stop, which
+    // is kept, so nothing is added to an answer once it shows as stopped.
     message.retry = null;
-    this.announcer.follow(message, reading.announce);
     try {
       await backend.stopAnswer(message.id);
     } catch (err) {
+      message.status = 'interrupted';
+      message.stopped = true;
+      this.announcer.follow(message, reading.announce);
       this.notice = asBackendError(err);
     }
   }
