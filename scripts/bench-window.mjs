@@ -623,7 +623,7 @@ async function historyPart(gatewayUrl) {
       [
         '',
         scrolled.collections.length
-          ? `the page collected ${scrolled.collections.length} times on the way: p50 ${percentile(scrolled.collections, 50).toFixed(0)} ms, longest ${Math.max(...scrolled.collections).toFixed(0)} ms`
+          ? `the page collected ${scrolled.collections.length} times on the way: p50 ${median(scrolled.collections).toFixed(0)} ms, longest ${Math.max(...scrolled.collections).toFixed(0)} ms`
           : 'the page did not collect on the way',
       ],
       ['  PSS after scrolling to the top', `${mb(scrollPss)} (${plus(scrollPss, idlePss)})`],

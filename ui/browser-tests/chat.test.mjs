@@ -89,13 +89,18 @@ test('an answer streams in as Markdown, is announced by sentence, and lands in t
   }
 });
 
+/** Sends `text` and waits for `word` of a 200-word answer streaming at 40 words a second. */
+async function sendForLongAnswer(/** @type {import('playwright-core').Page} */ page, /** @type {string} */ text, /** @type {string} */ word) {
+  const long = Array.from({ length: 200 }, (_, i) => `word${i}`).join(' ');
+  await page.evaluate((t) => window['foxtailMock'].control.answers.push(window['foxtailMock'].tokens(t, 40)), long);
+  await send(page, text);
+  await answer(page).getByText(word).waitFor();
+}
+
 test('Stop and Esc end the answer at once and keep its text', async () => {
   const { page, close } = await openWindow({ setup: withKey });
   try {
-    const long = Array.from({ length: 200 }, (_, i) => `word${i}`).join(' ');
-    await page.evaluate((t) => window['foxtailMock'].control.answers.push(window['foxtailMock'].tokens(t, 40)), long);
-    await send(page, 'Talk a lot');
-    await answer(page).getByText('word3').waitFor();
+    await sendForLongAnswer(page, 'Talk a lot', 'word3');
     await page.getByTestId('stop').click();
     await page.locator('[data-testid="message"][data-role="assistant"][data-status="interrupted"]').waitFor({ timeout: 1500 });
     const kept = (await answer(page).textContent()) ?? '';
@@ -107,11 +112,26 @@ test('Stop and Esc end the answer at once and keep its text', async () => {
     assert.ok(await page.getByTestId('send').isVisible(), 'the composer sends again');
 
     // Esc does the same.
-    await page.evaluate((t) => window['foxtailMock'].control.answers.push(window['foxtailMock'].tokens(t, 40)), long);
-    await send(page, 'Again');
-    await answer(page).getByText('word2').waitFor();
+    await sendForLongAnswer(page, 'Again', 'word2');
     await page.keyboard.press('Escape');
     await page.locator('[data-testid="message"][data-role="assistant"]').last().and(page.locator('[data-status="interrupted"]')).waitFor({ timeout: 1500 });
+  } finally {
+    await close();
+  }
+});
+
+test('a Stop the backend refuses still shows the answer as stopped, and says why', async () => {
+  const { page, close } = await openWindow({ setup: withKey });
+  try {
+    await sendForLongAnswer(page, 'Talk a lot', 'word3');
+    await page.evaluate(() => {
+      window['foxtailMock'].control.failNext.stop_answer = { kind: 'storage', message: 'database is locked' };
+    });
+    await page.getByTestId('stop').click();
+    // No cancelled event will come for it: it is shown as stopped at once.
+    await answer(page).and(page.locator('[data-status="interrupted"]')).waitFor({ timeout: 1500 });
+    assert.match(await page.getByTestId('cut-off').textContent() ?? '', /Stopped/);
+    await page.getByTestId('notice').and(page.locator('[data-kind="storage"]')).waitFor({ timeout: 1500 });
   } finally {
     await close();
   }

@@ -413,13 +413,18 @@ export class ChatSession {
     // two later: it comes after the text that reached the backend before the Stop, which
     // is kept, so nothing is added to an answer once it shows as stopped.
     message.retry = null;
+    let cancelling = false;
     try {
-      await backend.stopAnswer(message.id);
+      cancelling = await backend.stopAnswer(message.id);
     } catch (err) {
+      this.notice = asBackendError(err);
+    }
+    // No run to cancel (or the call failed): no `cancelled` event will come, so it is
+    // shown as stopped now, unless its own end came meanwhile.
+    if (!cancelling && message.status === 'streaming') {
       message.status = 'interrupted';
       message.stopped = true;
       this.announcer.follow(message, reading.announce);
-      this.notice = asBackendError(err);
     }
   }
 }
